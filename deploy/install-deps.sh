@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing the estimator needs on Debian 12 (bookworm).
+# Idempotent: packages already present are skipped, so a second run costs a few seconds.
+# Usage: deploy/install-deps.sh            (build + run + test dependencies)
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git ca-certificates
+  libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev libabsl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libspdlog-dev libfmt-dev
+)
+# Node.js is only needed to install buf; some images ship it from another source with npm built in,
+# where Debian's separate npm package would conflict, so ask for it only when the command is missing.
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: all Debian packages present"
+fi
+
+# buf (a gRPC client nobody on this project wrote) for the end-to-end test through `buf curl`,
+# installed from npm into the build tree's tool folder, not globally.
+TOOLS_DIR="$(cd "$(dirname "$0")/.." && pwd)/build/tools"
+if [ ! -x "$TOOLS_DIR/node_modules/.bin/buf" ]; then
+  echo "install-deps: installing @bufbuild/buf into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --silent @bufbuild/buf@1 >/dev/null)
+fi
+echo "install-deps: done"

@@ -1,0 +1,65 @@
+#include "service/common/dates.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace estimator {
+
+absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text, absl::string_view field) {
+  auto bad = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": '", text.substr(0, 40), "' ", why));
+  };
+  if (text.empty()) return bad("is empty (want a date, YYYY-MM-DD)");
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
+    return bad("is not a date (want YYYY-MM-DD)");
+  }
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(text[i]))) {
+      return bad("is not a date (want YYYY-MM-DD)");
+    }
+  }
+  auto num = [&](size_t pos, size_t len) {
+    int v = 0;
+    for (size_t i = pos; i < pos + len; ++i) v = v * 10 + (text[i] - '0');
+    return v;
+  };
+  const int y = num(0, 4), m = num(5, 2), d = num(8, 2);
+  const absl::CivilDay day(y, m, d);
+  // CivilDay normalizes out-of-range fields (2026-02-30 -> 2026-03-02); a round trip catches that.
+  if (day.year() != y || day.month() != m || day.day() != d) {
+    return bad("is not a real calendar day");
+  }
+  if (y < 1900 || y > 2199) return bad("is outside the years 1900-2199");
+  return day;
+}
+
+std::string FormatDate(absl::CivilDay day) {
+  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+}
+
+bool IsWeekend(absl::CivilDay day) {
+  const absl::Weekday w = absl::GetWeekday(day);
+  return w == absl::Weekday::saturday || w == absl::Weekday::sunday;
+}
+
+absl::CivilDay AddMonths(absl::CivilDay day, int months) {
+  const absl::CivilMonth target = absl::CivilMonth(day) + months;
+  const absl::CivilDay first(target);
+  const int last_day = absl::CivilDay(target + 1) - first;  // days in the target month
+  return first + (std::min(day.day(), last_day) - 1);
+}
+
+bool IsValidMonthDay(int month, int day) {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const absl::CivilDay probe(2023, month, day);  // 2023 is not a leap year
+  return probe.month() == month && probe.day() == day;
+}
+
+absl::CivilDay PlanYearStartFor(absl::CivilDay day, int month, int day_of_month) {
+  const absl::CivilDay this_year(day.year(), month, day_of_month);
+  return day >= this_year ? this_year : absl::CivilDay(day.year() - 1, month, day_of_month);
+}
+
+}  // namespace estimator

@@ -1,0 +1,32 @@
+// Calendar dates as absl::CivilDay, written YYYY-MM-DD everywhere (files, requests, responses).
+#ifndef ESTIMATOR_COMMON_DATES_H_
+#define ESTIMATOR_COMMON_DATES_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+
+namespace estimator {
+
+// Parses a strict YYYY-MM-DD between 1900-01-01 and 2199-12-31. `field` names the input in the
+// error, e.g. "course_start_date: '2026-13-01' is not a date (want YYYY-MM-DD)".
+absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text, absl::string_view field);
+
+std::string FormatDate(absl::CivilDay day);
+
+bool IsWeekend(absl::CivilDay day);
+
+// The same day of the month `months` later, clamped to the month's last day (Jan 31 + 1 = Feb 28).
+absl::CivilDay AddMonths(absl::CivilDay day, int months);
+
+// Whether month/day names a real day in every year (February 29 is refused).
+bool IsValidMonthDay(int month, int day);
+
+// The start of the plan year containing `day`, for plan years starting each year on month/day.
+absl::CivilDay PlanYearStartFor(absl::CivilDay day, int month, int day_of_month);
+
+}  // namespace estimator
+
+#endif  // ESTIMATOR_COMMON_DATES_H_
