@@ -1,1 +1,137 @@
-// placeholder, being written
+#include "service/rules/rule_files.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "service/common/sha256.h"
+
+namespace estimator {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Collects parser errors as "path:line:column: message" with 1-based line and column
+// (the parser reports both 0-based).
+class LocatedErrorCollector final : public google::protobuf::io::ErrorCollector {
+ public:
+  explicit LocatedErrorCollector(absl::string_view path) : path_(path) {}
+
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    errors_.push_back(absl::StrCat(path_, ":", line + 1, ":", column + 1, ": ", message));
+  }
+  void AddWarning(int line, google::protobuf::io::ColumnNumber column,
+                  const std::string& message) override {
+    errors_.push_back(absl::StrCat(path_, ":", line + 1, ":", column + 1, ": ", message));
+  }
+  const std::vector<std::string>& errors() const { return errors_; }
+
+ private:
+  std::string path_;
+  std::vector<std::string> errors_;
+};
+
+// The largest rule file accepted; real ones are a few kilobytes.
+constexpr std::uintmax_t kMaxRuleFileBytes = 1 << 20;
+
+absl::StatusOr<std::string> ReadFile(const fs::path& path, absl::string_view shown) {
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (ec) return absl::NotFoundError(absl::StrCat(shown, ": cannot read: ", ec.message()));
+  if (size > kMaxRuleFileBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(shown, ":1:1: file is ", size, " bytes; rule files are limited to ",
+                     kMaxRuleFileBytes));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(shown, ": cannot open"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+template <typename Message>
+void ParseInto(const fs::path& root, const fs::path& file, std::vector<RuleFile<Message>>& out,
+               std::vector<std::string>& errors) {
+  const std::string shown = fs::relative(file, root).generic_string();
+  absl::StatusOr<std::string> text = ReadFile(file, shown);
+  if (!text.ok()) {
+    errors.push_back(std::string(text.status().message()));
+    return;
+  }
+  absl::StatusOr<RuleFile<Message>> parsed = ParseRuleFile<Message>(shown, *text);
+  if (!parsed.ok()) {
+    errors.push_back(std::string(parsed.status().message()));
+    return;
+  }
+  out.push_back(*std::move(parsed));
+}
+
+std::vector<fs::path> TextprotoFilesIn(const fs::path& dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".textproto") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+template <typename Message>
+absl::StatusOr<RuleFile<Message>> ParseRuleFile(absl::string_view path, absl::string_view text) {
+  RuleFile<Message> file;
+  file.path = std::string(path);
+  file.sha256 = Sha256Hex(text);
+  file.locations = std::make_shared<google::protobuf::TextFormat::ParseInfoTree>();
+
+  LocatedErrorCollector collector(path);
+  google::protobuf::TextFormat::Parser parser;
+  parser.RecordErrorsTo(&collector);
+  parser.WriteLocationsTo(file.locations.get());
+  parser.AllowUnknownField(false);
+  parser.AllowUnknownExtension(false);
+  // Left at its default, the parser also refuses a singular field written twice.
+  const bool ok = parser.ParseFromString(std::string(text), &file.message);
+  if (!ok || !collector.errors().empty()) {
+    if (collector.errors().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ":1:1: could not be parsed"));
+    }
+    return absl::InvalidArgumentError(absl::StrJoin(collector.errors(), "\n"));
+  }
+  return file;
+}
+
+template absl::StatusOr<RuleFile<v1::PayerPlan>> ParseRuleFile(absl::string_view,
+                                                               absl::string_view);
+template absl::StatusOr<RuleFile<v1::Clinic>> ParseRuleFile(absl::string_view, absl::string_view);
+template absl::StatusOr<RuleFile<v1::TreatmentProtocol>> ParseRuleFile(absl::string_view,
+                                                                       absl::string_view);
+
+absl::StatusOr<RuleFiles> ReadRuleDirectory(const std::string& dir) {
+  const fs::path root(dir);
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) {
+    return absl::NotFoundError(absl::StrCat("rule directory '", dir, "' does not exist"));
+  }
+  RuleFiles files;
+  std::vector<std::string> errors;
+  for (const auto& f : TextprotoFilesIn(root / "plans")) ParseInto(root, f, files.plans, errors);
+  for (const auto& f : TextprotoFilesIn(root / "clinics")) ParseInto(root, f, files.clinics, errors);
+  for (const auto& f : TextprotoFilesIn(root / "protocols")) {
+    ParseInto(root, f, files.protocols, errors);
+  }
+  if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
+  return files;
+}
+
+}  // namespace estimator

@@ -1,1 +1,151 @@
-// placeholder, being written
+#include "service/rules/rule_set.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "service/common/dates.h"
+#include "service/common/sha256.h"
+#include "service/common/status_macros.h"
+#include "service/rules/rule_validator.h"
+
+namespace estimator {
+
+const v1::TreatmentPolicy* PlanVersion::Policy(v1::Treatment t) const {
+  for (const auto& policy : plan.treatments()) {
+    if (policy.treatment() == t) return &policy;
+  }
+  return nullptr;
+}
+
+bool ClinicRules::IsOpen(absl::CivilDay day) const {
+  return !IsWeekend(day) && !closed_days.contains(day);
+}
+
+bool ClinicRules::Offers(v1::Treatment t) const {
+  return std::find(clinic.offered_treatments().begin(), clinic.offered_treatments().end(), t) !=
+         clinic.offered_treatments().end();
+}
+
+absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(RuleFiles files,
+                                                               absl::Time loaded_at) {
+  RETURN_IF_ERROR(ValidateRuleFiles(files));
+  std::shared_ptr<RuleSet> set(new RuleSet());
+  set->loaded_at_ = loaded_at;
+
+  // The rule-set version hashes every file's path and content hash, in path order.
+  std::vector<std::pair<std::string, std::string>> manifest;
+
+  for (auto& f : files.protocols) {
+    manifest.emplace_back(f.path, f.sha256);
+    const std::string id = f.message.protocol_id();
+    auto protocol = std::make_unique<v1::TreatmentProtocol>(std::move(f.message));
+    if (protocol->default_for_treatment()) {
+      set->default_protocols_[protocol->treatment()] = protocol.get();
+    }
+    set->protocols_[id] = std::move(protocol);
+    set->protocol_ids_sorted_.push_back(id);
+  }
+  for (auto& f : files.clinics) {
+    manifest.emplace_back(f.path, f.sha256);
+    auto clinic = std::make_unique<ClinicRules>();
+    clinic->file = f.path;
+    clinic->file_version = f.sha256;
+    for (const auto& text : f.message.closed_dates()) {
+      ASSIGN_OR_RETURN(absl::CivilDay day, ParseDate(text, "closed_dates"));
+      clinic->closed_days.insert(day);
+    }
+    for (const auto& charge : f.message.charges()) {
+      clinic->charge_cents[charge.code()] = charge.charge_cents();
+    }
+    clinic->clinic = std::move(f.message);
+    const std::string id = clinic->clinic.clinic_id();
+    set->clinic_ids_sorted_.push_back(id);
+    set->clinics_[id] = std::move(clinic);
+  }
+  for (auto& f : files.plans) {
+    manifest.emplace_back(f.path, f.sha256);
+    PlanVersion version;
+    version.file = f.path;
+    version.file_version = f.sha256;
+    ASSIGN_OR_RETURN(version.effective_from,
+                     ParseDate(f.message.effective_from(), "effective_from"));
+    if (!f.message.effective_to().empty()) {
+      ASSIGN_OR_RETURN(version.effective_to, ParseDate(f.message.effective_to(), "effective_to"));
+    }
+    if (!f.message.amounts_published_through().empty()) {
+      ASSIGN_OR_RETURN(version.amounts_published_through,
+                       ParseDate(f.message.amounts_published_through(), "amounts_published_through"));
+    }
+    version.plan = std::move(f.message);
+    set->payers_.insert(version.plan.payer_id());
+    const std::string key = absl::StrCat(version.plan.payer_id(), "/", version.plan.plan_id());
+    set->plans_[key].push_back(std::move(version));
+  }
+  for (auto& [key, versions] : set->plans_) {
+    std::sort(versions.begin(), versions.end(), [](const PlanVersion& a, const PlanVersion& b) {
+      return a.effective_from < b.effective_from;
+    });
+    set->plan_keys_sorted_.push_back(key);
+  }
+  std::sort(set->plan_keys_sorted_.begin(), set->plan_keys_sorted_.end());
+  std::sort(set->clinic_ids_sorted_.begin(), set->clinic_ids_sorted_.end());
+  std::sort(set->protocol_ids_sorted_.begin(), set->protocol_ids_sorted_.end());
+
+  std::sort(manifest.begin(), manifest.end());
+  std::string text;
+  for (const auto& [path, hash] : manifest) absl::StrAppend(&text, hash, "  ", path, "\n");
+  set->version_ = Sha256Hex(text).substr(0, 16);
+  return std::shared_ptr<const RuleSet>(std::move(set));
+}
+
+const std::vector<PlanVersion>* RuleSet::FindPlanVersions(absl::string_view payer_id,
+                                                          absl::string_view plan_id) const {
+  auto it = plans_.find(absl::StrCat(payer_id, "/", plan_id));
+  return it == plans_.end() ? nullptr : &it->second;
+}
+
+const PlanVersion* RuleSet::VersionOn(const std::vector<PlanVersion>& versions,
+                                      absl::CivilDay day) {
+  // Versions are few per plan (one a year); a linear scan from the newest is simplest.
+  for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+    if (it->InEffectOn(day)) return &*it;
+  }
+  return nullptr;
+}
+
+const ClinicRules* RuleSet::FindClinic(absl::string_view clinic_id) const {
+  auto it = clinics_.find(clinic_id);
+  return it == clinics_.end() ? nullptr : it->second.get();
+}
+
+const v1::TreatmentProtocol* RuleSet::FindProtocol(absl::string_view protocol_id) const {
+  auto it = protocols_.find(protocol_id);
+  return it == protocols_.end() ? nullptr : it->second.get();
+}
+
+const v1::TreatmentProtocol* RuleSet::DefaultProtocol(v1::Treatment treatment) const {
+  auto it = default_protocols_.find(treatment);
+  return it == default_protocols_.end() ? nullptr : it->second;
+}
+
+std::vector<const PlanVersion*> RuleSet::AllPlanVersions() const {
+  std::vector<const PlanVersion*> out;
+  for (const auto& key : plan_keys_sorted_) {
+    for (const auto& v : plans_.at(key)) out.push_back(&v);
+  }
+  return out;
+}
+
+std::vector<const ClinicRules*> RuleSet::AllClinics() const {
+  std::vector<const ClinicRules*> out;
+  for (const auto& id : clinic_ids_sorted_) out.push_back(clinics_.at(id).get());
+  return out;
+}
+
+std::vector<const v1::TreatmentProtocol*> RuleSet::AllProtocols() const {
+  std::vector<const v1::TreatmentProtocol*> out;
+  for (const auto& id : protocol_ids_sorted_) out.push_back(protocols_.at(id).get());
+  return out;
+}
+
+}  // namespace estimator

@@ -1,1 +1,688 @@
-// placeholder, being written
+#include "service/rules/rule_validator.h"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "service/common/dates.h"
+#include "service/common/money.h"
+#include "service/rules/session_match.h"
+
+namespace estimator {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::TextFormat;
+
+// Finds where a field was written in a rule file. When a field is absent (the usual case for
+// "X is required"), the position of the enclosing message is used instead.
+class Where {
+ public:
+  Where(const std::string& path, const TextFormat::ParseInfoTree* tree, const Descriptor* type,
+        int line, int column)
+      : path_(&path), tree_(tree), type_(type), line_(line), column_(column) {}
+
+  template <typename Message>
+  static Where Of(const RuleFile<Message>& file) {
+    return Where(file.path, file.locations.get(), Message::descriptor(), 0, 0);
+  }
+
+  // "path:line:column" of `field` (element `index` of a repeated field).
+  std::string At(absl::string_view field, int index = -1) const {
+    int line = line_, column = column_;
+    if (const FieldDescriptor* f = Find(field); f != nullptr && tree_ != nullptr) {
+      const auto loc = tree_->GetLocation(f, f->is_repeated() ? std::max(index, 0) : -1);
+      if (loc.line >= 0) {
+        line = loc.line;
+        column = loc.column;
+      }
+    }
+    return absl::StrCat(*path_, ":", line + 1, ":", column + 1);
+  }
+
+  // The nested message in `field`.
+  Where In(absl::string_view field, int index = -1) const {
+    const FieldDescriptor* f = Find(field);
+    const TextFormat::ParseInfoTree* nested = nullptr;
+    int line = line_, column = column_;
+    if (f != nullptr && tree_ != nullptr) {
+      const int i = f->is_repeated() ? std::max(index, 0) : -1;
+      nested = tree_->GetTreeForNested(f, i);
+      const auto loc = tree_->GetLocation(f, i);
+      if (loc.line >= 0) {
+        line = loc.line;
+        column = loc.column;
+      }
+    }
+    return Where(*path_, nested, f != nullptr ? f->message_type() : nullptr, line, column);
+  }
+
+ private:
+  const FieldDescriptor* Find(absl::string_view field) const {
+    return type_ == nullptr ? nullptr : type_->FindFieldByName(std::string(field));
+  }
+
+  const std::string* path_;
+  const TextFormat::ParseInfoTree* tree_;
+  const Descriptor* type_;
+  int line_;
+  int column_;
+};
+
+class Problems {
+ public:
+  void Add(const std::string& where, absl::string_view what) {
+    lines_.push_back(absl::StrCat(where, ": ", what));
+  }
+  bool empty() const { return lines_.empty(); }
+  std::string Joined() const { return absl::StrJoin(lines_, "\n"); }
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+bool IsId(absl::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_')) return false;
+  }
+  return true;
+}
+
+bool IsCode(absl::string_view code) {
+  if (code.size() < 5 || code.size() > 20) return false;
+  for (char c : code) {
+    if (!(absl::ascii_isupper(c) || absl::ascii_isdigit(c) || c == '-')) return false;
+  }
+  return true;
+}
+
+void CheckId(const Where& w, absl::string_view field, absl::string_view value, Problems& p) {
+  if (value.empty()) {
+    p.Add(w.At(field), absl::StrCat(field, " is required"));
+  } else if (!IsId(value)) {
+    p.Add(w.At(field), absl::StrCat(field, " '", value,
+                                    "' must be lower_snake_case letters, digits and _ (at most 64)"));
+  }
+}
+
+void CheckText(const Where& w, absl::string_view field, absl::string_view value, Problems& p) {
+  if (absl::StripAsciiWhitespace(value).empty()) {
+    p.Add(w.At(field), absl::StrCat(field, " is required"));
+  }
+}
+
+void CheckMoney(const Where& w, absl::string_view field, int64_t cents, Problems& p) {
+  if (cents < 0) {
+    p.Add(w.At(field), absl::StrCat(field, " is negative (", cents,
+                                    "); amounts are cents and must be 0 or more"));
+  } else if (cents > kMaxMoneyCents) {
+    p.Add(w.At(field), absl::StrCat(field, " is ", cents, " cents, over the limit of ",
+                                    kMaxMoneyCents, " ($10,000,000.00); amounts are in cents"));
+  }
+}
+
+void CheckBasisPoints(const Where& w, absl::string_view field, int64_t bp, int64_t max,
+                      Problems& p) {
+  if (bp < 0 || bp > max) {
+    p.Add(w.At(field), absl::StrCat(field, " is ", bp, "; basis points run from 0 to ", max,
+                                    " (2000 = 20%)"));
+  }
+}
+
+std::optional<absl::CivilDay> CheckDate(const Where& w, absl::string_view field,
+                                        absl::string_view value, bool required, Problems& p) {
+  if (value.empty()) {
+    if (required) p.Add(w.At(field), absl::StrCat(field, " is required (YYYY-MM-DD)"));
+    return std::nullopt;
+  }
+  auto day = ParseDate(value, field);
+  if (!day.ok()) {
+    p.Add(w.At(field), day.status().message());
+    return std::nullopt;
+  }
+  return *day;
+}
+
+template <typename Enum>
+void CheckEnumSet(const Where& w, absl::string_view field, int value,
+                  bool (*is_valid)(int), Problems& p) {
+  if (value == 0) {
+    p.Add(w.At(field), absl::StrCat(field, " is required"));
+  } else if (!is_valid(value)) {
+    p.Add(w.At(field), absl::StrCat(field, " has unknown value ", value));
+  }
+}
+
+void CheckSources(const Where& w, const google::protobuf::RepeatedPtrField<v1::PolicySource>& s,
+                  bool required, Problems& p) {
+  if (required && s.empty()) {
+    p.Add(w.At("sources"), "sources: name at least one public policy this file models");
+  }
+  for (int i = 0; i < s.size(); ++i) {
+    const Where src = w.In("sources", i);
+    CheckText(src, "document_id", s[i].document_id(), p);
+    CheckText(src, "title", s[i].title(), p);
+    CheckDate(src, "date", s[i].date(), /*required=*/true, p);
+  }
+}
+
+void CheckSessionMatch(const Where& w, const v1::SessionMatch& m, Problems& p) {
+  if (!v1::SessionPosition_IsValid(m.position())) {
+    p.Add(w.At("position"), absl::StrCat("position has unknown value ", m.position()));
+  }
+  for (int i = 0; i < m.phases_size(); ++i) {
+    if (m.phases(i) == 0 || !v1::Phase_IsValid(m.phases(i))) {
+      p.Add(w.At("phases", i), "phases: use PHASE_ACUTE, PHASE_TAPER or PHASE_MAINTENANCE");
+    }
+  }
+  if (m.min_dose_mg() < 0 || m.max_dose_mg() < 0) {
+    p.Add(w.At("min_dose_mg"), "doses may not be negative");
+  }
+  if (m.max_dose_mg() > 0 && m.min_dose_mg() > m.max_dose_mg()) {
+    p.Add(w.At("max_dose_mg"), absl::StrCat("max_dose_mg ", m.max_dose_mg(),
+                                            " is below min_dose_mg ", m.min_dose_mg(),
+                                            ": no session could match"));
+  }
+  if (!v1::Benefit_IsValid(m.drug_benefit())) {
+    p.Add(w.At("drug_benefit"), "drug_benefit has an unknown value");
+  }
+}
+
+std::string FactsText(const SessionFacts& s) {
+  std::string text = absl::StrCat(s.first ? "first" : "later", " ",
+                                  absl::AsciiStrToLower(v1::Phase_Name(s.phase).substr(6)),
+                                  " session");
+  if (s.dose_mg > 0) absl::StrAppend(&text, " at ", s.dose_mg, " mg");
+  if (s.drug_benefit != v1::BENEFIT_UNSPECIFIED) {
+    absl::StrAppend(&text, " with the drug under ",
+                    absl::AsciiStrToLower(v1::Benefit_Name(s.drug_benefit).substr(8)));
+  }
+  return text;
+}
+
+// ---- protocols ---------------------------------------------------------------------------------
+
+void ValidateProtocol(const RuleFile<v1::TreatmentProtocol>& f, Problems& p) {
+  const auto& m = f.message;
+  const Where w = Where::Of(f);
+  CheckId(w, "protocol_id", m.protocol_id(), p);
+  CheckEnumSet<v1::Treatment>(w, "treatment", m.treatment(), v1::Treatment_IsValid, p);
+  CheckText(w, "name", m.name(), p);
+  CheckSources(w, m.sources(), /*required=*/false, p);
+  if (m.blocks().empty()) p.Add(w.At("blocks"), "blocks: a protocol needs at least one block");
+  int total = 0;
+  for (int i = 0; i < m.blocks_size(); ++i) {
+    const auto& b = m.blocks(i);
+    const Where bw = w.In("blocks", i);
+    if (b.phase() != v1::PHASE_ACUTE && b.phase() != v1::PHASE_TAPER) {
+      p.Add(bw.At("phase"), "phase: blocks are PHASE_ACUTE or PHASE_TAPER; maintenance is set "
+                            "in `maintenance`");
+    }
+    if (b.sessions() < 1 || b.sessions() > 200) {
+      p.Add(bw.At("sessions"), absl::StrCat("sessions is ", b.sessions(), "; use 1 to 200"));
+    }
+    if (b.sessions_per_week() < 1 || b.sessions_per_week() > 5) {
+      p.Add(bw.At("sessions_per_week"),
+            absl::StrCat("sessions_per_week is ", b.sessions_per_week(),
+                         "; sessions fall on weekdays, so use 1 to 5"));
+    }
+    total += std::max(0, b.sessions());
+  }
+  if (total > 400) p.Add(w.At("blocks"), "blocks add up to more than 400 sessions");
+  const Where mw = w.In("maintenance");
+  if (!m.has_maintenance()) {
+    p.Add(w.At("maintenance"), "maintenance is required (write `maintenance { months: 0 }` for none)");
+  } else {
+    if (m.maintenance().months() < 0 || m.maintenance().months() > 36) {
+      p.Add(mw.At("months"), absl::StrCat("months is ", m.maintenance().months(), "; use 0 to 36"));
+    }
+    if (m.maintenance().months() > 0) {
+      CheckEnumSet<v1::MaintenanceFrequency>(mw, "frequency", m.maintenance().frequency(),
+                                             v1::MaintenanceFrequency_IsValid, p);
+    }
+  }
+  std::set<int> doses;
+  for (int i = 0; i < m.allowed_doses_mg_size(); ++i) {
+    const int d = m.allowed_doses_mg(i);
+    if (d <= 0 || d > 1000) p.Add(w.At("allowed_doses_mg", i), "allowed_doses_mg: use 1 to 1000");
+    if (!doses.insert(d).second) p.Add(w.At("allowed_doses_mg", i), "allowed_doses_mg: duplicate");
+  }
+  if (m.first_session_dose_mg() < 0 || m.first_session_dose_mg() > 1000) {
+    p.Add(w.At("first_session_dose_mg"), "first_session_dose_mg: use 0 to 1000");
+  }
+  if (m.treatment() == v1::TREATMENT_SPRAVATO && doses.empty()) {
+    p.Add(w.At("allowed_doses_mg"), "a Spravato protocol must list allowed_doses_mg (56, 84)");
+  }
+}
+
+// ---- plans -------------------------------------------------------------------------------------
+
+void ValidateNetwork(const Where& w, const v1::NetworkBenefits& n, bool out_of_network,
+                     Problems& p) {
+  CheckMoney(w, "deductible_cents", n.deductible_cents(), p);
+  if (n.has_family_deductible_cents()) {
+    CheckMoney(w, "family_deductible_cents", n.family_deductible_cents(), p);
+    CheckEnumSet<v1::FamilyDeductibleKind>(w, "family_deductible_kind",
+                                           n.family_deductible_kind(),
+                                           v1::FamilyDeductibleKind_IsValid, p);
+    if (n.family_deductible_cents() < n.deductible_cents()) {
+      p.Add(w.At("family_deductible_cents"),
+            "family_deductible_cents is below the individual deductible_cents");
+    }
+  } else if (n.family_deductible_kind() != 0) {
+    p.Add(w.At("family_deductible_kind"),
+          "family_deductible_kind is set but family_deductible_cents is not");
+  }
+  CheckBasisPoints(w, "coinsurance_bp", n.coinsurance_bp(), 10000, p);
+  switch (n.out_of_pocket_limit_case()) {
+    case v1::NetworkBenefits::kOutOfPocketMaxCents:
+      CheckMoney(w, "out_of_pocket_max_cents", n.out_of_pocket_max_cents(), p);
+      if (n.out_of_pocket_max_cents() < n.deductible_cents()) {
+        p.Add(w.At("out_of_pocket_max_cents"),
+              "out_of_pocket_max_cents is below deductible_cents; the deductible counts toward it");
+      }
+      break;
+    case v1::NetworkBenefits::kNoOutOfPocketMax:
+      if (!n.no_out_of_pocket_max()) {
+        p.Add(w.At("no_out_of_pocket_max"),
+              "no_out_of_pocket_max: false says nothing; give out_of_pocket_max_cents instead");
+      }
+      if (n.has_family_out_of_pocket_max_cents()) {
+        p.Add(w.At("family_out_of_pocket_max_cents"),
+              "a family out-of-pocket maximum needs an individual one");
+      }
+      break;
+    case v1::NetworkBenefits::OUT_OF_POCKET_LIMIT_NOT_SET:
+      p.Add(w.At("out_of_pocket_max_cents"),
+            "set out_of_pocket_max_cents, or no_out_of_pocket_max: true for a plan without one");
+      break;
+  }
+  if (n.has_family_out_of_pocket_max_cents()) {
+    CheckMoney(w, "family_out_of_pocket_max_cents", n.family_out_of_pocket_max_cents(), p);
+    if (n.out_of_pocket_limit_case() == v1::NetworkBenefits::kOutOfPocketMaxCents &&
+        n.family_out_of_pocket_max_cents() < n.out_of_pocket_max_cents()) {
+      p.Add(w.At("family_out_of_pocket_max_cents"),
+            "family_out_of_pocket_max_cents is below the individual out_of_pocket_max_cents");
+    }
+  }
+  if (out_of_network) {
+    if (n.allowed_percent_of_in_network_bp() <= 0) {
+      p.Add(w.At("allowed_percent_of_in_network_bp"),
+            "allowed_percent_of_in_network_bp is required out of network (10000 = the in-network "
+            "amount)");
+    } else {
+      CheckBasisPoints(w, "allowed_percent_of_in_network_bp",
+                       n.allowed_percent_of_in_network_bp(), 50000, p);
+    }
+    if (n.has_charge_limit_percent_of_allowed_bp() &&
+        (n.charge_limit_percent_of_allowed_bp() < 10000 ||
+         n.charge_limit_percent_of_allowed_bp() > 50000)) {
+      p.Add(w.At("charge_limit_percent_of_allowed_bp"),
+            "charge_limit_percent_of_allowed_bp: use 10000 (no balance bill) to 50000");
+    }
+  } else {
+    if (n.allowed_percent_of_in_network_bp() != 0) {
+      p.Add(w.At("allowed_percent_of_in_network_bp"),
+            "allowed_percent_of_in_network_bp applies only to out_of_network");
+    }
+    if (n.has_charge_limit_percent_of_allowed_bp()) {
+      p.Add(w.At("charge_limit_percent_of_allowed_bp"),
+            "charge_limit_percent_of_allowed_bp applies only to out_of_network");
+    }
+  }
+}
+
+// Protocol lookup shared by plan and clinic checks.
+using ProtocolsByTreatment = std::map<int, std::vector<const v1::TreatmentProtocol*>>;
+
+void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment treatment,
+                     const v1::TreatmentCovered& c, const ProtocolsByTreatment& protocols,
+                     const std::map<std::string, const v1::TreatmentProtocol*>& protocol_ids,
+                     Problems& p) {
+  CheckText(w, "policy_section", c.policy_section(), p);
+  if (c.has_max_sessions_per_course() && c.max_sessions_per_course() < 1) {
+    p.Add(w.At("max_sessions_per_course"), "max_sessions_per_course must be at least 1");
+  }
+  if (c.has_max_sessions_per_plan_year() && c.max_sessions_per_plan_year() < 1) {
+    p.Add(w.At("max_sessions_per_plan_year"), "max_sessions_per_plan_year must be at least 1");
+  }
+  if (!c.maintenance_covered() && c.maintenance_exclusion().empty()) {
+    p.Add(w.At("maintenance_covered"),
+          "maintenance is not covered: say why in maintenance_exclusion (plain words)");
+  }
+  CheckMoney(w, "copay_cents", c.copay_cents(), p);
+
+  // Which protocols this coverage applies to.
+  std::vector<const v1::TreatmentProtocol*> covered;
+  for (int i = 0; i < c.covered_protocol_ids_size(); ++i) {
+    auto it = protocol_ids.find(c.covered_protocol_ids(i));
+    if (it == protocol_ids.end()) {
+      p.Add(w.At("covered_protocol_ids", i),
+            absl::StrCat("covered_protocol_ids: no protocol '", c.covered_protocol_ids(i),
+                         "' in protocols/"));
+    } else if (it->second->treatment() != treatment) {
+      p.Add(w.At("covered_protocol_ids", i),
+            absl::StrCat("covered_protocol_ids: '", c.covered_protocol_ids(i),
+                         "' is a protocol of another treatment"));
+    } else {
+      covered.push_back(it->second);
+    }
+  }
+  if (c.covered_protocol_ids().empty()) {
+    auto it = protocols.find(treatment);
+    if (it != protocols.end()) covered = it->second;
+  }
+
+  std::vector<v1::Benefit> drug_benefits;
+  for (int i = 0; i < c.drug_benefits_size(); ++i) {
+    const int b = c.drug_benefits(i);
+    if (b == 0 || !v1::Benefit_IsValid(b)) {
+      p.Add(w.At("drug_benefits", i), "drug_benefits: use BENEFIT_MEDICAL or BENEFIT_PHARMACY");
+      continue;
+    }
+    if (b == v1::BENEFIT_PHARMACY && !plan.has_pharmacy()) {
+      p.Add(w.At("drug_benefits", i),
+            "drug_benefits lists BENEFIT_PHARMACY but the plan has no `pharmacy` block");
+    }
+    drug_benefits.push_back(static_cast<v1::Benefit>(b));
+  }
+  if (treatment == v1::TREATMENT_SPRAVATO && drug_benefits.empty()) {
+    p.Add(w.At("drug_benefits"),
+          "drug_benefits is required for Spravato (BENEFIT_MEDICAL and/or BENEFIT_PHARMACY)");
+  }
+  if (treatment != v1::TREATMENT_SPRAVATO && !drug_benefits.empty()) {
+    p.Add(w.At("drug_benefits"), "drug_benefits applies only to Spravato");
+    drug_benefits.clear();
+  }
+
+  if (c.fees().empty()) p.Add(w.At("fees"), "fees: a covered treatment needs its billing codes");
+  for (int i = 0; i < c.fees_size(); ++i) {
+    const auto& fee = c.fees(i);
+    const Where fw = w.In("fees", i);
+    if (!IsCode(fee.code())) {
+      p.Add(fw.At("code"), absl::StrCat("code '", fee.code(),
+                                        "' is not a CPT/HCPCS code (5+ upper-case letters/digits)"));
+    }
+    CheckText(fw, "description", fee.description(), p);
+    CheckMoney(fw, "allowed_cents", fee.allowed_cents(), p);
+    CheckEnumSet<v1::UnitBasis>(fw, "unit_basis", fee.unit_basis(), v1::UnitBasis_IsValid, p);
+    CheckEnumSet<v1::Benefit>(fw, "benefit", fee.benefit(), v1::Benefit_IsValid, p);
+    if (fee.benefit() == v1::BENEFIT_PHARMACY && !plan.has_pharmacy()) {
+      p.Add(fw.At("benefit"), "a BENEFIT_PHARMACY fee needs the plan's `pharmacy` block");
+    }
+    if (fee.has_applies_to()) CheckSessionMatch(fw.In("applies_to"), fee.applies_to(), p);
+  }
+
+  // Every session a covered protocol can produce must be billable.
+  for (const v1::TreatmentProtocol* protocol : covered) {
+    for (const SessionFacts& s :
+         PossibleSessions(*protocol, drug_benefits, c.maintenance_covered())) {
+      bool medical = false, pharmacy = false;
+      for (const auto& fee : c.fees()) {
+        if (!Matches(fee.applies_to(), s)) continue;
+        medical = medical || fee.benefit() == v1::BENEFIT_MEDICAL;
+        pharmacy = pharmacy || fee.benefit() == v1::BENEFIT_PHARMACY;
+      }
+      if (!medical) {
+        p.Add(w.At("fees"), absl::StrCat("fees: no BENEFIT_MEDICAL fee matches the ",
+                                         FactsText(s), " of protocol '",
+                                         protocol->protocol_id(), "'; add a fee for it"));
+      }
+      if (s.drug_benefit == v1::BENEFIT_PHARMACY && !pharmacy) {
+        p.Add(w.At("fees"), absl::StrCat("fees: no BENEFIT_PHARMACY fee matches the ",
+                                         FactsText(s), " of protocol '",
+                                         protocol->protocol_id(), "'; add the drug's fee"));
+      }
+    }
+  }
+}
+
+void ValidatePlan(const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& protocols,
+                  const std::map<std::string, const v1::TreatmentProtocol*>& protocol_ids,
+                  Problems& p) {
+  const auto& m = f.message;
+  const Where w = Where::Of(f);
+  CheckId(w, "payer_id", m.payer_id(), p);
+  CheckText(w, "payer_name", m.payer_name(), p);
+  CheckId(w, "plan_id", m.plan_id(), p);
+  CheckText(w, "plan_name", m.plan_name(), p);
+  CheckEnumSet<v1::PlanType>(w, "plan_type", m.plan_type(), v1::PlanType_IsValid, p);
+  CheckSources(w, m.sources(), /*required=*/true, p);
+  CheckText(w, "fee_note", m.fee_note(), p);
+  auto from = CheckDate(w, "effective_from", m.effective_from(), true, p);
+  auto to = CheckDate(w, "effective_to", m.effective_to(), false, p);
+  if (from && to && *to < *from) {
+    p.Add(w.At("effective_to"), absl::StrCat("effective_to ", m.effective_to(),
+                                             " is before effective_from ", m.effective_from()));
+  }
+  CheckDate(w, "amounts_published_through", m.amounts_published_through(), false, p);
+  if (!m.has_plan_year_start()) {
+    p.Add(w.At("plan_year_start"),
+          "plan_year_start is required, e.g. `plan_year_start { month: 1 day: 1 }`");
+  } else if (!IsValidMonthDay(m.plan_year_start().month(), m.plan_year_start().day())) {
+    p.Add(w.In("plan_year_start").At("month"),
+          absl::StrCat("plan_year_start ", m.plan_year_start().month(), "/",
+                       m.plan_year_start().day(), " is not a day of every year"));
+  }
+  if (!m.has_in_network()) {
+    p.Add(w.At("in_network"), "in_network is required");
+  } else {
+    ValidateNetwork(w.In("in_network"), m.in_network(), false, p);
+  }
+  if (m.has_out_of_network()) ValidateNetwork(w.In("out_of_network"), m.out_of_network(), true, p);
+  if (m.has_pharmacy()) {
+    const Where pw = w.In("pharmacy");
+    CheckMoney(pw, "copay_cents", m.pharmacy().copay_cents(), p);
+    CheckBasisPoints(pw, "coinsurance_bp", m.pharmacy().coinsurance_bp(), 10000, p);
+  }
+
+  std::set<int> seen;
+  for (int i = 0; i < m.treatments_size(); ++i) {
+    const auto& t = m.treatments(i);
+    const Where tw = w.In("treatments", i);
+    CheckEnumSet<v1::Treatment>(tw, "treatment", t.treatment(), v1::Treatment_IsValid, p);
+    if (t.treatment() != 0 && !seen.insert(t.treatment()).second) {
+      p.Add(tw.At("treatment"), absl::StrCat(v1::Treatment_Name(t.treatment()),
+                                             " appears twice; each treatment appears once"));
+    }
+    switch (t.status_case()) {
+      case v1::TreatmentPolicy::kCovered:
+        ValidateCovered(tw.In("covered"), m, t.treatment(), t.covered(), protocols, protocol_ids,
+                        p);
+        break;
+      case v1::TreatmentPolicy::kExcluded: {
+        const Where ew = tw.In("excluded");
+        CheckEnumSet<v1::ExclusionReason>(ew, "reason", t.excluded().reason(),
+                                          v1::ExclusionReason_IsValid, p);
+        CheckText(ew, "explanation", t.excluded().explanation(), p);
+        CheckText(ew, "policy_section", t.excluded().policy_section(), p);
+        break;
+      }
+      case v1::TreatmentPolicy::STATUS_NOT_SET:
+        p.Add(tw.At("treatment"), "say `covered { ... }` or `excluded { ... }` for this treatment");
+        break;
+    }
+  }
+  for (int t : {v1::TREATMENT_TMS, v1::TREATMENT_SPRAVATO, v1::TREATMENT_IV_KETAMINE}) {
+    if (!seen.count(t)) {
+      p.Add(w.At("treatments"),
+            absl::StrCat("treatments: ", v1::Treatment_Name(t),
+                         " is missing; write `excluded { ... }` if the plan does not cover it"));
+    }
+  }
+}
+
+// Versions of one plan must tile time: sorted by effective_from, each ends the day before the next
+// begins; only the last may be open-ended.
+void ValidatePlanVersions(const std::vector<RuleFile<v1::PayerPlan>>& plans, Problems& p) {
+  struct Version {
+    absl::CivilDay from;
+    std::optional<absl::CivilDay> to;
+    const RuleFile<v1::PayerPlan>* file;
+  };
+  std::map<std::string, std::vector<Version>> by_plan;
+  for (const auto& f : plans) {
+    auto from = ParseDate(f.message.effective_from(), "effective_from");
+    if (!from.ok()) continue;  // already reported
+    std::optional<absl::CivilDay> to;
+    if (!f.message.effective_to().empty()) {
+      auto parsed = ParseDate(f.message.effective_to(), "effective_to");
+      if (!parsed.ok()) continue;
+      to = *parsed;
+    }
+    by_plan[absl::StrCat(f.message.payer_id(), "/", f.message.plan_id())].push_back(
+        {*from, to, &f});
+  }
+  for (auto& [key, versions] : by_plan) {
+    std::sort(versions.begin(), versions.end(),
+              [](const Version& a, const Version& b) { return a.from < b.from; });
+    for (size_t i = 1; i < versions.size(); ++i) {
+      const Version& prev = versions[i - 1];
+      const Version& next = versions[i];
+      const Where w = Where::Of(*next.file);
+      if (!prev.to || *prev.to >= next.from) {
+        p.Add(w.At("effective_from"),
+              absl::StrCat("effective dates of ", key, " overlap ", prev.file->path,
+                           " (", prev.file->message.effective_from(), " to ",
+                           prev.to ? FormatDate(*prev.to) : "open", "); end that version the day "
+                           "before ", FormatDate(next.from)));
+      } else if (*prev.to + 1 != next.from) {
+        p.Add(w.At("effective_from"),
+              absl::StrCat("gap in effective dates of ", key, ": ", prev.file->path, " ends ",
+                           FormatDate(*prev.to), " but this version starts ",
+                           FormatDate(next.from), "; no rules would apply in between"));
+      }
+    }
+  }
+}
+
+// ---- clinics -----------------------------------------------------------------------------------
+
+void ValidateClinic(const RuleFile<v1::Clinic>& f, const ProtocolsByTreatment& protocols,
+                    Problems& p) {
+  const auto& m = f.message;
+  const Where w = Where::Of(f);
+  CheckId(w, "clinic_id", m.clinic_id(), p);
+  CheckText(w, "name", m.name(), p);
+  CheckText(w, "price_note", m.price_note(), p);
+  CheckDate(w, "prices_effective_from", m.prices_effective_from(), true, p);
+  if (!m.npi().empty() && (m.npi().size() != 10 ||
+                           !std::all_of(m.npi().begin(), m.npi().end(), absl::ascii_isdigit))) {
+    p.Add(w.At("npi"), "npi must be 10 digits");
+  }
+  if (m.offered_treatments().empty()) {
+    p.Add(w.At("offered_treatments"), "offered_treatments: list at least one treatment");
+  }
+  std::set<int> offered;
+  for (int i = 0; i < m.offered_treatments_size(); ++i) {
+    const int t = m.offered_treatments(i);
+    if (t == 0 || !v1::Treatment_IsValid(t)) {
+      p.Add(w.At("offered_treatments", i), "offered_treatments: unknown treatment");
+    } else if (!offered.insert(t).second) {
+      p.Add(w.At("offered_treatments", i), "offered_treatments: listed twice");
+    }
+  }
+  for (int i = 0; i < m.self_pay_prices_size(); ++i) {
+    const auto& price = m.self_pay_prices(i);
+    const Where pw = w.In("self_pay_prices", i);
+    CheckEnumSet<v1::Treatment>(pw, "treatment", price.treatment(), v1::Treatment_IsValid, p);
+    CheckText(pw, "description", price.description(), p);
+    CheckMoney(pw, "price_cents", price.price_cents(), p);
+    if (price.has_applies_to()) CheckSessionMatch(pw.In("applies_to"), price.applies_to(), p);
+  }
+  for (int t : offered) {
+    auto it = protocols.find(t);
+    if (it == protocols.end()) {
+      p.Add(w.At("offered_treatments"),
+            absl::StrCat(v1::Treatment_Name(t), " is offered but protocols/ has no protocol for it"));
+      continue;
+    }
+    for (const v1::TreatmentProtocol* protocol : it->second) {
+      for (const SessionFacts& s : PossibleSessions(*protocol, {}, /*with_maintenance=*/true)) {
+        bool priced = false;
+        for (const auto& price : m.self_pay_prices()) {
+          priced = priced || (price.treatment() == t && Matches(price.applies_to(), s));
+        }
+        if (!priced) {
+          p.Add(w.At("self_pay_prices"),
+                absl::StrCat("self_pay_prices: nothing prices the ", FactsText(s), " of protocol '",
+                             protocol->protocol_id(), "'; add a price for it"));
+        }
+      }
+    }
+  }
+  std::set<std::string> charged;
+  for (int i = 0; i < m.charges_size(); ++i) {
+    const Where cw = w.In("charges", i);
+    if (!IsCode(m.charges(i).code())) {
+      p.Add(cw.At("code"), absl::StrCat("code '", m.charges(i).code(), "' is not a billing code"));
+    }
+    CheckMoney(cw, "charge_cents", m.charges(i).charge_cents(), p);
+    if (!charged.insert(m.charges(i).code()).second) {
+      p.Add(cw.At("code"), absl::StrCat("charges: code ", m.charges(i).code(), " listed twice"));
+    }
+  }
+  // A code without a charge is reported when an out-of-network quote needs it: in-network-only
+  // clinics need no chargemaster.
+  std::set<absl::CivilDay> closed;
+  for (int i = 0; i < m.closed_dates_size(); ++i) {
+    auto day = CheckDate(w, "closed_dates", m.closed_dates(i), true, p);
+    if (day && !closed.insert(*day).second) {
+      p.Add(w.At("closed_dates", i), absl::StrCat("closed_dates: ", m.closed_dates(i),
+                                                  " listed twice"));
+    }
+  }
+  if (m.closed_dates_size() > 2000) p.Add(w.At("closed_dates"), "closed_dates: at most 2000");
+}
+
+}  // namespace
+
+absl::Status ValidateRuleFiles(const RuleFiles& files) {
+  Problems p;
+  ProtocolsByTreatment protocols;
+  std::map<std::string, const v1::TreatmentProtocol*> protocol_ids;
+  std::map<int, int> defaults;
+  for (const auto& f : files.protocols) {
+    ValidateProtocol(f, p);
+    const Where w = Where::Of(f);
+    if (!protocol_ids.emplace(f.message.protocol_id(), &f.message).second) {
+      p.Add(w.At("protocol_id"),
+            absl::StrCat("protocol_id '", f.message.protocol_id(), "' is used by another file"));
+    }
+    protocols[f.message.treatment()].push_back(&f.message);
+    if (f.message.default_for_treatment() && ++defaults[f.message.treatment()] > 1) {
+      p.Add(w.At("default_for_treatment"),
+            absl::StrCat("another protocol is already the default for ",
+                         v1::Treatment_Name(f.message.treatment())));
+    }
+  }
+  for (const auto& [treatment, list] : protocols) {
+    if (treatment != 0 && defaults[treatment] == 0) {
+      p.Add(Where::Of(files.protocols.front()).At("default_for_treatment"),
+            absl::StrCat("no protocol of ", v1::Treatment_Name(treatment),
+                         " has default_for_treatment: true"));
+    }
+  }
+  for (const auto& f : files.plans) ValidatePlan(f, protocols, protocol_ids, p);
+  ValidatePlanVersions(files.plans, p);
+  std::set<std::string> clinic_ids;
+  for (const auto& f : files.clinics) {
+    ValidateClinic(f, protocols, p);
+    if (!clinic_ids.insert(f.message.clinic_id()).second) {
+      p.Add(Where::Of(f).At("clinic_id"),
+            absl::StrCat("clinic_id '", f.message.clinic_id(), "' is used by another file"));
+    }
+  }
+  if (files.clinics.empty()) p.Add("clinics/", "no clinic file: add one under clinics/");
+  if (p.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(p.Joined());
+}
+
+}  // namespace estimator

@@ -1,0 +1,96 @@
+// The compiled, immutable rules one request is answered with: validated files indexed for lookup.
+// Built once per load; every method is const and safe to call from many threads.
+//
+//   ASSIGN_OR_RETURN(std::shared_ptr<const RuleSet> rules, RuleSet::Create(std::move(files), now));
+//   const PlanVersion* plan = rules->FindPlanVersion("medicare", "part_b", day);
+#ifndef ESTIMATOR_RULES_RULE_SET_H_
+#define ESTIMATOR_RULES_RULE_SET_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "service/rules/rule_files.h"
+
+namespace estimator {
+
+// One version of one payer plan, with its treatments indexed.
+struct PlanVersion {
+  v1::PayerPlan plan;
+  std::string file;
+  std::string file_version;  // sha256 of the file
+  absl::CivilDay effective_from;
+  std::optional<absl::CivilDay> effective_to;  // inclusive; nullopt = open-ended
+  std::optional<absl::CivilDay> amounts_published_through;
+
+  bool InEffectOn(absl::CivilDay day) const {
+    return day >= effective_from && (!effective_to || day <= *effective_to);
+  }
+  // Never null for a validated plan: every treatment is listed.
+  const v1::TreatmentPolicy* Policy(v1::Treatment t) const;
+};
+
+struct ClinicRules {
+  v1::Clinic clinic;
+  std::string file;
+  std::string file_version;
+  absl::flat_hash_set<absl::CivilDay> closed_days;
+  absl::flat_hash_map<std::string, int64_t> charge_cents;  // by code, per unit
+
+  bool IsOpen(absl::CivilDay day) const;
+  bool Offers(v1::Treatment t) const;
+};
+
+class RuleSet {
+ public:
+  // Validates `files` and builds the indexes. Errors are INVALID_ARGUMENT, one
+  // `file:line:column: message` line per problem.
+  static absl::StatusOr<std::shared_ptr<const RuleSet>> Create(RuleFiles files,
+                                                               absl::Time loaded_at);
+
+  // Content hash of every file (paths and bytes): the version stamped on every answer.
+  const std::string& version() const { return version_; }
+  absl::Time loaded_at() const { return loaded_at_; }
+
+  // All versions of a plan, by effective date; nullptr when the payer or plan is unknown.
+  const std::vector<PlanVersion>* FindPlanVersions(absl::string_view payer_id,
+                                                   absl::string_view plan_id) const;
+  bool HasPayer(absl::string_view payer_id) const { return payers_.contains(payer_id); }
+  // The version in effect on `day` among `versions`, or nullptr.
+  static const PlanVersion* VersionOn(const std::vector<PlanVersion>& versions,
+                                      absl::CivilDay day);
+
+  const ClinicRules* FindClinic(absl::string_view clinic_id) const;
+  const v1::TreatmentProtocol* FindProtocol(absl::string_view protocol_id) const;
+  const v1::TreatmentProtocol* DefaultProtocol(v1::Treatment treatment) const;
+
+  // For listing: every plan version (by payer, plan, date), clinic and protocol.
+  std::vector<const PlanVersion*> AllPlanVersions() const;
+  std::vector<const ClinicRules*> AllClinics() const;
+  std::vector<const v1::TreatmentProtocol*> AllProtocols() const;
+
+ private:
+  RuleSet() = default;
+
+  std::string version_;
+  absl::Time loaded_at_;
+  // key: payer_id + '/' + plan_id
+  absl::flat_hash_map<std::string, std::vector<PlanVersion>> plans_;
+  absl::flat_hash_set<std::string> payers_;
+  std::vector<std::string> plan_keys_sorted_;
+  absl::flat_hash_map<std::string, std::unique_ptr<ClinicRules>> clinics_;
+  std::vector<std::string> clinic_ids_sorted_;
+  absl::flat_hash_map<std::string, std::unique_ptr<v1::TreatmentProtocol>> protocols_;
+  std::vector<std::string> protocol_ids_sorted_;
+  absl::flat_hash_map<int, const v1::TreatmentProtocol*> default_protocols_;
+};
+
+}  // namespace estimator
+
+#endif  // ESTIMATOR_RULES_RULE_SET_H_
