@@ -1,1 +1,95 @@
-// placeholder, being written
+#include "service/engine/course_schedule.h"
+
+#include "absl/strings/str_cat.h"
+#include "service/common/dates.h"
+#include "service/common/status_macros.h"
+
+namespace estimator {
+namespace {
+
+// Fewest calendar days between two sessions of a block: spreads 3 a week as Mon/Wed/Fri and
+// 2 a week as Mon/Thu (Spravato's twice-weekly induction), 1 a week on the same weekday.
+int MinGapDays(int sessions_per_week) {
+  switch (sessions_per_week) {
+    case 1: return 7;
+    case 2: return 3;
+    case 3: return 2;
+    default: return 1;
+  }
+}
+
+absl::CivilDay MondayOf(absl::CivilDay day) {
+  // absl::Weekday counts from Monday = 0.
+  return day - static_cast<int>(absl::GetWeekday(day));
+}
+
+}  // namespace
+
+absl::StatusOr<absl::CivilDay> NextOpenDay(absl::CivilDay day,
+                                           const std::function<bool(absl::CivilDay)>& is_open) {
+  for (int i = 0; i < 366; ++i, ++day) {
+    if (is_open(day)) return day;
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("the clinic has no open weekday for a year from ", FormatDate(day - 366)));
+}
+
+absl::StatusOr<std::vector<ScheduledSession>> BuildSchedule(const ScheduleRequest& request) {
+  const v1::TreatmentProtocol& protocol = *request.protocol;
+  std::vector<ScheduledSession> sessions;
+  auto add = [&](absl::CivilDay date, v1::Phase phase) {
+    ScheduledSession s;
+    s.number = static_cast<int>(sessions.size()) + 1;
+    s.date = date;
+    s.phase = phase;
+    s.first = sessions.empty();
+    s.dose_mg = (s.first && protocol.first_session_dose_mg() > 0) ? protocol.first_session_dose_mg()
+                                                                  : request.dose_mg;
+    sessions.push_back(s);
+  };
+
+  absl::CivilDay earliest = request.start;
+  for (const v1::PhaseBlock& block : protocol.blocks()) {
+    const int gap = MinGapDays(block.sessions_per_week());
+    absl::CivilDay week = MondayOf(earliest);
+    int in_week = 0;
+    for (int i = 0; i < block.sessions(); ++i) {
+      absl::CivilDay day = earliest;
+      while (true) {
+        ASSIGN_OR_RETURN(day, NextOpenDay(day, request.is_open));
+        if (MondayOf(day) != week) {
+          week = MondayOf(day);
+          in_week = 0;
+        }
+        if (in_week < block.sessions_per_week()) break;
+        day = week + 7;  // this week is full: next Monday
+      }
+      add(day, block.phase());
+      ++in_week;
+      earliest = day + gap;
+    }
+  }
+
+  if (request.maintenance_months > 0 && !sessions.empty()) {
+    const absl::CivilDay anchor = sessions.back().date;
+    const absl::CivilDay end = AddMonths(anchor, request.maintenance_months);
+    for (int k = 1;; ++k) {
+      absl::CivilDay nominal;
+      switch (request.maintenance_frequency) {
+        case v1::MAINTENANCE_FREQUENCY_WEEKLY: nominal = anchor + 7 * k; break;
+        case v1::MAINTENANCE_FREQUENCY_EVERY_OTHER_WEEK: nominal = anchor + 14 * k; break;
+        case v1::MAINTENANCE_FREQUENCY_MONTHLY: nominal = AddMonths(anchor, k); break;
+        default:
+          return absl::InvalidArgumentError("maintenance frequency is required");
+      }
+      if (nominal > end) break;
+      // A closed day moves the session forward, never onto or before the previous one.
+      absl::CivilDay day = std::max(nominal, sessions.back().date + 1);
+      ASSIGN_OR_RETURN(day, NextOpenDay(day, request.is_open));
+      add(day, v1::PHASE_MAINTENANCE);
+    }
+  }
+  return sessions;
+}
+
+}  // namespace estimator

@@ -1,1 +1,192 @@
-// placeholder, being written
+#include "service/engine/request_validation.h"
+
+#include <set>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "service/common/dates.h"
+#include "service/common/money.h"
+#include "service/common/status_macros.h"
+
+namespace estimator {
+namespace {
+
+absl::Status Invalid(absl::string_view field, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", what));
+}
+
+absl::Status CheckId(absl::string_view field, absl::string_view id, bool required) {
+  if (id.empty()) return required ? Invalid(field, "is required") : absl::OkStatus();
+  if (id.size() > kMaxIdLength) {
+    return Invalid(field, absl::StrCat("is ", id.size(), " characters; ids are at most ",
+                                       kMaxIdLength));
+  }
+  for (char c : id) {
+    if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_')) {
+      return Invalid(field, "ids are lower-case letters, digits and '_' (see ListPayers)");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCents(absl::string_view field, int64_t cents) {
+  if (cents < 0) return Invalid(field, absl::StrCat(cents, " is negative; amounts are cents >= 0"));
+  if (cents > kMaxMoneyCents) {
+    return Invalid(field, absl::StrCat(cents, " cents is over the limit of ", kMaxMoneyCents,
+                                       " ($10,000,000.00)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckBasisPoints(absl::string_view field, int64_t bp) {
+  if (bp < 0) return Invalid(field, absl::StrCat(bp, " is negative"));
+  if (bp > 10000) return Invalid(field, absl::StrCat(bp, " is over 10000 (100%)"));
+  return absl::OkStatus();
+}
+
+template <typename IsValid>
+absl::Status CheckEnum(absl::string_view field, int value, IsValid is_valid, bool required) {
+  if (!is_valid(value)) return Invalid(field, absl::StrCat("unknown value ", value));
+  if (required && value == 0) return Invalid(field, "is required");
+  return absl::OkStatus();
+}
+
+absl::Status CheckCourseStart(absl::string_view field, const std::string& text) {
+  ASSIGN_OR_RETURN(absl::CivilDay day, ParseDate(text, field));
+  if (day.year() < kFirstCourseYear || day.year() > kLastCourseYear) {
+    return Invalid(field, absl::StrCat("'", text, "' is outside the years ", kFirstCourseYear, "-",
+                                       kLastCourseYear));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCoverage(const v1::Coverage& coverage) {
+  switch (coverage.kind_case()) {
+    case v1::Coverage::KIND_NOT_SET:
+      return Invalid("coverage", "say `insurance` (payer, plan, network) or `self_pay`");
+    case v1::Coverage::kSelfPay:
+      return absl::OkStatus();
+    case v1::Coverage::kInsurance:
+      break;
+  }
+  const v1::InsuranceCoverage& ins = coverage.insurance();
+  RETURN_IF_ERROR(CheckId("coverage.insurance.payer_id", ins.payer_id(), true));
+  RETURN_IF_ERROR(CheckId("coverage.insurance.plan_id", ins.plan_id(), true));
+  RETURN_IF_ERROR(
+      CheckEnum("coverage.insurance.network", ins.network(), v1::Network_IsValid, true));
+  RETURN_IF_ERROR(CheckEnum("coverage.insurance.coverage_tier", ins.coverage_tier(),
+                            v1::CoverageTier_IsValid, false));
+  const v1::Accumulators& met = ins.met_so_far();
+  const std::string m = "coverage.insurance.met_so_far.";
+  if (met.has_deductible_met_cents()) {
+    RETURN_IF_ERROR(CheckCents(m + "deductible_met_cents", met.deductible_met_cents()));
+  }
+  if (met.has_out_of_pocket_met_cents()) {
+    RETURN_IF_ERROR(CheckCents(m + "out_of_pocket_met_cents", met.out_of_pocket_met_cents()));
+  }
+  if (met.has_family_deductible_met_cents()) {
+    RETURN_IF_ERROR(
+        CheckCents(m + "family_deductible_met_cents", met.family_deductible_met_cents()));
+    if (met.has_deductible_met_cents() &&
+        met.family_deductible_met_cents() < met.deductible_met_cents()) {
+      return Invalid(m + "family_deductible_met_cents",
+                     "is less than this patient's deductible_met_cents, which counts toward it");
+    }
+  }
+  if (met.has_family_out_of_pocket_met_cents()) {
+    RETURN_IF_ERROR(
+        CheckCents(m + "family_out_of_pocket_met_cents", met.family_out_of_pocket_met_cents()));
+    if (met.has_out_of_pocket_met_cents() &&
+        met.family_out_of_pocket_met_cents() < met.out_of_pocket_met_cents()) {
+      return Invalid(m + "family_out_of_pocket_met_cents",
+                     "is less than this patient's out_of_pocket_met_cents, which counts toward it");
+    }
+  }
+  if (met.has_deductible_met_cents() && met.has_out_of_pocket_met_cents() &&
+      met.out_of_pocket_met_cents() < met.deductible_met_cents()) {
+    return Invalid(m + "out_of_pocket_met_cents",
+                   "is less than deductible_met_cents; the deductible counts toward it");
+  }
+  if (ins.has_plan_year_start() &&
+      !IsValidMonthDay(ins.plan_year_start().month(), ins.plan_year_start().day())) {
+    return Invalid("coverage.insurance.plan_year_start",
+                   absl::StrCat("month ", ins.plan_year_start().month(), " day ",
+                                ins.plan_year_start().day(),
+                                " is not a day of every year (February 29 is not allowed)"));
+  }
+  const v1::VerifiedBenefits& v = ins.verified_benefits();
+  const std::string b = "coverage.insurance.verified_benefits.";
+  if (v.has_deductible_cents()) RETURN_IF_ERROR(CheckCents(b + "deductible_cents", v.deductible_cents()));
+  if (v.has_coinsurance_bp()) RETURN_IF_ERROR(CheckBasisPoints(b + "coinsurance_bp", v.coinsurance_bp()));
+  if (v.has_copay_cents()) RETURN_IF_ERROR(CheckCents(b + "copay_cents", v.copay_cents()));
+  if (v.has_out_of_pocket_max_cents()) {
+    RETURN_IF_ERROR(CheckCents(b + "out_of_pocket_max_cents", v.out_of_pocket_max_cents()));
+    if (v.has_deductible_cents() && v.out_of_pocket_max_cents() < v.deductible_cents()) {
+      return Invalid(b + "out_of_pocket_max_cents", "is less than deductible_cents");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCourse(const std::string& field, const v1::CourseOptions& course) {
+  RETURN_IF_ERROR(
+      CheckEnum(field + ".treatment", course.treatment(), v1::Treatment_IsValid, true));
+  RETURN_IF_ERROR(CheckId(field + ".protocol_id", course.protocol_id(), false));
+  if (course.has_spravato()) {
+    if (course.treatment() != v1::TREATMENT_SPRAVATO) {
+      return Invalid(field + ".spravato", "is only for TREATMENT_SPRAVATO");
+    }
+    const int dose = course.spravato().dose_mg();
+    if (dose < 0 || dose > kMaxDoseMg) {
+      return Invalid(field + ".spravato.dose_mg", absl::StrCat(dose, " mg is not a dose"));
+    }
+    RETURN_IF_ERROR(CheckEnum(field + ".spravato.drug_benefit", course.spravato().drug_benefit(),
+                              v1::Benefit_IsValid, false));
+  }
+  if (course.has_maintenance()) {
+    const v1::MaintenancePlan& m = course.maintenance();
+    if (m.months() < 0 || m.months() > kMaxMaintenanceMonths) {
+      return Invalid(field + ".maintenance.months",
+                     absl::StrCat(m.months(), " months; use 0 to ", kMaxMaintenanceMonths));
+    }
+    RETURN_IF_ERROR(CheckEnum(field + ".maintenance.frequency", m.frequency(),
+                              v1::MaintenanceFrequency_IsValid, m.months() > 0));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateEstimateCourseRequest(const v1::EstimateCourseRequest& request) {
+  RETURN_IF_ERROR(CheckId("clinic_id", request.clinic_id(), true));
+  if (!request.has_coverage()) return Invalid("coverage", "is required");
+  RETURN_IF_ERROR(CheckCoverage(request.coverage()));
+  RETURN_IF_ERROR(CheckCourseStart("course_start_date", request.course_start_date()));
+  if (!request.has_course()) return Invalid("course", "is required (at least the treatment)");
+  return CheckCourse("course", request.course());
+}
+
+absl::Status ValidateCompareTreatmentsRequest(const v1::CompareTreatmentsRequest& request) {
+  RETURN_IF_ERROR(CheckId("clinic_id", request.clinic_id(), true));
+  if (!request.has_coverage()) return Invalid("coverage", "is required");
+  RETURN_IF_ERROR(CheckCoverage(request.coverage()));
+  RETURN_IF_ERROR(CheckCourseStart("course_start_date", request.course_start_date()));
+  if (request.courses_size() > kMaxCoursesPerComparison) {
+    return Invalid("courses", absl::StrCat(request.courses_size(), " courses; at most ",
+                                           kMaxCoursesPerComparison, ", one per treatment"));
+  }
+  std::set<int> seen;
+  for (int i = 0; i < request.courses_size(); ++i) {
+    const std::string field = absl::StrCat("courses[", i, "]");
+    RETURN_IF_ERROR(CheckCourse(field, request.courses(i)));
+    if (!seen.insert(request.courses(i).treatment()).second) {
+      return Invalid(field + ".treatment",
+                     absl::StrCat(v1::Treatment_Name(request.courses(i).treatment()),
+                                  " appears twice; compare each treatment once"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace estimator

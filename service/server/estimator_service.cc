@@ -1,1 +1,126 @@
-// placeholder, being written
+#include "service/server/estimator_service.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "service/engine/course_estimate.h"
+#include "service/server/grpc_status.h"
+#include "spdlog/spdlog.h"
+
+namespace estimator {
+namespace {
+
+// Ids only: a plan id is not patient data.
+std::string PlanLabel(const v1::Coverage& coverage) {
+  if (coverage.has_insurance()) {
+    return absl::StrCat(coverage.insurance().payer_id().substr(0, 64), "/",
+                        coverage.insurance().plan_id().substr(0, 64));
+  }
+  return coverage.has_self_pay() ? "self_pay" : "-";
+}
+
+// Runs `handle` against the current rule set and finishes the call with its status.
+template <typename Handle>
+grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const RuleStore& store,
+                                const char* method, const std::string& plan, Handle&& handle) {
+  const absl::Time start = absl::Now();
+  const std::shared_ptr<const RuleSet> rules = store.Current();  // one snapshot per call
+  absl::Status status =
+      rules == nullptr ? absl::UnavailableError("no rules are loaded yet") : handle(*rules);
+  const grpc::Status result = ToGrpcStatus(status);
+  spdlog::info("call method={} plan={} rules={} status={} latency_us={}", method, plan,
+               rules ? rules->version() : "-", absl::StatusCodeToString(status.code()),
+               absl::ToInt64Microseconds(absl::Now() - start));
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(result);
+  return reactor;
+}
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* EstimatorService::EstimateCourse(
+    grpc::CallbackServerContext* context, const v1::EstimateCourseRequest* request,
+    v1::EstimateCourseResponse* response) {
+  return Serve(context, *store_, "EstimateCourse", PlanLabel(request->coverage()),
+               [&](const RuleSet& rules) -> absl::Status {
+                 auto result = estimator::EstimateCourse(rules, *request);
+                 if (!result.ok()) return result.status();
+                 *response = *std::move(result);
+                 return absl::OkStatus();
+               });
+}
+
+grpc::ServerUnaryReactor* EstimatorService::CompareTreatments(
+    grpc::CallbackServerContext* context, const v1::CompareTreatmentsRequest* request,
+    v1::CompareTreatmentsResponse* response) {
+  return Serve(context, *store_, "CompareTreatments", PlanLabel(request->coverage()),
+               [&](const RuleSet& rules) -> absl::Status {
+                 auto result = estimator::CompareTreatments(rules, *request);
+                 if (!result.ok()) return result.status();
+                 *response = *std::move(result);
+                 return absl::OkStatus();
+               });
+}
+
+grpc::ServerUnaryReactor* EstimatorService::ListPayers(grpc::CallbackServerContext* context,
+                                                       const v1::ListPayersRequest* request,
+                                                       v1::ListPayersResponse* response) {
+  return Serve(context, *store_, "ListPayers", "-", [&](const RuleSet& rules) {
+    DescribeRules(rules, *response);
+    return absl::OkStatus();
+  });
+}
+
+void DescribeRules(const RuleSet& rules, v1::ListPayersResponse& out) {
+  for (const PlanVersion* v : rules.AllPlanVersions()) {
+    v1::PlanInfo& p = *out.add_plans();
+    p.set_payer_id(v->plan.payer_id());
+    p.set_payer_name(v->plan.payer_name());
+    p.set_plan_id(v->plan.plan_id());
+    p.set_plan_name(v->plan.plan_name());
+    p.set_plan_type(v->plan.plan_type());
+    *p.mutable_sources() = v->plan.sources();
+    p.set_effective_from(v->plan.effective_from());
+    p.set_effective_to(v->plan.effective_to());
+    p.set_file(v->file);
+    p.set_file_version(v->file_version);
+    p.set_fee_note(v->plan.fee_note());
+    for (const v1::TreatmentPolicy& policy : v->plan.treatments()) {
+      v1::TreatmentSummary& t = *p.add_treatments();
+      t.set_treatment(policy.treatment());
+      if (policy.has_excluded()) {
+        t.set_status(v1::COVERAGE_STATUS_NOT_COVERED);
+        t.set_policy_section(policy.excluded().policy_section());
+      } else {
+        t.set_status(policy.covered().prior_auth_required()
+                         ? v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH
+                         : v1::COVERAGE_STATUS_COVERED);
+        t.set_policy_section(policy.covered().policy_section());
+      }
+    }
+  }
+  for (const ClinicRules* c : rules.AllClinics()) {
+    v1::ClinicInfo& info = *out.add_clinics();
+    info.set_clinic_id(c->clinic.clinic_id());
+    info.set_name(c->clinic.name());
+    *info.mutable_offered_treatments() = c->clinic.offered_treatments();
+    info.set_file(c->file);
+    info.set_file_version(c->file_version);
+  }
+  for (const v1::TreatmentProtocol* p : rules.AllProtocols()) {
+    v1::ProtocolInfo& info = *out.add_protocols();
+    info.set_protocol_id(p->protocol_id());
+    info.set_treatment(p->treatment());
+    info.set_name(p->name());
+    info.set_default_for_treatment(p->default_for_treatment());
+  }
+  out.set_rule_set_version(rules.version());
+  out.set_loaded_at(Rfc3339(rules.loaded_at()));
+}
+
+}  // namespace estimator

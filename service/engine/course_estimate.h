@@ -1,0 +1,26 @@
+// The estimator's entry points: a validated request and a rule set in, a priced course out.
+// Pure functions of their arguments (no I/O, no clock), safe to call from many threads.
+//
+//   absl::StatusOr<v1::EstimateCourseResponse> r = EstimateCourse(*rules, request);
+//
+// Errors: INVALID_ARGUMENT naming the request field; NOT_FOUND naming an unknown clinic, payer,
+// plan or protocol id; FAILED_PRECONDITION when the rules cannot price what was asked (no plan
+// version in effect on the start date, a clinic without a charge for an out-of-network code).
+#ifndef ESTIMATOR_ENGINE_COURSE_ESTIMATE_H_
+#define ESTIMATOR_ENGINE_COURSE_ESTIMATE_H_
+
+#include "absl/status/statusor.h"
+#include "estimator/v1/estimator.pb.h"
+#include "service/rules/rule_set.h"
+
+namespace estimator {
+
+absl::StatusOr<v1::EstimateCourseResponse> EstimateCourse(const RuleSet& rules,
+                                                          const v1::EstimateCourseRequest& request);
+
+absl::StatusOr<v1::CompareTreatmentsResponse> CompareTreatments(
+    const RuleSet& rules, const v1::CompareTreatmentsRequest& request);
+
+}  // namespace estimator
+
+#endif  // ESTIMATOR_ENGINE_COURSE_ESTIMATE_H_

@@ -1,0 +1,28 @@
+// Words for people: treatment names, coverage in a sentence, and the short summaries a patient
+// (portal) or a front desk reads. Built only from an estimate already computed: no money is
+// computed here, only formatted.
+#ifndef ESTIMATOR_ENGINE_PLAIN_LANGUAGE_H_
+#define ESTIMATOR_ENGINE_PLAIN_LANGUAGE_H_
+
+#include <string>
+#include <vector>
+
+#include "estimator/v1/estimator.pb.h"
+
+namespace estimator {
+
+// "TMS", "Spravato (esketamine)", "IV ketamine".
+std::string TreatmentName(v1::Treatment treatment);
+// "acute", "taper", "maintenance" (Spravato and ketamine: "induction", "optimization", ...).
+std::string PhaseName(v1::Treatment treatment, v1::Phase phase);
+// "sessions 37-40", "session 5", "sessions 3, 7-9".
+std::string SessionRanges(const std::vector<int>& sorted_numbers);
+
+// A few sentences a patient can read about one estimate.
+std::string PatientSummary(const v1::CourseEstimate& estimate);
+// A few sentences comparing estimates, for the front desk to read out.
+std::string ComparisonSummary(const std::vector<const v1::CourseEstimate*>& estimates);
+
+}  // namespace estimator
+
+#endif  // ESTIMATOR_ENGINE_PLAIN_LANGUAGE_H_

@@ -1,0 +1,27 @@
+// Checks a request's shape before any rule is consulted. Every problem is INVALID_ARGUMENT and
+// names the field by its path in the request, e.g.
+//   "coverage.insurance.verified_benefits.coinsurance_bp: 12000 is over 10000 (100%)".
+// Lookups against the rules (unknown payer, protocol of another treatment...) happen in the engine.
+#ifndef ESTIMATOR_ENGINE_REQUEST_VALIDATION_H_
+#define ESTIMATOR_ENGINE_REQUEST_VALIDATION_H_
+
+#include "absl/status/status.h"
+#include "estimator/v1/estimator.pb.h"
+
+namespace estimator {
+
+// Request limits, documented in README ("Limits").
+inline constexpr int kMaxIdLength = 64;
+inline constexpr int kMaxMaintenanceMonths = 36;
+inline constexpr int kMaxCoursesPerComparison = 3;
+inline constexpr int kMaxDoseMg = 1000;
+// Course start dates outside these years are refused.
+inline constexpr int kFirstCourseYear = 2000;
+inline constexpr int kLastCourseYear = 2099;
+
+absl::Status ValidateEstimateCourseRequest(const v1::EstimateCourseRequest& request);
+absl::Status ValidateCompareTreatmentsRequest(const v1::CompareTreatmentsRequest& request);
+
+}  // namespace estimator
+
+#endif  // ESTIMATOR_ENGINE_REQUEST_VALIDATION_H_

@@ -1,0 +1,35 @@
+// The gRPC face of the estimator: each handler takes one rule-set snapshot, calls the engine and
+// maps its status. No money is computed here. One audit line per call: method, payer/plan ids,
+// rule-set version, status code and latency; never names, dates of birth or clinical data.
+#ifndef ESTIMATOR_SERVER_ESTIMATOR_SERVICE_H_
+#define ESTIMATOR_SERVER_ESTIMATOR_SERVICE_H_
+
+#include "estimator/v1/estimator.grpc.pb.h"
+#include "service/rules/rule_store.h"
+
+namespace estimator {
+
+class EstimatorService final : public v1::EstimatorService::CallbackService {
+ public:
+  explicit EstimatorService(const RuleStore* store) : store_(store) {}
+
+  grpc::ServerUnaryReactor* EstimateCourse(grpc::CallbackServerContext* context,
+                                           const v1::EstimateCourseRequest* request,
+                                           v1::EstimateCourseResponse* response) override;
+  grpc::ServerUnaryReactor* CompareTreatments(grpc::CallbackServerContext* context,
+                                              const v1::CompareTreatmentsRequest* request,
+                                              v1::CompareTreatmentsResponse* response) override;
+  grpc::ServerUnaryReactor* ListPayers(grpc::CallbackServerContext* context,
+                                       const v1::ListPayersRequest* request,
+                                       v1::ListPayersResponse* response) override;
+
+ private:
+  const RuleStore* store_;
+};
+
+// Fills a ListPayers answer from a rule set (also used by the offline tool).
+void DescribeRules(const RuleSet& rules, v1::ListPayersResponse& out);
+
+}  // namespace estimator
+
+#endif  // ESTIMATOR_SERVER_ESTIMATOR_SERVICE_H_
