@@ -37,6 +37,8 @@ struct CourseContext {
   const PlanVersion* start_version = nullptr;  // in effect on the course start
   bool out_of_network = false;
   bool family_tier = false;
+  bool tier_assumed = false;       // stated only when the plan pays something
+  bool plan_year_assumed = false;
   int plan_year_month = 1;
   int plan_year_day = 1;
 };
@@ -158,20 +160,14 @@ absl::Status ResolveInsurance(const RuleSet& rules, const v1::InsuranceCoverage&
   }
   ctx.out_of_network = ins.network() == v1::NETWORK_OUT_OF_NETWORK;
   ctx.family_tier = ins.coverage_tier() == v1::COVERAGE_TIER_FAMILY;
-  if (ins.coverage_tier() == v1::COVERAGE_TIER_UNSPECIFIED) {
-    notices.Assume("COVERAGE_TIER_ASSUMED", "Coverage tier not stated: self-only limits used.");
-  }
+  ctx.tier_assumed = ins.coverage_tier() == v1::COVERAGE_TIER_UNSPECIFIED;
+  ctx.plan_year_assumed = !ins.has_plan_year_start();
   if (ins.has_plan_year_start()) {
     ctx.plan_year_month = ins.plan_year_start().month();
     ctx.plan_year_day = ins.plan_year_start().day();
   } else {
     ctx.plan_year_month = ctx.start_version->plan.plan_year_start().month();
     ctx.plan_year_day = ctx.start_version->plan.plan_year_start().day();
-    notices.Assume("PLAN_YEAR_START_DEFAULT",
-                   absl::StrCat("Plan year assumed to start on ",
-                                FormatDate(absl::CivilDay(2000, ctx.plan_year_month,
-                                                          ctx.plan_year_day)).substr(5),
-                                " (month-day), the plan's default."));
   }
   return absl::OkStatus();
 }
@@ -538,6 +534,19 @@ absl::StatusOr<v1::CourseEstimate> EstimateOne(const RuleSet& rules, const v1::C
   e.set_dose_mg(ctx.dose_mg);
   e.set_drug_benefit(ctx.drug_benefit);
   CoverageDecision(ctx, e);
+  if (e.coverage().status() != v1::COVERAGE_STATUS_NOT_COVERED &&
+      e.coverage().status() != v1::COVERAGE_STATUS_SELF_PAY) {
+    if (ctx.tier_assumed) {
+      notices.Assume("COVERAGE_TIER_ASSUMED", "Coverage tier not stated: self-only limits used.");
+    }
+    if (ctx.plan_year_assumed) {
+      notices.Assume("PLAN_YEAR_START_DEFAULT",
+                     absl::StrCat("Plan year assumed to start each year on ",
+                                  FormatDate(absl::CivilDay(2001, ctx.plan_year_month,
+                                                            ctx.plan_year_day)).substr(5),
+                                  " (MM-DD), the plan's default."));
+    }
+  }
   if (!sessions.empty() && sessions.front().date != start) {
     notices.Warn("START_MOVED", absl::StrCat("The clinic is closed on ", FormatDate(start),
                                              "; the course starts ",
@@ -657,10 +666,11 @@ absl::StatusOr<v1::CourseEstimate> EstimateOne(const RuleSet& rules, const v1::C
                  absl::StrCat(SessionRanges(no_rules), " fall outside the dates of the loaded "
                               "rules for this plan and are priced at the self-pay price."));
   }
-  if (e.plan_year_totals_size() > 1 && ctx.insurance != nullptr) {
+  for (int i = 1; i < e.plan_year_totals_size() && ctx.insurance != nullptr; ++i) {
+    if (e.plan_year_totals(i).totals().sessions_covered() == 0) continue;
     notices.Warn("PLAN_YEAR_CROSSED",
                  absl::StrCat("The course crosses into a new plan year on ",
-                              e.plan_year_totals(1).plan_year_start(),
+                              e.plan_year_totals(i).plan_year_start(),
                               ": the deductible and out-of-pocket maximum start over for later "
                               "sessions."));
   }

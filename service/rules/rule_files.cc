@@ -16,23 +16,52 @@ namespace {
 namespace fs = std::filesystem;
 
 // Collects parser errors as "path:line:column: message" with 1-based line and column
-// (the parser reports both 0-based).
+// (the parser reports both 0-based). For an unknown field or enum value the parser points just
+// past the offending name, sometimes at the next line; the name's own position is reported instead.
 class LocatedErrorCollector final : public google::protobuf::io::ErrorCollector {
  public:
-  explicit LocatedErrorCollector(absl::string_view path) : path_(path) {}
+  LocatedErrorCollector(absl::string_view path, absl::string_view text)
+      : path_(path), text_(text) {}
 
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
+    PointAtName(message, line, column);
     errors_.push_back(absl::StrCat(path_, ":", line + 1, ":", column + 1, ": ", message));
   }
   void AddWarning(int line, google::protobuf::io::ColumnNumber column,
                   const std::string& message) override {
-    errors_.push_back(absl::StrCat(path_, ":", line + 1, ":", column + 1, ": ", message));
+    AddError(line, column, message);
   }
   const std::vector<std::string>& errors() const { return errors_; }
 
  private:
+  void PointAtName(const std::string& message, int& line, int& column) const {
+    std::string name;
+    for (const std::string lead : {"has no field named \"", "Unknown enumeration value of \""}) {
+      const size_t at = message.find(lead);
+      if (at == std::string::npos) continue;
+      const size_t begin = at + lead.size();
+      const size_t end = message.find('"', begin);
+      if (end != std::string::npos) name = message.substr(begin, end - begin);
+    }
+    if (name.empty()) return;
+    // Offset of the reported position, then the last occurrence of the name before it.
+    size_t offset = 0;
+    for (int l = 0; l < line && offset != absl::string_view::npos; ++l) {
+      offset = text_.find('\n', offset);
+      if (offset != absl::string_view::npos) ++offset;
+    }
+    if (offset == absl::string_view::npos) return;
+    const size_t found = text_.substr(0, offset + column).rfind(name);
+    if (found == absl::string_view::npos) return;
+    const size_t line_start = text_.substr(0, found).rfind('\n');
+    line = static_cast<int>(std::count(text_.begin(), text_.begin() + found, '\n'));
+    column = static_cast<int>(line_start == absl::string_view::npos ? found
+                                                                  : found - line_start - 1);
+  }
+
   std::string path_;
+  absl::string_view text_;
   std::vector<std::string> errors_;
 };
 
@@ -94,7 +123,7 @@ absl::StatusOr<RuleFile<Message>> ParseRuleFile(absl::string_view path, absl::st
   file.sha256 = Sha256Hex(text);
   file.locations = std::make_shared<google::protobuf::TextFormat::ParseInfoTree>();
 
-  LocatedErrorCollector collector(path);
+  LocatedErrorCollector collector(path, text);
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&collector);
   parser.WriteLocationsTo(file.locations.get());

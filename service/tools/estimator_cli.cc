@@ -1,1 +1,1133 @@
-int main(){return 0;}
+// `estimator`: the front-desk command-line client of the treatment cost estimator service.
+//
+// It turns flags into one EstimatorService request, calls a running server and prints the answer
+// for people (aligned tables, plain words) or, with --json, as the response's JSON.
+//
+//   estimator quote --clinic=downtown --payer=medicare --plan=part_b --treatment=tms
+//       --start=2026-03-02 --deductible_met=150 --lines      (one command line)
+//   estimator compare --clinic=downtown --self_pay --treatments=tms,spravato
+//   estimator payers --server=estimator.internal:50051
+//
+// Exit codes: 0 success, 1 the call failed (printed as "error: <grpc code>: <message>"),
+// 2 usage error (unknown subcommand or flag, or a flag value that cannot be used).
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "estimator/v1/estimator.grpc.pb.h"
+#include "service/common/dates.h"
+#include "service/common/money.h"
+#include "service/common/status_macros.h"
+#include "service/tools/table_format.h"
+
+// ---- Connection ---------------------------------------------------------------------------------
+ABSL_FLAG(std::string, server, "127.0.0.1:50051", "Address of the estimator server, host:port.");
+ABSL_FLAG(int32_t, timeout_ms, 10000, "Deadline of the call, milliseconds.");
+
+// ---- Where, who pays, when ----------------------------------------------------------------------
+ABSL_FLAG(std::string, clinic, "",
+          "Clinic id (see `estimator payers`). Required for quote and compare.");
+ABSL_FLAG(std::string, payer, "", "Payer id (see `estimator payers`); needs --plan.");
+ABSL_FLAG(std::string, plan, "",
+          "Plan id within the payer (see `estimator payers`); needs --payer.");
+ABSL_FLAG(bool, self_pay, false,
+          "The patient pays the clinic's self-pay prices (instead of --payer/--plan).");
+ABSL_FLAG(std::string, network, "in", "Whether the clinic is in the plan's network: in|out.");
+ABSL_FLAG(std::string, tier, "",
+          "Coverage tier: self|family. Not given: the estimate assumes self-only and says so.");
+ABSL_FLAG(std::string, start, "", "Course start date, YYYY-MM-DD. Default: today.");
+
+// ---- Which course -------------------------------------------------------------------------------
+ABSL_FLAG(std::string, treatment, "", "quote: the treatment, tms|spravato|ketamine.");
+ABSL_FLAG(std::string, treatments, "",
+          "compare: comma-separated subset, e.g. tms,spravato. Default: all the clinic offers.");
+ABSL_FLAG(
+    std::string, protocol, "",
+    "quote: protocol id (see `estimator payers`). Default: the treatment's default protocol.");
+ABSL_FLAG(int32_t, dose, 0,
+          "Spravato: dose after the first session, 56|84 mg. Default: the protocol's lowest.");
+ABSL_FLAG(std::string, drug_benefit, "",
+          "Spravato: benefit paying the drug, medical|pharmacy. Default: the plan's.");
+ABSL_FLAG(int32_t, maintenance_months, -1,
+          "Months of maintenance after the course, 0-36. Default: the protocol's.");
+ABSL_FLAG(std::string, maintenance_frequency, "",
+          "Maintenance frequency: weekly|every_other_week|monthly. Needed when "
+          "--maintenance_months > 0.");
+
+// ---- What the front desk knows of the patient's benefits ----------------------------------------
+ABSL_FLAG(std::string, deductible_met, "",
+          "Deductible met so far this plan year, dollars (e.g. 150 or 150.25). Default: unknown, "
+          "assumed 0.");
+ABSL_FLAG(std::string, oop_met, "",
+          "Out-of-pocket amount met so far this plan year, dollars. Default: unknown, assumed 0.");
+ABSL_FLAG(std::string, family_deductible_met, "",
+          "Family deductible met so far this plan year, dollars.");
+ABSL_FLAG(std::string, family_oop_met, "",
+          "Family out-of-pocket amount met so far this plan year, dollars.");
+ABSL_FLAG(std::string, plan_year_start, "",
+          "Start of the plan year, MM-DD (e.g. 07-01). Default: the plan's.");
+ABSL_FLAG(std::string, verified_deductible, "",
+          "Deductible verified with the payer, dollars; replaces the plan's.");
+ABSL_FLAG(std::string, verified_oop_max, "",
+          "Out-of-pocket maximum verified with the payer, dollars.");
+ABSL_FLAG(std::string, verified_copay, "", "Per-session copay verified with the payer, dollars.");
+ABSL_FLAG(std::string, verified_coinsurance, "",
+          "Coinsurance verified with the payer, percent (e.g. 20 or 12.5).");
+
+// ---- Output -------------------------------------------------------------------------------------
+ABSL_FLAG(bool, lines, false, "Also print every session line (quote, compare).");
+ABSL_FLAG(bool, json, false, "Print the response as JSON instead of tables.");
+
+namespace estimator {
+namespace {
+
+using v1::CompareTreatmentsRequest;
+using v1::CompareTreatmentsResponse;
+using v1::CourseEstimate;
+using v1::CourseOptions;
+using v1::Coverage;
+using v1::EstimateCourseRequest;
+using v1::EstimateCourseResponse;
+using v1::EstimateLine;
+using v1::EstimatorService;
+using v1::ListPayersRequest;
+using v1::ListPayersResponse;
+using v1::Totals;
+
+constexpr int kExitOk = 0;
+constexpr int kExitCallFailed = 1;
+constexpr int kExitUsage = 2;
+
+// Free text (explanations, summaries) is wrapped to fit an ordinary terminal.
+constexpr size_t kTextWidth = 100;
+
+constexpr char kUsage[] = R"(the front-desk client of the treatment cost estimator.
+
+Usage: estimator <quote|compare|payers> [flags]
+
+  quote    One treatment's course for one patient: coverage, cost per phase and plan year.
+  compare  Every treatment the clinic offers (or --treatments) side by side.
+  payers   The payers, plans, clinics and protocols the server knows, with their ids.
+
+Examples:
+  estimator payers
+  estimator quote --clinic=downtown --payer=medicare --plan=part_b --treatment=tms \
+      --start=2026-03-02 --deductible_met=150
+  estimator compare --clinic=downtown --self_pay
+
+Exit codes: 0 success, 1 the call failed (or the server is unreachable), 2 usage error.)";
+
+absl::Status FlagError(absl::string_view flag, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat("--", flag, ": ", problem));
+}
+
+// ---- Parsing flag values ------------------------------------------------------------------------
+
+bool AllDigits(absl::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), absl::ascii_isdigit);
+}
+
+// Splits "123.45" into whole and fraction digits, at most `max_fraction` of them; exact, so no
+// floating point ever touches an amount.
+absl::Status SplitDecimal(absl::string_view flag, absl::string_view text, absl::string_view example,
+                          size_t max_fraction, int64_t* whole, int64_t* fraction_scaled) {
+  absl::string_view s = text;
+  if (absl::StartsWith(s, "-")) return FlagError(flag, absl::StrCat("'", text, "' is negative"));
+  const size_t dot = s.find('.');
+  const absl::string_view whole_digits = s.substr(0, dot);
+  const absl::string_view fraction_digits =
+      dot == absl::string_view::npos ? absl::string_view() : s.substr(dot + 1);
+  if (!AllDigits(whole_digits) || (dot != absl::string_view::npos && !AllDigits(fraction_digits))) {
+    return FlagError(flag, absl::StrCat("'", text, "' is not a number like ", example));
+  }
+  if (fraction_digits.size() > max_fraction) {
+    return FlagError(flag,
+                     absl::StrCat("'", text, "' has more than ", max_fraction, " decimal places"));
+  }
+  // Far above any limit the callers check, far below int64 overflow once scaled to cents.
+  if (whole_digits.size() > 15) return FlagError(flag, absl::StrCat("'", text, "' is too large"));
+  int64_t w = 0;
+  for (char c : whole_digits) w = w * 10 + (c - '0');
+  int64_t f = 0;
+  for (size_t i = 0; i < max_fraction; ++i) {
+    f = f * 10 + (i < fraction_digits.size() ? fraction_digits[i] - '0' : 0);
+  }
+  *whole = w;
+  *fraction_scaled = f;
+  return absl::OkStatus();
+}
+
+// "150", "150.5", "150.25" or "$150.25" -> cents. Empty: not given.
+absl::StatusOr<std::optional<int64_t>> ParseDollars(absl::string_view flag,
+                                                    absl::string_view text) {
+  absl::string_view s = absl::StripAsciiWhitespace(text);
+  if (s.empty()) return std::optional<int64_t>();
+  absl::ConsumePrefix(&s, "$");
+  int64_t dollars = 0, cents = 0;
+  RETURN_IF_ERROR(SplitDecimal(flag, s, "150 or 150.25 (dollars)", 2, &dollars, &cents));
+  const int64_t total = dollars * 100 + cents;
+  if (total > kMaxMoneyCents) {
+    return FlagError(flag, absl::StrCat("'", text, "' is more than ",
+                                        FormatMoney(Money::Cents(kMaxMoneyCents))));
+  }
+  return std::optional<int64_t>(total);
+}
+
+// "20", "12.5", "12.25" or "20%" -> basis points. Empty: not given.
+absl::StatusOr<std::optional<int32_t>> ParsePercent(absl::string_view flag,
+                                                    absl::string_view text) {
+  absl::string_view s = absl::StripAsciiWhitespace(text);
+  if (s.empty()) return std::optional<int32_t>();
+  absl::ConsumeSuffix(&s, "%");
+  int64_t percent = 0, hundredths = 0;
+  RETURN_IF_ERROR(SplitDecimal(flag, s, "20 or 12.5 (percent)", 2, &percent, &hundredths));
+  const int64_t bp = percent * 100 + hundredths;
+  if (bp > 10000) return FlagError(flag, absl::StrCat("'", text, "' is more than 100%"));
+  return std::optional<int32_t>(static_cast<int32_t>(bp));
+}
+
+// "07-01" -> month 7, day 1.
+absl::StatusOr<v1::MonthDay> ParseMonthDay(absl::string_view flag, absl::string_view text) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(text, '-');
+  int month = 0, day = 0;
+  if (parts.size() != 2 || parts[0].size() != 2 || parts[1].size() != 2 || !AllDigits(parts[0]) ||
+      !AllDigits(parts[1]) || !absl::SimpleAtoi(parts[0], &month) ||
+      !absl::SimpleAtoi(parts[1], &day)) {
+    return FlagError(flag, absl::StrCat("'", text, "' is not MM-DD (e.g. 07-01)"));
+  }
+  if (!IsValidMonthDay(month, day)) {
+    return FlagError(flag, absl::StrCat("'", text, "' is not a day that exists every year"));
+  }
+  v1::MonthDay month_day;
+  month_day.set_month(month);
+  month_day.set_day(day);
+  return month_day;
+}
+
+// One of a fixed set of words -> its enum value, with an error that lists the choices.
+template <typename Enum>
+absl::StatusOr<Enum> ParseChoice(
+    absl::string_view flag, absl::string_view text,
+    std::initializer_list<std::pair<absl::string_view, Enum>> choices) {
+  std::vector<absl::string_view> names;
+  for (const auto& [name, value] : choices) {
+    if (absl::EqualsIgnoreCase(text, name)) return value;
+    names.push_back(name);
+  }
+  return FlagError(flag, absl::StrCat("'", text, "' is not one of ", absl::StrJoin(names, ", ")));
+}
+
+absl::StatusOr<v1::Treatment> ParseTreatment(absl::string_view flag, absl::string_view text) {
+  return ParseChoice<v1::Treatment>(flag, absl::StripAsciiWhitespace(text),
+                                    {{"tms", v1::TREATMENT_TMS},
+                                     {"spravato", v1::TREATMENT_SPRAVATO},
+                                     {"ketamine", v1::TREATMENT_IV_KETAMINE},
+                                     {"iv_ketamine", v1::TREATMENT_IV_KETAMINE}});
+}
+
+absl::StatusOr<std::string> CourseStartFromFlags() {
+  std::string start = absl::GetFlag(FLAGS_start);
+  if (start.empty()) return FormatDate(absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()));
+  RETURN_IF_ERROR(ParseDate(start, "--start").status());
+  return start;
+}
+
+absl::StatusOr<std::string> ClinicFromFlags() {
+  std::string clinic = absl::GetFlag(FLAGS_clinic);
+  if (clinic.empty()) return FlagError("clinic", "required (ids are listed by `estimator payers`)");
+  return clinic;
+}
+
+// ---- Requests from flags ------------------------------------------------------------------------
+
+// The patient's coverage, shared by quote and compare.
+absl::StatusOr<Coverage> CoverageFromFlags() {
+  const std::string payer = absl::GetFlag(FLAGS_payer);
+  const std::string plan = absl::GetFlag(FLAGS_plan);
+  Coverage coverage;
+
+  if (absl::GetFlag(FLAGS_self_pay)) {
+    if (!payer.empty() || !plan.empty()) {
+      return FlagError("self_pay", "cannot be combined with --payer/--plan");
+    }
+    // Benefit facts would be silently ignored for a self-pay patient: refuse them instead.
+    const std::pair<const char*, bool> insurance_only[] = {
+        {"network", absl::GetFlag(FLAGS_network) != "in"},
+        {"tier", !absl::GetFlag(FLAGS_tier).empty()},
+        {"deductible_met", !absl::GetFlag(FLAGS_deductible_met).empty()},
+        {"oop_met", !absl::GetFlag(FLAGS_oop_met).empty()},
+        {"family_deductible_met", !absl::GetFlag(FLAGS_family_deductible_met).empty()},
+        {"family_oop_met", !absl::GetFlag(FLAGS_family_oop_met).empty()},
+        {"plan_year_start", !absl::GetFlag(FLAGS_plan_year_start).empty()},
+        {"verified_deductible", !absl::GetFlag(FLAGS_verified_deductible).empty()},
+        {"verified_oop_max", !absl::GetFlag(FLAGS_verified_oop_max).empty()},
+        {"verified_copay", !absl::GetFlag(FLAGS_verified_copay).empty()},
+        {"verified_coinsurance", !absl::GetFlag(FLAGS_verified_coinsurance).empty()},
+    };
+    for (const auto& [flag, given] : insurance_only) {
+      if (given) return FlagError(flag, "applies to insurance, not to --self_pay");
+    }
+    coverage.mutable_self_pay();
+    return coverage;
+  }
+
+  if (payer.empty() || plan.empty()) {
+    return FlagError(
+        payer.empty() ? "payer" : "plan",
+        "required: give --payer and --plan (ids from `estimator payers`), or --self_pay");
+  }
+  v1::InsuranceCoverage& insurance = *coverage.mutable_insurance();
+  insurance.set_payer_id(payer);
+  insurance.set_plan_id(plan);
+
+  ASSIGN_OR_RETURN(v1::Network network,
+                   ParseChoice<v1::Network>(
+                       "network", absl::GetFlag(FLAGS_network),
+                       {{"in", v1::NETWORK_IN_NETWORK}, {"out", v1::NETWORK_OUT_OF_NETWORK}}));
+  insurance.set_network(network);
+
+  if (const std::string tier = absl::GetFlag(FLAGS_tier); !tier.empty()) {
+    ASSIGN_OR_RETURN(v1::CoverageTier coverage_tier,
+                     ParseChoice<v1::CoverageTier>("tier", tier,
+                                                   {{"self", v1::COVERAGE_TIER_SELF_ONLY},
+                                                    {"family", v1::COVERAGE_TIER_FAMILY}}));
+    insurance.set_coverage_tier(coverage_tier);
+  }
+
+  // Unknown amounts stay absent: the server then assumes none met and says so in the estimate.
+  v1::Accumulators met;
+  ASSIGN_OR_RETURN(auto deductible_met,
+                   ParseDollars("deductible_met", absl::GetFlag(FLAGS_deductible_met)));
+  ASSIGN_OR_RETURN(auto oop_met, ParseDollars("oop_met", absl::GetFlag(FLAGS_oop_met)));
+  ASSIGN_OR_RETURN(
+      auto family_deductible_met,
+      ParseDollars("family_deductible_met", absl::GetFlag(FLAGS_family_deductible_met)));
+  ASSIGN_OR_RETURN(auto family_oop_met,
+                   ParseDollars("family_oop_met", absl::GetFlag(FLAGS_family_oop_met)));
+  if (deductible_met) met.set_deductible_met_cents(*deductible_met);
+  if (oop_met) met.set_out_of_pocket_met_cents(*oop_met);
+  if (family_deductible_met) met.set_family_deductible_met_cents(*family_deductible_met);
+  if (family_oop_met) met.set_family_out_of_pocket_met_cents(*family_oop_met);
+  if (deductible_met || oop_met || family_deductible_met || family_oop_met) {
+    *insurance.mutable_met_so_far() = met;
+  }
+
+  if (const std::string text = absl::GetFlag(FLAGS_plan_year_start); !text.empty()) {
+    ASSIGN_OR_RETURN(*insurance.mutable_plan_year_start(), ParseMonthDay("plan_year_start", text));
+  }
+
+  v1::VerifiedBenefits verified;
+  ASSIGN_OR_RETURN(auto deductible,
+                   ParseDollars("verified_deductible", absl::GetFlag(FLAGS_verified_deductible)));
+  ASSIGN_OR_RETURN(auto oop_max,
+                   ParseDollars("verified_oop_max", absl::GetFlag(FLAGS_verified_oop_max)));
+  ASSIGN_OR_RETURN(auto copay, ParseDollars("verified_copay", absl::GetFlag(FLAGS_verified_copay)));
+  ASSIGN_OR_RETURN(auto coinsurance,
+                   ParsePercent("verified_coinsurance", absl::GetFlag(FLAGS_verified_coinsurance)));
+  if (deductible) verified.set_deductible_cents(*deductible);
+  if (oop_max) verified.set_out_of_pocket_max_cents(*oop_max);
+  if (copay) verified.set_copay_cents(*copay);
+  if (coinsurance) verified.set_coinsurance_bp(*coinsurance);
+  if (deductible || oop_max || copay || coinsurance) {
+    *insurance.mutable_verified_benefits() = verified;
+  }
+  return coverage;
+}
+
+// The Spravato and maintenance choices, applied to one course. `spravato_listed` says whether a
+// Spravato course is being asked for at all, so Spravato-only flags are refused otherwise.
+absl::Status ApplyCourseChoices(bool spravato_listed, CourseOptions& course) {
+  const int32_t dose = absl::GetFlag(FLAGS_dose);
+  const std::string drug_benefit = absl::GetFlag(FLAGS_drug_benefit);
+  if (dose != 0 && dose != 56 && dose != 84) {
+    return FlagError("dose", absl::StrCat(dose, " is not one of 56, 84"));
+  }
+  if ((dose != 0 || !drug_benefit.empty()) && !spravato_listed) {
+    return FlagError(dose != 0 ? "dose" : "drug_benefit", "applies to Spravato only");
+  }
+  if (course.treatment() == v1::TREATMENT_SPRAVATO) {
+    v1::SpravatoOptions& spravato = *course.mutable_spravato();
+    spravato.set_dose_mg(dose);
+    if (!drug_benefit.empty()) {
+      ASSIGN_OR_RETURN(v1::Benefit benefit,
+                       ParseChoice<v1::Benefit>(
+                           "drug_benefit", drug_benefit,
+                           {{"medical", v1::BENEFIT_MEDICAL}, {"pharmacy", v1::BENEFIT_PHARMACY}}));
+      spravato.set_drug_benefit(benefit);
+    }
+  }
+
+  // -1 is "not given": the protocol's default maintenance then applies, so nothing is sent.
+  const int32_t months = absl::GetFlag(FLAGS_maintenance_months);
+  const std::string frequency = absl::GetFlag(FLAGS_maintenance_frequency);
+  if (months == -1) {
+    if (!frequency.empty()) {
+      return FlagError("maintenance_frequency", "needs --maintenance_months");
+    }
+    return absl::OkStatus();
+  }
+  if (months < 0 || months > 36) {
+    return FlagError("maintenance_months", absl::StrCat(months, " is not between 0 and 36"));
+  }
+  v1::MaintenancePlan& maintenance = *course.mutable_maintenance();
+  maintenance.set_months(months);
+  if (months > 0 && frequency.empty()) {
+    return FlagError("maintenance_frequency", "required when --maintenance_months is above 0");
+  }
+  if (!frequency.empty()) {
+    ASSIGN_OR_RETURN(v1::MaintenanceFrequency parsed,
+                     ParseChoice<v1::MaintenanceFrequency>(
+                         "maintenance_frequency", frequency,
+                         {{"weekly", v1::MAINTENANCE_FREQUENCY_WEEKLY},
+                          {"every_other_week", v1::MAINTENANCE_FREQUENCY_EVERY_OTHER_WEEK},
+                          {"monthly", v1::MAINTENANCE_FREQUENCY_MONTHLY}}));
+    maintenance.set_frequency(parsed);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<EstimateCourseRequest> QuoteRequestFromFlags() {
+  if (!absl::GetFlag(FLAGS_treatments).empty()) {
+    return FlagError("treatments", "is for compare; quote takes one --treatment");
+  }
+  const std::string treatment_text = absl::GetFlag(FLAGS_treatment);
+  if (treatment_text.empty()) return FlagError("treatment", "required: tms, spravato or ketamine");
+
+  EstimateCourseRequest request;
+  ASSIGN_OR_RETURN(*request.mutable_clinic_id(), ClinicFromFlags());
+  ASSIGN_OR_RETURN(*request.mutable_coverage(), CoverageFromFlags());
+  ASSIGN_OR_RETURN(*request.mutable_course_start_date(), CourseStartFromFlags());
+  CourseOptions& course = *request.mutable_course();
+  ASSIGN_OR_RETURN(v1::Treatment treatment, ParseTreatment("treatment", treatment_text));
+  course.set_treatment(treatment);
+  course.set_protocol_id(absl::GetFlag(FLAGS_protocol));
+  RETURN_IF_ERROR(ApplyCourseChoices(treatment == v1::TREATMENT_SPRAVATO, course));
+  return request;
+}
+
+absl::StatusOr<CompareTreatmentsRequest> CompareRequestFromFlags() {
+  if (!absl::GetFlag(FLAGS_treatment).empty()) {
+    return FlagError("treatment", "is for quote; compare takes --treatments=tms,spravato,...");
+  }
+  // A protocol belongs to one treatment, so it cannot apply to a comparison.
+  if (!absl::GetFlag(FLAGS_protocol).empty()) {
+    return FlagError("protocol", "is for quote; compare uses each treatment's default protocol");
+  }
+
+  CompareTreatmentsRequest request;
+  ASSIGN_OR_RETURN(*request.mutable_clinic_id(), ClinicFromFlags());
+  ASSIGN_OR_RETURN(*request.mutable_coverage(), CoverageFromFlags());
+  ASSIGN_OR_RETURN(*request.mutable_course_start_date(), CourseStartFromFlags());
+
+  const std::string list = absl::GetFlag(FLAGS_treatments);
+  if (list.empty()) {
+    // The server picks the clinic's treatments, so course choices would have nothing to attach to.
+    const std::pair<const char*, bool> course_flags[] = {
+        {"dose", absl::GetFlag(FLAGS_dose) != 0},
+        {"drug_benefit", !absl::GetFlag(FLAGS_drug_benefit).empty()},
+        {"maintenance_months", absl::GetFlag(FLAGS_maintenance_months) != -1},
+        {"maintenance_frequency", !absl::GetFlag(FLAGS_maintenance_frequency).empty()},
+    };
+    for (const auto& [flag, given] : course_flags) {
+      if (given) {
+        return FlagError(flag, "with compare, name the courses it applies to with --treatments");
+      }
+    }
+    return request;
+  }
+  std::vector<v1::Treatment> treatments;
+  for (absl::string_view word : absl::StrSplit(list, ',')) {
+    ASSIGN_OR_RETURN(v1::Treatment treatment, ParseTreatment("treatments", word));
+    if (std::find(treatments.begin(), treatments.end(), treatment) != treatments.end()) {
+      return FlagError("treatments",
+                       absl::StrCat("'", absl::StripAsciiWhitespace(word), "' is listed twice"));
+    }
+    treatments.push_back(treatment);
+  }
+  const bool spravato_listed =
+      std::find(treatments.begin(), treatments.end(), v1::TREATMENT_SPRAVATO) != treatments.end();
+  for (v1::Treatment treatment : treatments) {
+    CourseOptions& course = *request.add_courses();
+    course.set_treatment(treatment);
+    RETURN_IF_ERROR(ApplyCourseChoices(spravato_listed, course));
+  }
+  return request;
+}
+
+// ---- Words for the API's enums (an unknown value from a newer server prints as a number) --------
+
+std::string TreatmentName(int treatment) {
+  switch (treatment) {
+    case v1::TREATMENT_TMS: return "TMS";
+    case v1::TREATMENT_SPRAVATO: return "Spravato";
+    case v1::TREATMENT_IV_KETAMINE: return "IV ketamine";
+    case v1::TREATMENT_UNSPECIFIED: return "(treatment not given)";
+  }
+  return absl::StrCat("treatment ", treatment);
+}
+
+std::string CoverageStatusName(int status) {
+  switch (status) {
+    case v1::COVERAGE_STATUS_COVERED: return "Covered";
+    case v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH: return "Covered with prior auth";
+    case v1::COVERAGE_STATUS_NOT_COVERED: return "Not covered";
+    case v1::COVERAGE_STATUS_SELF_PAY: return "Self-pay";
+    case v1::COVERAGE_STATUS_UNSPECIFIED: return "Unknown";
+  }
+  return absl::StrCat("status ", status);
+}
+
+// The clinic's own word for each phase, which differs by treatment (see common.proto).
+std::string PhaseName(int phase, int treatment) {
+  const bool drug = treatment == v1::TREATMENT_SPRAVATO || treatment == v1::TREATMENT_IV_KETAMINE;
+  switch (phase) {
+    case v1::PHASE_ACUTE: return drug ? "Induction" : "Acute";
+    case v1::PHASE_TAPER: return treatment == v1::TREATMENT_SPRAVATO ? "Optimization" : "Taper";
+    case v1::PHASE_MAINTENANCE:
+      return treatment == v1::TREATMENT_IV_KETAMINE ? "Boosters" : "Maintenance";
+    case v1::PHASE_UNSPECIFIED: return "-";
+  }
+  return absl::StrCat("phase ", phase);
+}
+
+std::string BenefitName(int benefit) {
+  switch (benefit) {
+    case v1::BENEFIT_MEDICAL: return "medical";
+    case v1::BENEFIT_PHARMACY: return "pharmacy";
+    case v1::BENEFIT_UNSPECIFIED: return "-";
+  }
+  return absl::StrCat("benefit ", benefit);
+}
+
+std::string NotCoveredReasonName(int reason) {
+  switch (reason) {
+    case v1::NOT_COVERED_REASON_SELF_PAY: return "self-pay";
+    case v1::NOT_COVERED_REASON_EXCLUDED_BY_POLICY: return "excluded by the plan's policy";
+    case v1::NOT_COVERED_REASON_MAINTENANCE_EXCLUDED: return "maintenance not covered";
+    case v1::NOT_COVERED_REASON_OVER_SESSION_LIMIT: return "over the plan's session limit";
+    case v1::NOT_COVERED_REASON_OUT_OF_NETWORK: return "out of network";
+    case v1::NOT_COVERED_REASON_PROTOCOL_NOT_COVERED: return "protocol not covered";
+    case v1::NOT_COVERED_REASON_NO_RULES_IN_EFFECT: return "no plan rules in effect on this date";
+    case v1::NOT_COVERED_REASON_UNSPECIFIED: return "not covered";
+  }
+  return absl::StrCat("reason ", reason);
+}
+
+std::string PlanTypeName(int type) {
+  switch (type) {
+    case v1::PLAN_TYPE_ORIGINAL_MEDICARE: return "Original Medicare";
+    case v1::PLAN_TYPE_MEDICARE_ADVANTAGE: return "Medicare Advantage";
+    case v1::PLAN_TYPE_COMMERCIAL: return "Commercial";
+    case v1::PLAN_TYPE_MEDICAID: return "Medicaid";
+    case v1::PLAN_TYPE_UNSPECIFIED: return "-";
+  }
+  return absl::StrCat("plan type ", type);
+}
+
+std::string NoticePrefix(int kind) {
+  switch (kind) {
+    case v1::NOTICE_KIND_ASSUMPTION: return "assumption";
+    case v1::NOTICE_KIND_WARNING: return "warning";
+  }
+  return "note";
+}
+
+// ---- Formatting helpers -------------------------------------------------------------------------
+
+std::string Dollars(int64_t cents) { return FormatMoney(Money::Cents(cents)); }
+
+// The first 12 hex digits identify a version well enough to read aloud or compare by eye.
+std::string ShortHash(absl::string_view hash) {
+  absl::string_view s = hash;
+  if (const size_t colon = s.rfind(':'); colon != absl::string_view::npos)
+    s.remove_prefix(colon + 1);
+  return s.empty() ? "-" : SingleLine(s.substr(0, 12));
+}
+
+std::string SessionsCovered(const Totals& totals) {
+  return absl::StrCat(totals.sessions_covered(), " of ", totals.sessions_scheduled());
+}
+
+std::string NameWithId(absl::string_view name, absl::string_view id) {
+  if (name.empty()) return std::string(id);
+  if (id.empty()) return std::string(name);
+  return absl::StrCat(name, " (", id, ")");
+}
+
+std::string EffectiveRange(absl::string_view from, absl::string_view to) {
+  return to.empty() ? absl::StrCat(from, " until replaced") : absl::StrCat(from, " to ", to);
+}
+
+std::string SourceText(const v1::PolicySource& source) {
+  std::vector<std::string> parts;
+  for (const std::string* part : {&source.publisher(), &source.document_id()}) {
+    if (!part->empty()) parts.push_back(*part);
+  }
+  std::string text = absl::StrJoin(parts, ", ");
+  if (!source.title().empty()) absl::StrAppend(&text, text.empty() ? "" : ": ", source.title());
+  if (!source.date().empty()) absl::StrAppend(&text, " (", source.date(), ")");
+  if (!source.url().empty()) absl::StrAppend(&text, " ", source.url());
+  return text;
+}
+
+// "Medicare / Part B (medicare/part_b), in-network, self-only" or "Self-pay".
+std::string CoverageLine(const Coverage& coverage, const v1::CoverageDecision& decision) {
+  if (!coverage.has_insurance()) return "Self-pay (no insurance used)";
+  const v1::InsuranceCoverage& insurance = coverage.insurance();
+  const std::string payer =
+      decision.payer_name().empty() ? insurance.payer_id() : decision.payer_name();
+  const std::string plan =
+      decision.plan_name().empty() ? insurance.plan_id() : decision.plan_name();
+  std::string line = absl::StrCat(
+      payer, " / ", plan, " (", insurance.payer_id(), "/", insurance.plan_id(), "), ",
+      insurance.network() == v1::NETWORK_OUT_OF_NETWORK ? "out-of-network" : "in-network");
+  if (insurance.coverage_tier() == v1::COVERAGE_TIER_SELF_ONLY)
+    absl::StrAppend(&line, ", self-only");
+  if (insurance.coverage_tier() == v1::COVERAGE_TIER_FAMILY) absl::StrAppend(&line, ", family");
+  return line;
+}
+
+// Labelled values, aligned and wrapped: "  Clinic:    Downtown (downtown)".
+void PrintFields(const std::vector<std::pair<std::string, std::string>>& fields) {
+  size_t label_width = 0;
+  for (const auto& field : fields) label_width = std::max(label_width, DisplayWidth(field.first));
+  const std::string continuation(2 + label_width + 3, ' ');
+  for (const auto& [label, value] : fields) {
+    std::string first = absl::StrCat("  ", label, ":");
+    first.resize(continuation.size() + first.size() - DisplayWidth(first), ' ');
+    std::cout << WrapText(value.empty() ? "-" : value, kTextWidth, first, continuation);
+  }
+}
+
+void PrintSection(absl::string_view title) { std::cout << "\n" << title << "\n"; }
+
+void PrintNotices(const CourseEstimate& estimate, absl::string_view indent) {
+  for (const v1::Notice& notice : estimate.notices()) {
+    const std::string prefix = absl::StrCat(NoticePrefix(notice.kind()), ": ");
+    std::cout << WrapText(notice.message().empty() ? notice.code() : notice.message(), kTextWidth,
+                          absl::StrCat(indent, prefix),
+                          absl::StrCat(indent, std::string(prefix.size(), ' ')));
+  }
+}
+
+// Spravato: "84 mg after the first session; drug under the pharmacy benefit".
+std::string DoseText(const CourseEstimate& estimate) {
+  std::string text = estimate.dose_mg() != 0
+                         ? absl::StrCat(estimate.dose_mg(), " mg after the first session")
+                         : "the protocol's";
+  if (estimate.drug_benefit() != v1::BENEFIT_UNSPECIFIED) {
+    absl::StrAppend(&text, "; drug under the ", BenefitName(estimate.drug_benefit()), " benefit");
+  }
+  return text;
+}
+
+// The patient's total split into where it comes from, leaving out parts that are zero.
+std::string PatientBreakdown(const Totals& totals) {
+  const std::pair<const char*, int64_t> parts[] = {
+      {"copays", totals.copay_cents()},
+      {"deductible", totals.deductible_cents()},
+      {"coinsurance", totals.coinsurance_cents()},
+      {"balance billed above the allowed amount", totals.balance_billed_cents()},
+      {"self-pay price of sessions the plan does not pay", totals.not_covered_cents()},
+  };
+  std::vector<std::string> named;
+  for (const auto& [name, cents] : parts) {
+    if (cents != 0) named.push_back(absl::StrCat(Dollars(cents), " ", name));
+  }
+  if (named.empty()) return "";
+  return absl::StrCat("The patient's ", Dollars(totals.patient_cents()),
+                      " is made up of: ", absl::StrJoin(named, ", "), ".");
+}
+
+std::string CodesText(const EstimateLine& line) {
+  std::vector<std::string> codes;
+  for (const v1::BillingCode& code : line.codes()) {
+    if (code.code().empty()) continue;  // Self-pay price entries carry a description only.
+    codes.push_back(code.units() > 1 ? absl::StrCat(code.code(), " x", code.units()) : code.code());
+  }
+  return codes.empty() ? "-" : absl::StrJoin(codes, ", ");
+}
+
+// Every session line, with a rule between plan years and the course total at the bottom.
+void PrintLineTable(const CourseEstimate& estimate) {
+  bool any_dose = false, any_pharmacy = false;
+  for (const EstimateLine& line : estimate.lines()) {
+    any_dose |= line.dose_mg() != 0;
+    any_pharmacy |= line.benefit() == v1::BENEFIT_PHARMACY;
+  }
+  using Align = TextTable::Align;
+  std::vector<TextTable::Column> columns = {{"#", Align::kRight}, {"Date"}, {"Phase"}};
+  if (any_dose) columns.push_back({"Dose", Align::kRight});
+  if (any_pharmacy) columns.push_back({"Benefit"});
+  const size_t leading_columns = columns.size() + 1;  // through "Codes"
+  columns.push_back({"Codes"});
+  for (const char* header : {"Billed", "Allowed", "Copay", "Deductible", "Coinsurance",
+                             "Bal. billed", "Not covered", "Patient", "Payer"}) {
+    columns.push_back({header, Align::kRight});
+  }
+  columns.push_back({"Why not covered"});
+  TextTable table(std::move(columns));
+
+  auto money_cells = [](auto const& m) {
+    return std::vector<std::string>{
+        Dollars(m.billed_cents()),      Dollars(m.allowed_cents()),
+        Dollars(m.copay_cents()),       Dollars(m.deductible_cents()),
+        Dollars(m.coinsurance_cents()), Dollars(m.balance_billed_cents()),
+        Dollars(m.not_covered_cents()), Dollars(m.patient_cents()),
+        Dollars(m.payer_cents())};
+  };
+
+  const std::string* plan_year = nullptr;
+  for (const EstimateLine& line : estimate.lines()) {
+    if (plan_year != nullptr && *plan_year != line.plan_year_start()) table.AddSeparator();
+    plan_year = &line.plan_year_start();
+    std::vector<std::string> cells = {absl::StrCat(line.session_number()), line.date(),
+                                      PhaseName(line.phase(), estimate.treatment())};
+    if (any_dose) cells.push_back(line.dose_mg() ? absl::StrCat(line.dose_mg(), " mg") : "");
+    if (any_pharmacy) cells.push_back(BenefitName(line.benefit()));
+    cells.push_back(CodesText(line));
+    for (std::string& cell : money_cells(line)) cells.push_back(std::move(cell));
+    if (!line.covered()) {
+      cells.push_back(line.not_covered_explanation().empty()
+                          ? NotCoveredReasonName(line.not_covered_reason())
+                          : line.not_covered_explanation());
+    }
+    table.AddRow(std::move(cells));
+  }
+  table.AddSeparator();
+  std::vector<std::string> total(leading_columns);
+  total[1] = "Total";
+  for (std::string& cell : money_cells(estimate.totals())) total.push_back(std::move(cell));
+  table.AddRow(std::move(total));
+  std::cout << table.Render("  ");
+}
+
+absl::Status PrintJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.add_whitespace = true;
+  std::string json;
+  // protobuf 3.21 returns its own util::Status, not absl::Status.
+  const auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!status.ok()) return absl::InternalError(absl::StrCat("json: ", status.ToString()));
+  std::cout << json;
+  if (json.empty() || json.back() != '\n') std::cout << "\n";
+  return absl::OkStatus();
+}
+
+// ---- The calls ----------------------------------------------------------------------------------
+
+std::string StatusCodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK: return "OK";
+    case grpc::StatusCode::CANCELLED: return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED: return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL: return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
+    default: break;
+  }
+  return absl::StrCat("CODE_", static_cast<int>(code));
+}
+
+int UsageError(const absl::Status& status) {
+  std::cerr << "error: " << status.message() << "\n";
+  return kExitUsage;
+}
+
+int CallFailed(const grpc::Status& status) {
+  std::cerr << "error: " << StatusCodeName(status.error_code()) << ": "
+            << SingleLine(status.error_message()) << "\n";
+  return kExitCallFailed;
+}
+
+// Prints the response as JSON when asked; returns the exit code, or nullopt to print tables.
+std::optional<int> MaybePrintJson(const google::protobuf::Message& response) {
+  if (!absl::GetFlag(FLAGS_json)) return std::nullopt;
+  absl::Status status = PrintJson(response);
+  if (status.ok()) return kExitOk;
+  std::cerr << "error: " << status.message() << "\n";
+  return kExitCallFailed;
+}
+
+class Client {
+ public:
+  explicit Client(const std::string& server)
+      : stub_(EstimatorService::NewStub(
+            grpc::CreateChannel(server, grpc::InsecureChannelCredentials()))) {}
+
+  // A fresh context per call: a ClientContext cannot be reused.
+  std::unique_ptr<grpc::ClientContext> Context() const {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::milliseconds(absl::GetFlag(FLAGS_timeout_ms)));
+    return context;
+  }
+
+  EstimatorService::Stub& stub() { return *stub_; }
+
+ private:
+  std::unique_ptr<EstimatorService::Stub> stub_;
+};
+
+// ---- Subcommands --------------------------------------------------------------------------------
+
+int RunQuote(Client& client) {
+  absl::StatusOr<EstimateCourseRequest> request = QuoteRequestFromFlags();
+  if (!request.ok()) return UsageError(request.status());
+  EstimateCourseResponse response;
+  grpc::Status status = client.stub().EstimateCourse(client.Context().get(), *request, &response);
+  if (!status.ok()) return CallFailed(status);
+  if (std::optional<int> code = MaybePrintJson(response)) return *code;
+
+  const CourseEstimate& estimate = response.estimate();
+  const v1::CoverageDecision& decision = estimate.coverage();
+  std::cout << "Estimate: " << SingleLine(TreatmentName(estimate.treatment())) << " at "
+            << SingleLine(NameWithId(estimate.clinic_name(), request->clinic_id())) << "\n";
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"Protocol", NameWithId(estimate.protocol_name(), estimate.protocol_id())},
+      {"Coverage", CoverageLine(request->coverage(), decision)},
+      {"Start", request->course_start_date()},
+  };
+  if (estimate.treatment() == v1::TREATMENT_SPRAVATO)
+    fields.push_back({"Dose", DoseText(estimate)});
+  std::string rules = absl::StrCat("version ", ShortHash(response.rule_set_version()));
+  if (!decision.plan_file_version().empty()) {
+    absl::StrAppend(&rules, ", plan file ", ShortHash(decision.plan_file_version()));
+  }
+  fields.push_back({"Rules", rules});
+  PrintFields(fields);
+
+  PrintSection(absl::StrCat("Coverage: ", CoverageStatusName(decision.status())));
+  std::cout << WrapText(decision.explanation(), kTextWidth, "  ");
+  std::vector<std::pair<std::string, std::string>> policy;
+  if (!decision.policy_section().empty()) policy.push_back({"Policy", decision.policy_section()});
+  for (const v1::PolicySource& source : decision.sources())
+    policy.push_back({"Source", SourceText(source)});
+  PrintFields(policy);
+
+  PrintSection("Cost");
+  TextTable totals({{""},
+                    {"Sessions covered", TextTable::Align::kRight},
+                    {"Patient pays", TextTable::Align::kRight},
+                    {"Plan pays", TextTable::Align::kRight}});
+  auto add_totals = [&totals](std::string label, const Totals& t) {
+    totals.AddRow({std::move(label), SessionsCovered(t), Dollars(t.patient_cents()),
+                   Dollars(t.payer_cents())});
+  };
+  for (const v1::PhaseTotal& phase : estimate.phase_totals()) {
+    add_totals(PhaseName(phase.phase(), estimate.treatment()), phase.totals());
+  }
+  if (estimate.plan_year_totals_size() > 0) totals.AddSeparator();
+  for (const v1::PlanYearTotal& year : estimate.plan_year_totals()) {
+    add_totals(absl::StrCat("Plan year from ", year.plan_year_start()), year.totals());
+  }
+  totals.AddSeparator();
+  add_totals("Whole course", estimate.totals());
+  std::cout << totals.Render("  ");
+  // Self-pay has nothing to break down: every dollar is the clinic's price.
+  if (const std::string breakdown = PatientBreakdown(estimate.totals());
+      !breakdown.empty() && decision.status() != v1::COVERAGE_STATUS_SELF_PAY) {
+    std::cout << "\n" << WrapText(breakdown, kTextWidth, "  ");
+  }
+
+  if (estimate.notices_size() > 0) {
+    PrintSection("Notes");
+    PrintNotices(estimate, "  ");
+  }
+  if (!estimate.plain_summary().empty()) {
+    PrintSection("Summary");
+    std::cout << WrapText(estimate.plain_summary(), kTextWidth, "  ");
+  }
+  if (absl::GetFlag(FLAGS_lines)) {
+    PrintSection("Sessions");
+    PrintLineTable(estimate);
+  }
+  return kExitOk;
+}
+
+int RunCompare(Client& client) {
+  absl::StatusOr<CompareTreatmentsRequest> request = CompareRequestFromFlags();
+  if (!request.ok()) return UsageError(request.status());
+  CompareTreatmentsResponse response;
+  grpc::Status status =
+      client.stub().CompareTreatments(client.Context().get(), *request, &response);
+  if (!status.ok()) return CallFailed(status);
+  if (std::optional<int> code = MaybePrintJson(response)) return *code;
+
+  // Clinic and payer names come with each estimate; the first one names them for all.
+  const CourseEstimate first =
+      response.estimates().empty() ? CourseEstimate() : response.estimates(0);
+  std::cout << "Comparison at " << SingleLine(NameWithId(first.clinic_name(), request->clinic_id()))
+            << "\n";
+  PrintFields({{"Coverage", CoverageLine(request->coverage(), first.coverage())},
+               {"Start", request->course_start_date()},
+               {"Rules", absl::StrCat("version ", ShortHash(response.rule_set_version()))}});
+  std::cout << "\n";
+
+  if (response.estimates().empty()) {
+    std::cout << "No treatments were estimated.\n";
+  } else {
+    using Align = TextTable::Align;
+    // The protocol name is long and descriptive, so it goes last where it cannot push the
+    // amounts off a narrow screen.
+    TextTable table({{"Treatment"},
+                     {"Coverage"},
+                     {"Sessions covered", Align::kRight},
+                     {"Patient pays", Align::kRight},
+                     {"Plan pays", Align::kRight},
+                     {"Protocol"}});
+    for (const CourseEstimate& estimate : response.estimates()) {
+      table.AddRow({TreatmentName(estimate.treatment()),
+                    CoverageStatusName(estimate.coverage().status()),
+                    SessionsCovered(estimate.totals()), Dollars(estimate.totals().patient_cents()),
+                    Dollars(estimate.totals().payer_cents()), estimate.protocol_name()});
+    }
+    std::cout << table.Render();
+  }
+
+  for (const CourseEstimate& estimate : response.estimates()) {
+    PrintSection(SingleLine(absl::StrCat(TreatmentName(estimate.treatment()), ": ",
+                                         CoverageStatusName(estimate.coverage().status()))));
+    std::string explanation = estimate.coverage().explanation();
+    if (!estimate.coverage().policy_section().empty()) {
+      absl::StrAppend(&explanation, " (", estimate.coverage().policy_section(), ")");
+    }
+    std::cout << WrapText(explanation, kTextWidth, "  ");
+    if (estimate.treatment() == v1::TREATMENT_SPRAVATO) {
+      std::cout << WrapText(absl::StrCat("dose: ", DoseText(estimate)), kTextWidth, "  ");
+    }
+    PrintNotices(estimate, "  ");
+    if (absl::GetFlag(FLAGS_lines)) {
+      std::cout << "\n";
+      PrintLineTable(estimate);
+    }
+  }
+  if (!response.summary().empty()) {
+    PrintSection("Summary");
+    std::cout << WrapText(response.summary(), kTextWidth, "  ");
+  }
+  return kExitOk;
+}
+
+int RunPayers(Client& client) {
+  ListPayersResponse response;
+  grpc::Status status =
+      client.stub().ListPayers(client.Context().get(), ListPayersRequest(), &response);
+  if (!status.ok()) return CallFailed(status);
+  if (std::optional<int> code = MaybePrintJson(response)) return *code;
+
+  std::cout << "Rules: version " << ShortHash(response.rule_set_version());
+  if (!response.loaded_at().empty()) std::cout << ", loaded " << SingleLine(response.loaded_at());
+  std::cout << "\n";
+
+  PrintSection(
+      absl::StrCat("Plans (", response.plans_size(),
+                   " plan file versions; quote with --payer=<payer id> --plan=<plan id>)"));
+  for (const v1::PlanInfo& plan : response.plans()) {
+    std::cout << "\n"
+              << SingleLine(absl::StrCat(plan.payer_name(), " / ", plan.plan_name(), "   --payer=",
+                                         plan.payer_id(), " --plan=", plan.plan_id()))
+              << "\n";
+    std::vector<std::pair<std::string, std::string>> fields = {
+        {"Type", PlanTypeName(plan.plan_type())},
+        {"Effective", EffectiveRange(plan.effective_from(), plan.effective_to())},
+        {"File", absl::StrCat(plan.file(), " (version ", ShortHash(plan.file_version()), ")")},
+    };
+    // One line per treatment, labelled by the treatment: "TMS:  Covered, per LCD L34641, ...".
+    for (const v1::TreatmentSummary& treatment : plan.treatments()) {
+      std::string coverage = CoverageStatusName(treatment.status());
+      if (!treatment.policy_section().empty()) {
+        absl::StrAppend(&coverage, ", per ", treatment.policy_section());
+      }
+      fields.push_back({TreatmentName(treatment.treatment()), coverage});
+    }
+    for (const v1::PolicySource& source : plan.sources())
+      fields.push_back({"Source", SourceText(source)});
+    if (!plan.fee_note().empty()) fields.push_back({"Fees", plan.fee_note()});
+    PrintFields(fields);
+  }
+
+  PrintSection("Clinics (quote with --clinic=<id>)");
+  TextTable clinics({{"Id"}, {"Name"}, {"Treatments offered"}, {"File"}, {"Version"}});
+  for (const v1::ClinicInfo& clinic : response.clinics()) {
+    std::vector<std::string> offered;
+    for (int treatment : clinic.offered_treatments()) offered.push_back(TreatmentName(treatment));
+    clinics.AddRow({clinic.clinic_id(), clinic.name(), absl::StrJoin(offered, ", "), clinic.file(),
+                    ShortHash(clinic.file_version())});
+  }
+  std::cout << (clinics.num_rows() > 0 ? clinics.Render("  ") : "  (none)\n");
+
+  PrintSection("Protocols (quote with --protocol=<id>)");
+  TextTable protocols({{"Id"}, {"Treatment"}, {"Name"}, {"Default"}});
+  for (const v1::ProtocolInfo& protocol : response.protocols()) {
+    protocols.AddRow({protocol.protocol_id(), TreatmentName(protocol.treatment()), protocol.name(),
+                      protocol.default_for_treatment() ? "yes" : ""});
+  }
+  std::cout << (protocols.num_rows() > 0 ? protocols.Render("  ") : "  (none)\n");
+  return kExitOk;
+}
+
+// ---- Command line -------------------------------------------------------------------------------
+
+// Abseil's --help family, which is handled inside absl::ParseCommandLine, not registered as flags.
+bool IsUsageFlag(absl::string_view name) {
+  for (absl::string_view usage : {"help", "helpfull", "helpshort", "helppackage", "helpon",
+                                  "helpmatch", "version", "only_check_args"}) {
+    if (name == usage) return true;
+  }
+  return false;
+}
+
+// absl::ParseCommandLine exits with status 1 on an unknown flag or a value it cannot parse, which
+// would read as a failed call. Checking the same things first keeps usage errors at exit code 2.
+absl::Status CheckFlagSyntax(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (arg == "--") break;  // The rest are positional.
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    absl::string_view body = arg.substr(arg[1] == '-' ? 2 : 1);
+    const size_t equals = body.find('=');
+    const std::string name(body.substr(0, equals));
+    if (IsUsageFlag(name)) continue;
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag == nullptr) {
+      // Boolean flags may also be turned off as --noname.
+      absl::CommandLineFlag* negated =
+          absl::StartsWith(name, "no") ? absl::FindCommandLineFlag(name.substr(2)) : nullptr;
+      if (negated != nullptr && negated->IsOfType<bool>() && equals == absl::string_view::npos) {
+        continue;
+      }
+      return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name, " (see --help)"));
+    }
+    std::string value;
+    if (equals != absl::string_view::npos) {
+      value = std::string(body.substr(equals + 1));
+    } else if (flag->IsOfType<bool>()) {
+      continue;
+    } else if (i + 1 < argc) {
+      value = argv[++i];  // "--flag value" form.
+    } else {
+      return FlagError(name, "missing value");
+    }
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) return FlagError(name, error);
+  }
+  return absl::OkStatus();
+}
+
+// --help for people at a front desk: the flags grouped by what they describe. (Abseil's own --help
+// lists them alphabetically and exits with status 1, which here means a failed call.)
+void PrintHelp() {
+  const std::pair<const char*, std::vector<const char*>> groups[] = {
+      {"Connection", {"server", "timeout_ms"}},
+      {"Clinic, coverage and start",
+       {"clinic", "payer", "plan", "self_pay", "network", "tier", "start"}},
+      {"Course",
+       {"treatment", "treatments", "protocol", "dose", "drug_benefit", "maintenance_months",
+        "maintenance_frequency"}},
+      {"What is known of the patient's benefits",
+       {"deductible_met", "oop_met", "family_deductible_met", "family_oop_met", "plan_year_start",
+        "verified_deductible", "verified_oop_max", "verified_copay", "verified_coinsurance"}},
+      {"Output", {"lines", "json"}},
+  };
+  constexpr size_t kNameWidth = 28;
+  std::cout << "estimator: " << kUsage << "\n";
+  for (const auto& [title, names] : groups) {
+    std::cout << "\n" << title << ":\n";
+    for (const char* name : names) {
+      const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+      if (flag == nullptr) continue;
+      std::string help = flag->Help();
+      // Only meaningful defaults: empty, false, 0 and -1 all mean "not given".
+      const std::string default_value = flag->DefaultValue();
+      if (default_value != "" && default_value != "false" && default_value != "0" &&
+          default_value != "-1") {
+        absl::StrAppend(&help, " Default: ", default_value, ".");
+      }
+      std::string label = absl::StrCat("  --", name);
+      label.resize(std::max(label.size() + 2, kNameWidth), ' ');
+      std::cout << WrapText(help, kTextWidth, label, std::string(kNameWidth, ' '));
+    }
+  }
+}
+
+int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--help" || arg == "-help" || arg == "-h" || arg == "--helpshort") {
+      PrintHelp();
+      return kExitOk;
+    }
+  }
+  if (absl::Status syntax = CheckFlagSyntax(argc, argv); !syntax.ok()) return UsageError(syntax);
+  const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+
+  if (args.size() < 2) {
+    return UsageError(
+        absl::InvalidArgumentError("missing subcommand: quote, compare or payers (see --help)"));
+  }
+  if (args.size() > 2) {
+    return UsageError(absl::InvalidArgumentError(
+        absl::StrCat("unexpected argument '", args[2], "' (flags are written --name=value)")));
+  }
+  const absl::string_view command = args[1];
+  if (command != "quote" && command != "compare" && command != "payers") {
+    return UsageError(absl::InvalidArgumentError(absl::StrCat(
+        "unknown subcommand '", command, "': use quote, compare or payers (see --help)")));
+  }
+  if (absl::GetFlag(FLAGS_server).empty()) {
+    return UsageError(FlagError("server", "required (host:port)"));
+  }
+  if (absl::GetFlag(FLAGS_timeout_ms) <= 0) {
+    return UsageError(FlagError("timeout_ms", "must be above 0"));
+  }
+
+  Client client(absl::GetFlag(FLAGS_server));
+  if (command == "quote") return RunQuote(client);
+  if (command == "compare") return RunCompare(client);
+  return RunPayers(client);
+}
+
+}  // namespace
+}  // namespace estimator
+
+int main(int argc, char** argv) { return estimator::Main(argc, argv); }

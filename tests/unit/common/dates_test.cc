@@ -1,0 +1,55 @@
+#include "service/common/dates.h"
+
+#include "gtest/gtest.h"
+
+namespace estimator {
+namespace {
+
+TEST(DatesTest, ParsesStrictIsoDates) {
+  auto day = ParseDate("2026-12-14", "d");
+  ASSERT_TRUE(day.ok());
+  EXPECT_EQ(*day, absl::CivilDay(2026, 12, 14));
+  EXPECT_EQ(FormatDate(*day), "2026-12-14");
+}
+
+TEST(DatesTest, RejectsWhatIsNotADayNamingTheField) {
+  for (const char* bad : {"", "2026-2-01", "2026/02/01", "2026-02-30", "2026-13-01", "20260201",
+                          "2026-02-01T00:00", "abcd-ef-gh", "1899-12-31", "2200-01-01"}) {
+    auto day = ParseDate(bad, "course_start_date");
+    ASSERT_FALSE(day.ok()) << bad;
+    EXPECT_EQ(day.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(day.status().message().find("course_start_date"), std::string::npos) << bad;
+  }
+}
+
+TEST(DatesTest, AddMonthsClampsToTheMonthEnd) {
+  EXPECT_EQ(AddMonths(absl::CivilDay(2026, 1, 31), 1), absl::CivilDay(2026, 2, 28));
+  EXPECT_EQ(AddMonths(absl::CivilDay(2028, 1, 31), 1), absl::CivilDay(2028, 2, 29));
+  EXPECT_EQ(AddMonths(absl::CivilDay(2026, 12, 14), 12), absl::CivilDay(2027, 12, 14));
+  EXPECT_EQ(AddMonths(absl::CivilDay(2026, 3, 31), 1), absl::CivilDay(2026, 4, 30));
+}
+
+TEST(DatesTest, PlanYearStartContainingADay) {
+  EXPECT_EQ(PlanYearStartFor(absl::CivilDay(2026, 12, 31), 1, 1), absl::CivilDay(2026, 1, 1));
+  EXPECT_EQ(PlanYearStartFor(absl::CivilDay(2027, 1, 1), 1, 1), absl::CivilDay(2027, 1, 1));
+  EXPECT_EQ(PlanYearStartFor(absl::CivilDay(2026, 6, 30), 7, 1), absl::CivilDay(2025, 7, 1));
+  EXPECT_EQ(PlanYearStartFor(absl::CivilDay(2026, 7, 1), 7, 1), absl::CivilDay(2026, 7, 1));
+}
+
+TEST(DatesTest, MonthDayValidity) {
+  EXPECT_TRUE(IsValidMonthDay(1, 1));
+  EXPECT_TRUE(IsValidMonthDay(12, 31));
+  EXPECT_FALSE(IsValidMonthDay(2, 29));
+  EXPECT_FALSE(IsValidMonthDay(4, 31));
+  EXPECT_FALSE(IsValidMonthDay(0, 1));
+  EXPECT_FALSE(IsValidMonthDay(13, 1));
+}
+
+TEST(DatesTest, Weekends) {
+  EXPECT_TRUE(IsWeekend(absl::CivilDay(2026, 11, 21)));   // Saturday
+  EXPECT_TRUE(IsWeekend(absl::CivilDay(2026, 11, 22)));   // Sunday
+  EXPECT_FALSE(IsWeekend(absl::CivilDay(2026, 11, 23)));  // Monday
+}
+
+}  // namespace
+}  // namespace estimator

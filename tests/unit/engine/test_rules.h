@@ -1,0 +1,41 @@
+// Loads the hand-computable rule set in tests/testdata/rules (or the bundled payer_rules) once.
+#ifndef ESTIMATOR_TESTS_UNIT_ENGINE_TEST_RULES_H_
+#define ESTIMATOR_TESTS_UNIT_ENGINE_TEST_RULES_H_
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "service/rules/rule_set.h"
+
+namespace estimator {
+
+inline std::string SourceDir() {
+  const char* dir = std::getenv("ESTIMATOR_SOURCE_DIR");
+  return dir != nullptr ? dir : ".";
+}
+
+inline std::shared_ptr<const RuleSet> LoadRules(const std::string& relative_dir) {
+  auto files = ReadRuleDirectory(SourceDir() + "/" + relative_dir);
+  EXPECT_TRUE(files.ok()) << files.status();
+  if (!files.ok()) return nullptr;
+  auto set = RuleSet::Create(*std::move(files), absl::Now());
+  EXPECT_TRUE(set.ok()) << set.status();
+  return set.ok() ? *set : nullptr;
+}
+
+inline const RuleSet& TestRules() {
+  static const std::shared_ptr<const RuleSet> rules = LoadRules("tests/testdata/rules");
+  return *rules;
+}
+
+inline const RuleSet& BundledRules() {
+  static const std::shared_ptr<const RuleSet> rules = LoadRules("payer_rules");
+  return *rules;
+}
+
+}  // namespace estimator
+
+#endif  // ESTIMATOR_TESTS_UNIT_ENGINE_TEST_RULES_H_

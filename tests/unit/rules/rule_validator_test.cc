@@ -1,0 +1,114 @@
+// Every broken file in tests/testdata/invalid/ marks the line that must be reported with
+// "# expect-error: <message>". Each is added to the good test rule set and must be reported as
+// `path:line:column: message` at exactly that line; the good set alone validates.
+#include "service/rules/rule_validator.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "service/rules/rule_set.h"
+#include "tests/unit/engine/test_rules.h"
+
+namespace estimator {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Expected {
+  int line = 0;
+  std::string message;
+};
+
+Expected ExpectedError(const std::string& text) {
+  std::istringstream in(text);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    const size_t at = line.find("# expect-error: ");
+    if (at != std::string::npos) return {n, line.substr(at + 16)};
+  }
+  return {};
+}
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(RuleValidatorTest, TheGoodSetsValidate) {
+  for (const char* dir : {"/tests/testdata/rules", "/payer_rules"}) {
+    auto files = ReadRuleDirectory(SourceDir() + dir);
+    ASSERT_TRUE(files.ok()) << files.status();
+    EXPECT_TRUE(ValidateRuleFiles(*files).ok()) << dir << ": " << ValidateRuleFiles(*files);
+  }
+}
+
+TEST(RuleValidatorTest, EachBrokenFileIsReportedAtItsLine) {
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(SourceDir() + "/tests/testdata/invalid")) {
+    const std::string name = entry.path().filename().string();
+    const std::string shown = "invalid/" + name;
+    const std::string text = ReadAll(entry.path());
+    const Expected expected = ExpectedError(text);
+    ASSERT_GT(expected.line, 0) << name << " has no '# expect-error:' marker";
+    SCOPED_TRACE(name);
+
+    absl::Status status;
+    auto parsed = ParseRuleFile<v1::PayerPlan>(shown, text);
+    if (!parsed.ok()) {
+      status = parsed.status();
+    } else {
+      auto files = ReadRuleDirectory(SourceDir() + "/tests/testdata/rules");
+      ASSERT_TRUE(files.ok());
+      files->plans.push_back(*std::move(parsed));
+      status = ValidateRuleFiles(*files);
+    }
+    ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+    const std::string prefix = absl::StrCat(shown, ":", expected.line, ":");
+    bool found = false;
+    std::istringstream lines{std::string(status.message())};
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind(prefix, 0) == 0 && line.find(expected.message) != std::string::npos) {
+        found = true;
+      }
+    }
+    EXPECT_TRUE(found) << "want a line starting '" << prefix << "' containing '"
+                       << expected.message << "'; got:\n" << status.message();
+    ++checked;
+  }
+  EXPECT_GE(checked, 10);
+}
+
+TEST(RuleValidatorTest, BrokenSetNeverBecomesARuleSet) {
+  auto files = ReadRuleDirectory(SourceDir() + "/tests/testdata/rules");
+  ASSERT_TRUE(files.ok());
+  files->plans[0].message.mutable_in_network()->set_coinsurance_bp(-1);
+  auto set = RuleSet::Create(*std::move(files), absl::Now());
+  ASSERT_FALSE(set.ok());
+  EXPECT_NE(set.status().message().find("plans/test_medicare.textproto:"), std::string::npos)
+      << set.status();
+}
+
+TEST(RuleValidatorTest, GapBetweenVersionsIsAnError) {
+  auto files = ReadRuleDirectory(SourceDir() + "/tests/testdata/rules");
+  ASSERT_TRUE(files.ok());
+  RuleFile<v1::PayerPlan> later = files->plans[1];  // test_ppo
+  files->plans[1].message.set_effective_to("2026-06-30");
+  later.path = "plans/test_ppo_later.textproto";
+  later.message.set_effective_from("2026-08-01");
+  files->plans.push_back(later);
+  absl::Status status = ValidateRuleFiles(*files);
+  EXPECT_NE(status.message().find("gap in effective dates of testpayer/ppo"), std::string::npos)
+      << status;
+
+  // Ending the first version the day before the second is fine.
+  files->plans[1].message.set_effective_to("2026-07-31");
+  EXPECT_TRUE(ValidateRuleFiles(*files).ok()) << ValidateRuleFiles(*files);
+}
+
+}  // namespace
+}  // namespace estimator
