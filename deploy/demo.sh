@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The main job, on a fresh Debian 12 machine: installs what is missing, builds, starts the server
+# on the bundled payer rules and shows real quotes - the three treatments side by side for a
+# sample patient under Medicare Part B, a commercial PPO, and self-pay - then stops the server.
+# Idempotent: run it again and it only rebuilds what changed.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+bash "$ROOT/deploy/install-deps.sh"
+bash "$ROOT/deploy/build.sh" estimator_server estimator
+
+WORK="$(mktemp -d)"
+"$ROOT/build/estimator_server" --rules_dir="$ROOT/payer_rules" --listen=127.0.0.1:0 \
+  --port_file="$WORK/port" >/dev/null 2>"$WORK/server.log" &
+SERVER=$!
+trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+if [ ! -s "$WORK/port" ]; then cat "$WORK/server.log" >&2; exit 1; fi
+CLI=("$ROOT/build/estimator" --server="127.0.0.1:$(cat "$WORK/port")" --clinic=riverbend)
+
+banner() { printf '\n=== %s ===\n\n' "$1"; }
+banner "Sample patient on Medicare Part B, starting TMS/Spravato/ketamine on 2026-12-14 (deductible not met yet)"
+"${CLI[@]}" compare --payer=medicare --plan=part_b --start=2026-12-14 --deductible_met=0
+banner "Same patient on a commercial PPO (Aetna-modelled), \$250 of the deductible met, \$400 spent"
+"${CLI[@]}" compare --payer=aetna --plan=open_access_ppo --start=2026-12-14 --deductible_met=250 --oop_met=400
+banner "Same patient paying for themselves"
+"${CLI[@]}" compare --self_pay --start=2026-12-14
+banner "What the rules know (estimator payers)"
+"${CLI[@]}" payers
