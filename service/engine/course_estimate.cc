@@ -160,7 +160,11 @@ absl::Status ResolveInsurance(const RuleSet& rules, const v1::InsuranceCoverage&
   }
   ctx.out_of_network = ins.network() == v1::NETWORK_OUT_OF_NETWORK;
   ctx.family_tier = ins.coverage_tier() == v1::COVERAGE_TIER_FAMILY;
-  ctx.tier_assumed = ins.coverage_tier() == v1::COVERAGE_TIER_UNSPECIFIED;
+  const v1::NetworkBenefits& tier = ctx.out_of_network ? ctx.start_version->plan.out_of_network()
+                                                       : ctx.start_version->plan.in_network();
+  // Only worth saying when the plan has family amounts at all (Medicare has none).
+  ctx.tier_assumed = ins.coverage_tier() == v1::COVERAGE_TIER_UNSPECIFIED &&
+                     (tier.has_family_deductible_cents() || tier.has_family_out_of_pocket_max_cents());
   ctx.plan_year_assumed = !ins.has_plan_year_start();
   if (ins.has_plan_year_start()) {
     ctx.plan_year_month = ins.plan_year_start().month();
