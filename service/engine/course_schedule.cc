@@ -48,13 +48,16 @@ absl::StatusOr<std::vector<ScheduledSession>> BuildSchedule(const ScheduleReques
     sessions.push_back(s);
   };
 
-  absl::CivilDay earliest = request.start;
+  // Sessions of every block count toward the week's cap, so a taper starting mid-week after the
+  // acute phase never puts more than its own weekly frequency into a week it shares.
+  const absl::CivilDay earliest = request.start;
+  absl::CivilDay week = MondayOf(earliest);
+  int in_week = 0;
   for (const v1::PhaseBlock& block : protocol.blocks()) {
     const int gap = MinGapDays(block.sessions_per_week());
-    absl::CivilDay week = MondayOf(earliest);
-    int in_week = 0;
     for (int i = 0; i < block.sessions(); ++i) {
-      absl::CivilDay day = earliest;
+      // Each block spaces its sessions by its own frequency, from the previous session on.
+      absl::CivilDay day = sessions.empty() ? earliest : sessions.back().date + gap;
       while (true) {
         ASSIGN_OR_RETURN(day, NextOpenDay(day, request.is_open));
         if (MondayOf(day) != week) {
@@ -66,7 +69,6 @@ absl::StatusOr<std::vector<ScheduledSession>> BuildSchedule(const ScheduleReques
       }
       add(day, block.phase());
       ++in_week;
-      earliest = day + gap;
     }
   }
 

@@ -12,6 +12,7 @@
 #include "grpcpp/server_builder.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/resource_quota.h"
+#include "grpc/health/v1/health.pb.h"
 #include "service/rules/rule_store.h"
 #include "service/server/estimator_service.h"
 #include "spdlog/spdlog.h"
@@ -56,6 +57,8 @@ int RunServer(const ServerOptions& options) {
 
   EstimatorService service(&store);
   grpc::EnableDefaultHealthCheckService(true);
+  // Links the health schema into the descriptor pool so reflection can describe the service.
+  (void)::grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ResourceQuota quota("estimator");

@@ -48,7 +48,7 @@ TEST(CourseScheduleTest, TmsStandardIsThirtyDailyThenThreeTwoOne) {
   EXPECT_EQ(s[32].date, CivilDay(2026, 4, 17));
   EXPECT_EQ(s[33].date, CivilDay(2026, 4, 20));
   EXPECT_EQ(s[34].date, CivilDay(2026, 4, 23));
-  EXPECT_EQ(s[35].date, CivilDay(2026, 4, 27));  // week 3 of the taper
+  EXPECT_EQ(s[35].date, CivilDay(2026, 4, 30));  // a week after the last, in week 3 of the taper
   for (size_t i = 0; i < s.size(); ++i) EXPECT_EQ(s[i].number, static_cast<int>(i) + 1);
 }
 
@@ -122,6 +122,30 @@ TEST(CourseScheduleTest, ClinicNeverOpenIsAnErrorNotALoop) {
   auto s = BuildSchedule(r);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace estimator
+
+namespace estimator {
+namespace {
+
+TEST(CourseScheduleTest, ATaperStartingMidWeekKeepsItsWeeklyFrequency) {
+  // Medicare 20+5 from Mon 2026-12-14 with 12-25 and 01-01 closed: the 20th acute session falls on
+  // Tue 2027-01-12. In that week the 3-a-week taper adds only one more (Thu), and no later week
+  // holds more sessions than the block then running allows.
+  auto s = Build("tms_medicare_20_5", CivilDay(2026, 12, 14), 0, 0,
+                 v1::MAINTENANCE_FREQUENCY_UNSPECIFIED,
+                 {CivilDay(2026, 12, 25), CivilDay(2027, 1, 1)});
+  ASSERT_EQ(s.size(), 25u);
+  std::map<CivilDay, int> per_week;
+  for (const auto& x : s) ++per_week[Monday(x.date)];
+  EXPECT_EQ(s[19].date, CivilDay(2027, 1, 12));
+  EXPECT_EQ(s[20].date, CivilDay(2027, 1, 14));
+  EXPECT_EQ(per_week[CivilDay(2027, 1, 11)], 3);  // Mon, Tue acute + Thu taper
+  EXPECT_EQ(per_week[CivilDay(2027, 1, 18)], 2);  // the rest of the 3-a-week block
+  EXPECT_EQ(per_week[CivilDay(2027, 1, 25)], 2);  // the 2-a-week block
+  EXPECT_EQ(s[24].date, CivilDay(2027, 1, 28));
 }
 
 }  // namespace

@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# End-to-end test through a client nobody on this project wrote: `buf curl`, which learns the API
+# from the server's reflection service (no .proto files are given to it).
+#
+#   tests/e2e/buf_curl_test.sh BUILD/estimator_server REPO_ROOT
+#
+# Starts the server on 127.0.0.1:0 with the bundled rules, calls the health service,
+# CompareTreatments and an invalid EstimateCourse, checks the JSON answers with node, stops the
+# server with SIGTERM and expects exit code 0. Prints "buf curl e2e: N checks passed".
+set -euo pipefail
+
+if [ "$#" -ne 2 ]; then
+  echo "usage: $0 ESTIMATOR_SERVER REPO_ROOT" >&2
+  exit 2
+fi
+SERVER="$1"
+ROOT="$2"
+BUF="$ROOT/build/tools/node_modules/.bin/buf"
+
+if [ ! -x "$SERVER" ]; then
+  echo "buf curl e2e: FAIL: server binary '$SERVER' is not executable" >&2
+  exit 1
+fi
+if [ ! -x "$BUF" ]; then
+  echo "buf curl e2e: FAIL: buf is not installed at $BUF" >&2
+  echo "  install it with deploy/install-deps.sh (npm install @bufbuild/buf into build/tools)" >&2
+  exit 1
+fi
+if ! command -v node >/dev/null 2>&1; then
+  echo "buf curl e2e: FAIL: node is needed to check the JSON answers" >&2
+  exit 1
+fi
+
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/estimator_buf_e2e.XXXXXX")"
+SERVER_PID=""
+PASSED=0
+FAILED=0
+
+show_server_log() {
+  echo "---- estimator_server stderr ----" >&2
+  cat "$TMP/server.stderr" >&2 || true
+  echo "---- end of server stderr ----" >&2
+}
+
+# Stops the server if it still runs (SIGTERM, then SIGKILL after 10 s) and removes the temp dir.
+cleanup() {
+  local status=$?
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 200); do
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.05
+    done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [ "$status" -ne 0 ] && [ -f "$TMP/server.stderr" ]; then show_server_log; fi
+  rm -rf "$TMP"
+  exit "$status"
+}
+trap cleanup EXIT
+
+pass() {
+  PASSED=$((PASSED + 1))
+  echo "ok: $1"
+}
+fail() {
+  FAILED=$((FAILED + 1))
+  echo "FAIL: $1" >&2
+  if [ -n "${2:-}" ]; then echo "$2" | head -c 4000 >&2; echo >&2; fi
+}
+
+# ---- start the server on a free port -------------------------------------------------------------
+"$SERVER" --rules_dir="$ROOT/payer_rules" --listen=127.0.0.1:0 --port_file="$TMP/port" \
+  >"$TMP/server.stdout" 2>"$TMP/server.stderr" &
+SERVER_PID=$!
+
+PORT=""
+for _ in $(seq 1 200); do  # up to 10 s
+  if [ -s "$TMP/port" ]; then
+    PORT="$(tr -d '[:space:]' <"$TMP/port")"
+    break
+  fi
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "buf curl e2e: FAIL: the server exited before writing its port file" >&2
+    exit 1
+  fi
+  sleep 0.05
+done
+if [ -z "$PORT" ]; then
+  echo "buf curl e2e: FAIL: no port file after 10 s" >&2
+  exit 1
+fi
+URL="http://127.0.0.1:$PORT"
+
+# buf curl over plain HTTP/2 gRPC, bounded in time.
+bufcurl() {
+  timeout 30 "$BUF" curl --protocol grpc --http2-prior-knowledge "$@"
+}
+
+# ---- reflection: the API is discoverable without .proto files ---------------------------------------
+if services="$(bufcurl --list-services "$URL" 2>&1)" &&
+   grep -qx "estimator.v1.EstimatorService" <<<"$services" &&
+   grep -qx "grpc.health.v1.Health" <<<"$services"; then
+  pass "reflection lists estimator.v1.EstimatorService and grpc.health.v1.Health"
+else
+  fail "reflection does not list the estimator and health services" "$services"
+fi
+# Listing methods needs every listed service's descriptors, the health service's included.
+code=0
+methods="$(bufcurl --list-methods "$URL" 2>&1)" || code=$?
+if [ "$code" -eq 0 ] &&
+   grep -qx "estimator.v1.EstimatorService/CompareTreatments" <<<"$methods" &&
+   grep -qx "grpc.health.v1.Health/Check" <<<"$methods"; then
+  pass "reflection describes the methods of every service"
+else
+  fail "buf curl --list-methods (exit $code) does not describe every service" "$methods"
+fi
+
+# ---- health ----------------------------------------------------------------------------------------
+for service in "" "estimator.v1.EstimatorService"; do
+  if out="$(bufcurl -d "{\"service\":\"$service\"}" "$URL/grpc.health.v1.Health/Check" 2>&1)" &&
+     node -e 'process.exit(JSON.parse(process.argv[1]).status === "SERVING" ? 0 : 1)' "$out"; then
+    pass "health of '$service' is SERVING"
+  else
+    fail "health of '$service' is not SERVING" "$out"
+  fi
+done
+
+# ---- CompareTreatments, Medicare Part B, across the new year ----------------------------------------
+COMPARE='{
+  "clinicId": "riverbend",
+  "coverage": {"insurance": {"payerId": "medicare", "planId": "part_b",
+                             "network": "NETWORK_IN_NETWORK"}},
+  "courseStartDate": "2026-12-14"
+}'
+if bufcurl -d "$COMPARE" "$URL/estimator.v1.EstimatorService/CompareTreatments" \
+     >"$TMP/compare.json" 2>"$TMP/compare.err"; then
+  pass "CompareTreatments answers"
+  # Prints "ok: ..." or "FAIL: ..." per check; int64 fields are JSON strings, zero fields absent.
+  CHECKS="$(cat <<'EOF'
+const fs = require("fs");
+const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+const check = (ok, what) => console.log((ok ? "ok: " : "FAIL: ") + what);
+const cents = (v) => BigInt(v ?? "0");
+const estimates = r.estimates ?? [];
+check(estimates.length === 3, `3 estimates (got ${estimates.length})`);
+check(typeof r.ruleSetVersion === "string" && r.ruleSetVersion.length > 0, "ruleSetVersion is set");
+const tms = estimates.find((e) => e.treatment === "TREATMENT_TMS");
+check(tms !== undefined, "a TMS estimate");
+if (tms) {
+  const lines = tms.lines ?? [];
+  const sessions = new Set(lines.map((l) => l.sessionNumber));
+  check(sessions.size === 36 && tms.totals.sessionsScheduled === 36,
+        `TMS has 36 sessions (lines ${sessions.size}, totals ${tms.totals.sessionsScheduled})`);
+  check((tms.notices ?? []).some((n) => n.code === "PLAN_YEAR_CROSSED" && n.kind === "NOTICE_KIND_WARNING"),
+        "TMS warns PLAN_YEAR_CROSSED");
+  const years = (tms.planYearTotals ?? []).map((y) => y.planYearStart);
+  check(JSON.stringify(years) === JSON.stringify(["2026-01-01", "2027-01-01"]),
+        `TMS plan years 2026-01-01 and 2027-01-01 (got ${JSON.stringify(years)})`);
+  const patient = lines.reduce((s, l) => s + cents(l.patientCents), 0n);
+  check(patient === cents(tms.totals.patientCents),
+        `TMS totals.patientCents ${tms.totals.patientCents} = sum of lines ${patient}`);
+  const perYearOk = (tms.planYearTotals ?? []).every((y) =>
+      lines.filter((l) => l.planYearStart === y.planYearStart)
+           .reduce((s, l) => s + cents(l.patientCents), 0n) === cents(y.totals.patientCents));
+  check(perYearOk, "TMS plan-year patientCents are the sums of their lines");
+  // The Part B deductible ($283.00) starts over in 2027.
+  const deductibles = (tms.planYearTotals ?? []).map((y) => cents(y.totals.deductibleCents));
+  check(deductibles.length === 2 && deductibles.every((d) => d === 28300n),
+        `TMS deductible 28300 in each plan year (got ${deductibles.join(", ")})`);
+}
+EOF
+)"
+  node -e "$CHECKS" "$TMP/compare.json" >"$TMP/checks.txt" 2>&1 || true
+  while IFS= read -r line; do
+    case "$line" in
+      ok:*) pass "${line#ok: }" ;;
+      FAIL:*) fail "${line#FAIL: }" ;;
+      *) fail "unexpected output from the JSON checks" "$line" ;;
+    esac
+  done <"$TMP/checks.txt"
+else
+  fail "CompareTreatments failed" "$(cat "$TMP/compare.err")"
+fi
+
+# ---- an invalid request ----------------------------------------------------------------------------
+INVALID='{
+  "clinicId": "riverbend",
+  "coverage": {"insurance": {"payerId": "medicare", "planId": "part_b",
+                             "network": "NETWORK_IN_NETWORK",
+                             "verifiedBenefits": {"coinsuranceBp": 12000}}},
+  "courseStartDate": "2026-03-02",
+  "course": {"treatment": "TREATMENT_TMS"}
+}'
+if out="$(bufcurl -d "$INVALID" "$URL/estimator.v1.EstimatorService/EstimateCourse" 2>&1)"; then
+  fail "coinsurance 12000 was accepted" "$out"
+elif grep -q "invalid_argument" <<<"$out" && grep -q "coinsurance_bp" <<<"$out"; then
+  pass "coinsurance 12000 is invalid_argument naming coinsurance_bp"
+else
+  fail "coinsurance 12000 did not fail with invalid_argument naming coinsurance_bp" "$out"
+fi
+
+# ---- SIGTERM: a clean exit ---------------------------------------------------------------------------
+kill -TERM "$SERVER_PID"
+code=0
+wait "$SERVER_PID" || code=$?
+SERVER_PID=""
+if [ "$code" -eq 0 ]; then
+  pass "SIGTERM: the server exits with code 0"
+else
+  fail "SIGTERM: the server exited with code $code"
+fi
+
+if [ "$FAILED" -ne 0 ]; then
+  echo "buf curl e2e: $FAILED checks FAILED, $PASSED passed" >&2
+  exit 1
+fi
+echo "buf curl e2e: $PASSED checks passed"
