@@ -74,6 +74,11 @@ std::string Lower(absl::string_view enum_name, size_t prefix) {
   return s;
 }
 
+// The plan's benefits for the request's network tier.
+const v1::NetworkBenefits& TierOf(const CourseContext& ctx, const PlanVersion& version) {
+  return ctx.out_of_network ? version.plan.out_of_network() : version.plan.in_network();
+}
+
 // ---- resolving the request against the rules ---------------------------------------------------
 
 absl::Status ResolveCourse(const RuleSet& rules, const v1::CourseOptions& course,
@@ -160,8 +165,7 @@ absl::Status ResolveInsurance(const RuleSet& rules, const v1::InsuranceCoverage&
   }
   ctx.out_of_network = ins.network() == v1::NETWORK_OUT_OF_NETWORK;
   ctx.family_tier = ins.coverage_tier() == v1::COVERAGE_TIER_FAMILY;
-  const v1::NetworkBenefits& tier = ctx.out_of_network ? ctx.start_version->plan.out_of_network()
-                                                       : ctx.start_version->plan.in_network();
+  const v1::NetworkBenefits& tier = TierOf(ctx, *ctx.start_version);
   // Only worth saying when the plan has family amounts at all (Medicare has none).
   ctx.tier_assumed = ins.coverage_tier() == v1::COVERAGE_TIER_UNSPECIFIED &&
                      (tier.has_family_deductible_cents() || tier.has_family_out_of_pocket_max_cents());
@@ -337,8 +341,7 @@ absl::StatusOr<Money> SelfPayPrice(const CourseContext& ctx, const SessionFacts&
 }
 
 PlanYearLimits LimitsFor(const CourseContext& ctx, const PlanVersion& version) {
-  const v1::NetworkBenefits& n =
-      ctx.out_of_network ? version.plan.out_of_network() : version.plan.in_network();
+  const v1::NetworkBenefits& n = TierOf(ctx, version);
   const v1::VerifiedBenefits& v = ctx.insurance->verified_benefits();
   PlanYearLimits limits;
   limits.deductible = Money::Cents(v.has_deductible_cents() ? v.deductible_cents()
@@ -370,8 +373,7 @@ LineTerms TermsFor(const CourseContext& ctx, const SessionCoverage& cov, v1::Ben
     terms.coinsurance_bp = p.coinsurance_bp();
     return terms;
   }
-  const v1::NetworkBenefits& n =
-      ctx.out_of_network ? cov.version->plan.out_of_network() : cov.version->plan.in_network();
+  const v1::NetworkBenefits& n = TierOf(ctx, *cov.version);
   terms.copay = Money::Cents(v.has_copay_cents() ? v.copay_cents() : cov.terms->copay_cents());
   terms.deductible_applies = !cov.terms->deductible_waived();
   terms.coinsurance_bp = v.has_coinsurance_bp() ? v.coinsurance_bp() : n.coinsurance_bp();
@@ -431,8 +433,7 @@ void FillTotals(v1::CourseEstimate& e) {
 
 MetSoFar FirstYearMet(const CourseContext& ctx, const PlanVersion& version, Notices& notices) {
   const v1::Accumulators& a = ctx.insurance->met_so_far();
-  const v1::NetworkBenefits& n =
-      ctx.out_of_network ? version.plan.out_of_network() : version.plan.in_network();
+  const v1::NetworkBenefits& n = TierOf(ctx, version);
   MetSoFar met;
   if (a.has_deductible_met_cents()) {
     met.deductible = Money::Cents(a.deductible_met_cents());
@@ -688,8 +689,7 @@ absl::StatusOr<v1::CourseEstimate> EstimateOne(const RuleSet& rules, const v1::C
     }
     if (policy.has_covered() && status != v1::COVERAGE_STATUS_NOT_COVERED) {
       for (const std::string& note : policy.covered().notes()) notices.Warn("PLAN_NOTE", note);
-      const v1::NetworkBenefits& n = ctx.out_of_network ? ctx.start_version->plan.out_of_network()
-                                                        : ctx.start_version->plan.in_network();
+      const v1::NetworkBenefits& n = TierOf(ctx, *ctx.start_version);
       if (n.no_out_of_pocket_max() &&
           !ctx.insurance->verified_benefits().has_out_of_pocket_max_cents()) {
         notices.Warn("NO_OUT_OF_POCKET_MAX",

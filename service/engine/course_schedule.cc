@@ -50,14 +50,13 @@ absl::StatusOr<std::vector<ScheduledSession>> BuildSchedule(const ScheduleReques
 
   // Sessions of every block count toward the week's cap, so a taper starting mid-week after the
   // acute phase never puts more than its own weekly frequency into a week it shares.
-  const absl::CivilDay earliest = request.start;
-  absl::CivilDay week = MondayOf(earliest);
+  absl::CivilDay week = MondayOf(request.start);
   int in_week = 0;
   for (const v1::PhaseBlock& block : protocol.blocks()) {
     const int gap = MinGapDays(block.sessions_per_week());
     for (int i = 0; i < block.sessions(); ++i) {
       // Each block spaces its sessions by its own frequency, from the previous session on.
-      absl::CivilDay day = sessions.empty() ? earliest : sessions.back().date + gap;
+      absl::CivilDay day = sessions.empty() ? request.start : sessions.back().date + gap;
       while (true) {
         ASSIGN_OR_RETURN(day, NextOpenDay(day, request.is_open));
         if (MondayOf(day) != week) {

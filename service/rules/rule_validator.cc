@@ -150,7 +150,6 @@ std::optional<absl::CivilDay> CheckDate(const Where& w, absl::string_view field,
   return *day;
 }
 
-template <typename Enum>
 void CheckEnumSet(const Where& w, absl::string_view field, int value,
                   bool (*is_valid)(int), Problems& p) {
   if (value == 0) {
@@ -213,7 +212,7 @@ void ValidateProtocol(const RuleFile<v1::TreatmentProtocol>& f, Problems& p) {
   const auto& m = f.message;
   const Where w = Where::Of(f);
   CheckId(w, "protocol_id", m.protocol_id(), p);
-  CheckEnumSet<v1::Treatment>(w, "treatment", m.treatment(), v1::Treatment_IsValid, p);
+  CheckEnumSet(w, "treatment", m.treatment(), v1::Treatment_IsValid, p);
   CheckText(w, "name", m.name(), p);
   CheckSources(w, m.sources(), /*required=*/false, p);
   if (m.blocks().empty()) p.Add(w.At("blocks"), "blocks: a protocol needs at least one block");
@@ -244,7 +243,7 @@ void ValidateProtocol(const RuleFile<v1::TreatmentProtocol>& f, Problems& p) {
       p.Add(mw.At("months"), absl::StrCat("months is ", m.maintenance().months(), "; use 0 to 36"));
     }
     if (m.maintenance().months() > 0) {
-      CheckEnumSet<v1::MaintenanceFrequency>(mw, "frequency", m.maintenance().frequency(),
+      CheckEnumSet(mw, "frequency", m.maintenance().frequency(),
                                              v1::MaintenanceFrequency_IsValid, p);
     }
   }
@@ -269,7 +268,7 @@ void ValidateNetwork(const Where& w, const v1::NetworkBenefits& n, bool out_of_n
   CheckMoney(w, "deductible_cents", n.deductible_cents(), p);
   if (n.has_family_deductible_cents()) {
     CheckMoney(w, "family_deductible_cents", n.family_deductible_cents(), p);
-    CheckEnumSet<v1::FamilyDeductibleKind>(w, "family_deductible_kind",
+    CheckEnumSet(w, "family_deductible_kind",
                                            n.family_deductible_kind(),
                                            v1::FamilyDeductibleKind_IsValid, p);
     if (n.family_deductible_cents() < n.deductible_cents()) {
@@ -412,8 +411,8 @@ void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment tr
     }
     CheckText(fw, "description", fee.description(), p);
     CheckMoney(fw, "allowed_cents", fee.allowed_cents(), p);
-    CheckEnumSet<v1::UnitBasis>(fw, "unit_basis", fee.unit_basis(), v1::UnitBasis_IsValid, p);
-    CheckEnumSet<v1::Benefit>(fw, "benefit", fee.benefit(), v1::Benefit_IsValid, p);
+    CheckEnumSet(fw, "unit_basis", fee.unit_basis(), v1::UnitBasis_IsValid, p);
+    CheckEnumSet(fw, "benefit", fee.benefit(), v1::Benefit_IsValid, p);
     if (fee.benefit() == v1::BENEFIT_PHARMACY && !plan.has_pharmacy()) {
       p.Add(fw.At("benefit"), "a BENEFIT_PHARMACY fee needs the plan's `pharmacy` block");
     }
@@ -453,7 +452,7 @@ void ValidatePlan(const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& 
   CheckText(w, "payer_name", m.payer_name(), p);
   CheckId(w, "plan_id", m.plan_id(), p);
   CheckText(w, "plan_name", m.plan_name(), p);
-  CheckEnumSet<v1::PlanType>(w, "plan_type", m.plan_type(), v1::PlanType_IsValid, p);
+  CheckEnumSet(w, "plan_type", m.plan_type(), v1::PlanType_IsValid, p);
   CheckSources(w, m.sources(), /*required=*/true, p);
   CheckText(w, "fee_note", m.fee_note(), p);
   auto from = CheckDate(w, "effective_from", m.effective_from(), true, p);
@@ -487,7 +486,7 @@ void ValidatePlan(const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& 
   for (int i = 0; i < m.treatments_size(); ++i) {
     const auto& t = m.treatments(i);
     const Where tw = w.In("treatments", i);
-    CheckEnumSet<v1::Treatment>(tw, "treatment", t.treatment(), v1::Treatment_IsValid, p);
+    CheckEnumSet(tw, "treatment", t.treatment(), v1::Treatment_IsValid, p);
     if (t.treatment() != 0 && !seen.insert(t.treatment()).second) {
       p.Add(tw.At("treatment"), absl::StrCat(v1::Treatment_Name(t.treatment()),
                                              " appears twice; each treatment appears once"));
@@ -499,7 +498,7 @@ void ValidatePlan(const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& 
         break;
       case v1::TreatmentPolicy::kExcluded: {
         const Where ew = tw.In("excluded");
-        CheckEnumSet<v1::ExclusionReason>(ew, "reason", t.excluded().reason(),
+        CheckEnumSet(ew, "reason", t.excluded().reason(),
                                           v1::ExclusionReason_IsValid, p);
         CheckText(ew, "explanation", t.excluded().explanation(), p);
         CheckText(ew, "policy_section", t.excluded().policy_section(), p);
@@ -592,7 +591,7 @@ void ValidateClinic(const RuleFile<v1::Clinic>& f, const ProtocolsByTreatment& p
   for (int i = 0; i < m.self_pay_prices_size(); ++i) {
     const auto& price = m.self_pay_prices(i);
     const Where pw = w.In("self_pay_prices", i);
-    CheckEnumSet<v1::Treatment>(pw, "treatment", price.treatment(), v1::Treatment_IsValid, p);
+    CheckEnumSet(pw, "treatment", price.treatment(), v1::Treatment_IsValid, p);
     CheckText(pw, "description", price.description(), p);
     CheckMoney(pw, "price_cents", price.price_cents(), p);
     if (price.has_applies_to()) CheckSessionMatch(pw.In("applies_to"), price.applies_to(), p);

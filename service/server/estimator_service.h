@@ -27,7 +27,7 @@ class EstimatorService final : public v1::EstimatorService::CallbackService {
   const RuleStore* store_;
 };
 
-// Fills a ListPayers answer from a rule set (also used by the offline tool).
+// Fills a ListPayers answer from a rule set.
 void DescribeRules(const RuleSet& rules, v1::ListPayersResponse& out);
 
 }  // namespace estimator
