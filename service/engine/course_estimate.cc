@@ -14,6 +14,7 @@
 #include "service/engine/cost_sharing.h"
 #include "service/engine/course_schedule.h"
 #include "service/engine/plain_language.h"
+#include "service/engine/readiness.h"
 #include "service/engine/request_validation.h"
 #include "service/rules/session_match.h"
 
@@ -41,6 +42,14 @@ struct CourseContext {
   bool plan_year_assumed = false;
   int plan_year_month = 1;
   int plan_year_day = 1;
+  // The documentation given does not show the plan's criteria are met: no session is covered.
+  bool criteria_not_met = false;
+};
+
+// The patient's documentation, when the request carries it, and the day it is judged on.
+struct DocumentationInput {
+  const v1::PatientDocumentation* documentation = nullptr;
+  absl::CivilDay as_of;
 };
 
 class Notices {
@@ -262,6 +271,12 @@ SessionCoverage CoverageOf(const CourseContext& ctx, const ScheduledSession& s) 
   if (s.phase == v1::PHASE_MAINTENANCE && !covered.maintenance_covered()) {
     c.reason = v1::NOT_COVERED_REASON_MAINTENANCE_EXCLUDED;
     c.explanation = covered.maintenance_exclusion();
+    return c;
+  }
+  if (ctx.criteria_not_met) {
+    c.reason = v1::NOT_COVERED_REASON_CRITERIA_NOT_MET;
+    c.explanation = "The documentation does not yet show the plan's criteria are met; priced at "
+                    "the self-pay price until the plan approves.";
     return c;
   }
   c.covered = true;
@@ -511,7 +526,8 @@ void CoverageDecision(const CourseContext& ctx, v1::CourseEstimate& e) {
 absl::StatusOr<v1::CourseEstimate> EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
                                                const ClinicRules& clinic, absl::CivilDay start,
                                                const v1::CourseOptions& course,
-                                               const std::string& field) {
+                                               const std::string& field,
+                                               const DocumentationInput& documentation) {
   Notices notices;
   CourseContext ctx;
   ctx.clinic = &clinic;
@@ -539,6 +555,27 @@ absl::StatusOr<v1::CourseEstimate> EstimateOne(const RuleSet& rules, const v1::C
   e.set_dose_mg(ctx.dose_mg);
   e.set_drug_benefit(ctx.drug_benefit);
   CoverageDecision(ctx, e);
+  // With documentation, a covered treatment with criteria is quoted as covered only when they are
+  // shown to be met; otherwise at self-pay prices, with the approved figures beside them.
+  const v1::CoverageStatus decided = e.coverage().status();
+  if (documentation.documentation != nullptr &&
+      (decided == v1::COVERAGE_STATUS_COVERED ||
+       decided == v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH) &&
+      ctx.start_version->Policy(ctx.treatment)->covered().has_criteria()) {
+    *e.mutable_readiness() = AssessReadiness(rules, *ctx.start_version, ctx.treatment,
+                                             *documentation.documentation, documentation.as_of);
+    if (e.readiness().coverage() != v1::COVERAGE_REQUIREMENT_COVERED) {
+      ASSIGN_OR_RETURN(v1::CourseEstimate approved,
+                       EstimateOne(rules, coverage, clinic, start, course, field, {}));
+      *e.mutable_if_approved() = approved.totals();
+      ctx.criteria_not_met = true;
+      e.mutable_coverage()->set_status(v1::COVERAGE_STATUS_CRITERIA_NOT_MET);
+      e.mutable_coverage()->set_explanation(absl::StrCat(
+          TreatmentName(ctx.treatment), " is covered only when ",
+          ctx.start_version->plan.payer_name(), "'s criteria are met; the documentation does "
+          "not show that yet. ", e.readiness().summary()));
+    }
+  }
   if (e.coverage().status() != v1::COVERAGE_STATUS_NOT_COVERED &&
       e.coverage().status() != v1::COVERAGE_STATUS_SELF_PAY) {
     if (ctx.tier_assumed) {
@@ -684,10 +721,22 @@ absl::StatusOr<v1::CourseEstimate> EstimateOne(const RuleSet& rules, const v1::C
     const v1::TreatmentPolicy& policy = *ctx.start_version->Policy(ctx.treatment);
     if (status == v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH) {
       notices.Warn("PRIOR_AUTH_REQUIRED",
-                   "Prior authorization is required: covered sessions are priced as if it is "
-                   "approved. Without approval the plan pays nothing.");
+                   e.has_readiness()
+                       ? absl::StrCat(e.readiness().summary(), " Covered sessions are priced as "
+                                      "if it is approved. Without approval the plan pays nothing.")
+                       : "Prior authorization is required: covered sessions are priced as if it "
+                         "is approved. Without approval the plan pays nothing.");
     }
-    if (policy.has_covered() && status != v1::COVERAGE_STATUS_NOT_COVERED) {
+    if (status == v1::COVERAGE_STATUS_CRITERIA_NOT_MET) {
+      notices.Warn(policy.covered().prior_auth_required() ? "PRIOR_AUTH_NOT_READY"
+                                                          : "CRITERIA_NOT_MET",
+                   absl::StrCat(e.readiness().summary(), " Every session is priced at the "
+                                "clinic's self-pay price until the plan approves; if it does, the "
+                                "patient would pay about ",
+                                FormatMoney(Money::Cents(e.if_approved().patient_cents())), "."));
+    }
+    if (policy.has_covered() && status != v1::COVERAGE_STATUS_NOT_COVERED &&
+        status != v1::COVERAGE_STATUS_CRITERIA_NOT_MET) {
       for (const std::string& note : policy.covered().notes()) notices.Warn("PLAN_NOTE", note);
       const v1::NetworkBenefits& n = TierOf(ctx, *ctx.start_version);
       if (n.no_out_of_pocket_max() &&
@@ -733,25 +782,39 @@ absl::StatusOr<const ClinicRules*> FindClinic(const RuleSet& rules, const std::s
   return clinic;
 }
 
+// Validates the request's documentation, if any, and says which day it is judged on.
+absl::StatusOr<DocumentationInput> DocumentationOf(bool present,
+                                                   const v1::PatientDocumentation& documentation,
+                                                   absl::CivilDay today) {
+  if (!present) return DocumentationInput{};
+  RETURN_IF_ERROR(ValidateDocumentation(documentation, "documentation", today));
+  return DocumentationInput{&documentation, AsOfDay(documentation, today)};
+}
+
 }  // namespace
 
 absl::StatusOr<v1::EstimateCourseResponse> EstimateCourse(const RuleSet& rules,
-                                                          const v1::EstimateCourseRequest& request) {
+                                                          const v1::EstimateCourseRequest& request,
+                                                          absl::CivilDay today) {
   RETURN_IF_ERROR(ValidateEstimateCourseRequest(request));
+  ASSIGN_OR_RETURN(const DocumentationInput documentation,
+                   DocumentationOf(request.has_documentation(), request.documentation(), today));
   ASSIGN_OR_RETURN(const ClinicRules* clinic, FindClinic(rules, request.clinic_id()));
   ASSIGN_OR_RETURN(absl::CivilDay start,
                    ParseDate(request.course_start_date(), "course_start_date"));
   v1::EstimateCourseResponse response;
   ASSIGN_OR_RETURN(*response.mutable_estimate(),
                    EstimateOne(rules, request.coverage(), *clinic, start, request.course(),
-                               "course"));
+                               "course", documentation));
   response.set_rule_set_version(rules.version());
   return response;
 }
 
 absl::StatusOr<v1::CompareTreatmentsResponse> CompareTreatments(
-    const RuleSet& rules, const v1::CompareTreatmentsRequest& request) {
+    const RuleSet& rules, const v1::CompareTreatmentsRequest& request, absl::CivilDay today) {
   RETURN_IF_ERROR(ValidateCompareTreatmentsRequest(request));
+  ASSIGN_OR_RETURN(const DocumentationInput documentation,
+                   DocumentationOf(request.has_documentation(), request.documentation(), today));
   ASSIGN_OR_RETURN(const ClinicRules* clinic, FindClinic(rules, request.clinic_id()));
   ASSIGN_OR_RETURN(absl::CivilDay start,
                    ParseDate(request.course_start_date(), "course_start_date"));
@@ -766,7 +829,7 @@ absl::StatusOr<v1::CompareTreatmentsResponse> CompareTreatments(
   for (size_t i = 0; i < courses.size(); ++i) {
     ASSIGN_OR_RETURN(*response.add_estimates(),
                      EstimateOne(rules, request.coverage(), *clinic, start, courses[i],
-                                 absl::StrCat("courses[", i, "]")));
+                                 absl::StrCat("courses[", i, "]"), documentation));
   }
   for (const auto& e : response.estimates()) estimates.push_back(&e);
   response.set_summary(ComparisonSummary(estimates));

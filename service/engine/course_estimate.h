@@ -1,7 +1,11 @@
 // The estimator's entry points: a validated request and a rule set in, a priced course out.
-// Pure functions of their arguments (no I/O, no clock), safe to call from many threads.
+// Pure functions of their arguments (no I/O, no clock: `today` is passed in), safe to call from
+// many threads.
 //
-//   absl::StatusOr<v1::EstimateCourseResponse> r = EstimateCourse(*rules, request);
+//   absl::StatusOr<v1::EstimateCourseResponse> r = EstimateCourse(*rules, request, today);
+//
+// `today` matters only for a request carrying documentation without an as_of_date: the plan's
+// criteria are judged on that day (see readiness.h).
 //
 // Errors: INVALID_ARGUMENT naming the request field; NOT_FOUND naming an unknown clinic, payer,
 // plan or protocol id; FAILED_PRECONDITION when the rules cannot price what was asked (no plan
@@ -10,16 +14,18 @@
 #define ESTIMATOR_ENGINE_COURSE_ESTIMATE_H_
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "estimator/v1/estimator.pb.h"
 #include "service/rules/rule_set.h"
 
 namespace estimator {
 
 absl::StatusOr<v1::EstimateCourseResponse> EstimateCourse(const RuleSet& rules,
-                                                          const v1::EstimateCourseRequest& request);
+                                                          const v1::EstimateCourseRequest& request,
+                                                          absl::CivilDay today);
 
 absl::StatusOr<v1::CompareTreatmentsResponse> CompareTreatments(
-    const RuleSet& rules, const v1::CompareTreatmentsRequest& request);
+    const RuleSet& rules, const v1::CompareTreatmentsRequest& request, absl::CivilDay today);
 
 }  // namespace estimator
 

@@ -76,6 +76,13 @@ std::string PatientSummary(const v1::CourseEstimate& e) {
       absl::StrAppend(&s, PayerWord(e), " covers it once it approves a prior authorization; "
                                         "this estimate assumes it is approved. ");
       break;
+    case v1::COVERAGE_STATUS_CRITERIA_NOT_MET:
+      absl::StrAppend(&s, PayerWord(e), " covers it only when its criteria are met, and your "
+                      "records do not show that yet, so this estimate uses the clinic's self-pay "
+                      "price: ", FormatMoney(Money::Cents(t.patient_cents())), " in total. If ",
+                      PayerWord(e), " approves it, you would pay about ",
+                      FormatMoney(Money::Cents(e.if_approved().patient_cents())), ".");
+      return s;
     default:
       absl::StrAppend(&s, PayerWord(e), " covers it. ");
       break;
@@ -113,6 +120,10 @@ std::string ComparisonSummary(const std::vector<const v1::CourseEstimate*>& esti
       case v1::COVERAGE_STATUS_COVERED: status = "covered"; break;
       case v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH: status = "covered with prior authorization"; break;
       case v1::COVERAGE_STATUS_NOT_COVERED: status = "not covered, self-pay price"; break;
+      case v1::COVERAGE_STATUS_CRITERIA_NOT_MET:
+        status = absl::StrCat("prior auth not ready, self-pay price; if approved ",
+                              FormatMoney(Money::Cents(e->if_approved().patient_cents())));
+        break;
       default: status = "self-pay"; break;
     }
     parts.push_back(absl::StrCat(TreatmentName(e->treatment()), ": patient pays ",

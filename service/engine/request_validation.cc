@@ -6,7 +6,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "service/common/dates.h"
+#include "service/common/dose.h"
 #include "service/common/money.h"
+#include "service/rules/clinical_vocabulary.h"
 #include "service/common/status_macros.h"
 
 namespace estimator {
@@ -156,7 +158,145 @@ absl::Status CheckCourse(const std::string& field, const v1::CourseOptions& cour
   return absl::OkStatus();
 }
 
+absl::Status CheckRange(const std::string& field, int64_t value, int64_t min, int64_t max,
+                        absl::string_view unit) {
+  if (value < min || value > max) {
+    return Invalid(field, absl::StrCat(value, " is outside ", min, "-", max, " ", unit));
+  }
+  return absl::OkStatus();
+}
+
+template <typename List>
+absl::Status CheckListSize(const std::string& field, const List& list) {
+  if (list.size() > kMaxDocumentedItems) {
+    return Invalid(field, absl::StrCat(list.size(), " entries; at most ", kMaxDocumentedItems));
+  }
+  return absl::OkStatus();
+}
+
+// A documented date: a real date, not after the day of the check.
+absl::Status CheckPastDate(const std::string& field, const std::string& text, absl::CivilDay as_of,
+                           bool required) {
+  if (text.empty()) return required ? Invalid(field, "is required (YYYY-MM-DD)") : absl::OkStatus();
+  ASSIGN_OR_RETURN(absl::CivilDay day, ParseDate(text, field));
+  if (day > as_of) {
+    return Invalid(field, absl::StrCat(text, " is in the future (after ", FormatDate(as_of),
+                                       ", the day of the check)"));
+  }
+  if (day.year() < 1900) return Invalid(field, absl::StrCat(text, " is before 1900"));
+  return absl::OkStatus();
+}
+
+absl::Status CheckDrugName(const std::string& field, const std::string& name, bool required) {
+  if (absl::StripAsciiWhitespace(name).empty()) {
+    return required ? Invalid(field, "is required (generic or brand name)") : absl::OkStatus();
+  }
+  if (name.size() > kMaxDrugNameLength) {
+    return Invalid(field, absl::StrCat("is ", name.size(), " characters; drug names are at most ",
+                                       kMaxDrugNameLength));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::Status ValidateDocumentation(const v1::PatientDocumentation& doc, absl::string_view prefix,
+                                   absl::CivilDay today) {
+  const std::string p = absl::StrCat(prefix, ".");
+  absl::CivilDay as_of = today;
+  if (!doc.as_of_date().empty()) {
+    ASSIGN_OR_RETURN(as_of, ParseDate(doc.as_of_date(), p + "as_of_date"));
+    if (as_of.year() < kFirstCourseYear || as_of.year() > kLastCourseYear) {
+      return Invalid(p + "as_of_date", absl::StrCat("'", doc.as_of_date(), "' is outside the years ",
+                                                   kFirstCourseYear, "-", kLastCourseYear));
+    }
+  }
+  if (doc.has_age_years()) RETURN_IF_ERROR(CheckRange(p + "age_years", doc.age_years(), 0, 130, "years"));
+  RETURN_IF_ERROR(CheckListSize(p + "diagnosis_codes", doc.diagnosis_codes()));
+  for (int i = 0; i < doc.diagnosis_codes_size(); ++i) {
+    if (!IsIcd10Code(doc.diagnosis_codes(i))) {
+      return Invalid(absl::StrCat(p, "diagnosis_codes[", i, "]"),
+                     absl::StrCat("'", doc.diagnosis_codes(i).substr(0, 16),
+                                  "' is not an ICD-10-CM code (upper case, e.g. \"F33.2\")"));
+    }
+  }
+  RETURN_IF_ERROR(CheckPastDate(p + "current_episode_start", doc.current_episode_start(), as_of, false));
+
+  const auto& trials = doc.antidepressant_history().trials();
+  RETURN_IF_ERROR(CheckListSize(p + "antidepressant_history.trials", trials));
+  for (int i = 0; i < trials.size(); ++i) {
+    const auto& t = trials[i];
+    const std::string f = absl::StrCat(p, "antidepressant_history.trials[", i, "].");
+    RETURN_IF_ERROR(CheckDrugName(f + "drug", t.drug(), true));
+    RETURN_IF_ERROR(ParseDoseMcg(t.daily_dose(), f + "daily_dose").status());
+    if (t.has_weeks()) RETURN_IF_ERROR(CheckRange(f + "weeks", t.weeks(), 0, 520, "weeks"));
+    if (t.has_adherence_percent()) {
+      RETURN_IF_ERROR(CheckRange(f + "adherence_percent", t.adherence_percent(), 0, 100, "percent"));
+    }
+    RETURN_IF_ERROR(CheckEnum(f + "outcome", t.outcome(), v1::TrialOutcome_IsValid, false));
+    RETURN_IF_ERROR(CheckEnum(f + "episode", t.episode(), v1::Episode_IsValid, false));
+    RETURN_IF_ERROR(CheckPastDate(f + "start_date", t.start_date(), as_of, false));
+  }
+  const auto& therapy = doc.psychotherapy_history().trials();
+  RETURN_IF_ERROR(CheckListSize(p + "psychotherapy_history.trials", therapy));
+  for (int i = 0; i < therapy.size(); ++i) {
+    const auto& t = therapy[i];
+    const std::string f = absl::StrCat(p, "psychotherapy_history.trials[", i, "].");
+    RETURN_IF_ERROR(CheckEnum(f + "kind", t.kind(), v1::PsychotherapyKind_IsValid, true));
+    if (t.has_weeks()) RETURN_IF_ERROR(CheckRange(f + "weeks", t.weeks(), 0, 520, "weeks"));
+    if (t.has_sessions()) RETURN_IF_ERROR(CheckRange(f + "sessions", t.sessions(), 0, 1000, "sessions"));
+    RETURN_IF_ERROR(CheckEnum(f + "outcome", t.outcome(), v1::TrialOutcome_IsValid, false));
+  }
+  RETURN_IF_ERROR(CheckListSize(p + "severity_scores", doc.severity_scores()));
+  for (int i = 0; i < doc.severity_scores_size(); ++i) {
+    const auto& s = doc.severity_scores(i);
+    const std::string f = absl::StrCat(p, "severity_scores[", i, "].");
+    RETURN_IF_ERROR(CheckEnum(f + "instrument", s.instrument(), v1::SeverityInstrument_IsValid, true));
+    const InstrumentScale* scale = ScaleOf(s.instrument());
+    if (s.score() < scale->min_score || s.score() > scale->max_score) {
+      return Invalid(f + "score", absl::StrCat(s.score(), " is outside ", scale->name, "'s range ",
+                                               scale->min_score, "-", scale->max_score));
+    }
+    RETURN_IF_ERROR(CheckPastDate(f + "date", s.date(), as_of, true));
+  }
+  const auto& present = doc.contraindication_screening().present();
+  RETURN_IF_ERROR(CheckListSize(p + "contraindication_screening.present", present));
+  for (int i = 0; i < present.size(); ++i) {
+    RETURN_IF_ERROR(CheckEnum(absl::StrCat(p, "contraindication_screening.present[", i, "]"),
+                              present[i], v1::Contraindication_IsValid, true));
+  }
+  const auto& courses = doc.treatment_history().courses();
+  RETURN_IF_ERROR(CheckListSize(p + "treatment_history.courses", courses));
+  for (int i = 0; i < courses.size(); ++i) {
+    const auto& c = courses[i];
+    const std::string f = absl::StrCat(p, "treatment_history.courses[", i, "].");
+    RETURN_IF_ERROR(CheckEnum(f + "treatment", c.treatment(), v1::Treatment_IsValid, true));
+    RETURN_IF_ERROR(CheckPastDate(f + "end_date", c.end_date(), as_of, true));
+    if (c.has_improvement_percent()) {
+      RETURN_IF_ERROR(CheckRange(f + "improvement_percent", c.improvement_percent(), 0, 100, "percent"));
+    }
+  }
+  RETURN_IF_ERROR(CheckEnum(p + "prescriber_specialty", doc.prescriber_specialty(),
+                            v1::PrescriberSpecialty_IsValid, false));
+  RETURN_IF_ERROR(CheckDrugName(p + "oral_antidepressant", doc.oral_antidepressant(), false));
+  if (!doc.oral_antidepressant().empty() &&
+      (!doc.has_takes_oral_antidepressant() || !doc.takes_oral_antidepressant())) {
+    return Invalid(p + "oral_antidepressant",
+                   "is given but takes_oral_antidepressant is not true; set both or neither");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateCheckPriorAuthReadinessRequest(
+    const v1::CheckPriorAuthReadinessRequest& request, absl::CivilDay today) {
+  RETURN_IF_ERROR(CheckId("payer_id", request.payer_id(), true));
+  RETURN_IF_ERROR(CheckId("plan_id", request.plan_id(), true));
+  RETURN_IF_ERROR(CheckEnum("treatment", request.treatment(), v1::Treatment_IsValid, true));
+  if (!request.planned_start_date().empty()) {
+    RETURN_IF_ERROR(CheckCourseStart("planned_start_date", request.planned_start_date()));
+  }
+  return ValidateDocumentation(request.documentation(), "documentation", today);
+}
 
 absl::Status ValidateEstimateCourseRequest(const v1::EstimateCourseRequest& request) {
   RETURN_IF_ERROR(CheckId("clinic_id", request.clinic_id(), true));

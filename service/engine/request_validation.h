@@ -6,6 +6,7 @@
 #define ESTIMATOR_ENGINE_REQUEST_VALIDATION_H_
 
 #include "absl/status/status.h"
+#include "absl/time/civil_time.h"
 #include "estimator/v1/estimator.pb.h"
 
 namespace estimator {
@@ -19,8 +20,19 @@ inline constexpr int kMaxDoseMg = 1000;
 inline constexpr int kFirstCourseYear = 2000;
 inline constexpr int kLastCourseYear = 2099;
 
+// Documentation: at most this many trials, scores, courses, codes or conditions in each list.
+inline constexpr int kMaxDocumentedItems = 50;
+inline constexpr int kMaxDrugNameLength = 64;
+
 absl::Status ValidateEstimateCourseRequest(const v1::EstimateCourseRequest& request);
 absl::Status ValidateCompareTreatmentsRequest(const v1::CompareTreatmentsRequest& request);
+
+// Ranges, units and dates of a patient's documentation; `field` is its path in the request
+// (e.g. "documentation"). No documented date may be after the as_of_date, or `today` without one.
+absl::Status ValidateDocumentation(const v1::PatientDocumentation& documentation,
+                                   absl::string_view field, absl::CivilDay today);
+absl::Status ValidateCheckPriorAuthReadinessRequest(
+    const v1::CheckPriorAuthReadinessRequest& request, absl::CivilDay today);
 
 }  // namespace estimator
 

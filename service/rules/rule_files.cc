@@ -145,6 +145,8 @@ template absl::StatusOr<RuleFile<v1::PayerPlan>> ParseRuleFile(absl::string_view
 template absl::StatusOr<RuleFile<v1::Clinic>> ParseRuleFile(absl::string_view, absl::string_view);
 template absl::StatusOr<RuleFile<v1::TreatmentProtocol>> ParseRuleFile(absl::string_view,
                                                                        absl::string_view);
+template absl::StatusOr<RuleFile<v1::DrugCatalog>> ParseRuleFile(absl::string_view,
+                                                                 absl::string_view);
 
 absl::StatusOr<RuleFiles> ReadRuleDirectory(const std::string& dir) {
   const fs::path root(dir);
@@ -158,6 +160,9 @@ absl::StatusOr<RuleFiles> ReadRuleDirectory(const std::string& dir) {
   for (const auto& f : TextprotoFilesIn(root / "clinics")) ParseInto(root, f, files.clinics, errors);
   for (const auto& f : TextprotoFilesIn(root / "protocols")) {
     ParseInto(root, f, files.protocols, errors);
+  }
+  for (const auto& f : TextprotoFilesIn(root / "catalogs")) {
+    ParseInto(root, f, files.catalogs, errors);
   }
   if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
   return files;

@@ -1,4 +1,4 @@
-// Reading the rule directory: every *.textproto under plans/, clinics/ and protocols/ is parsed
+// Reading the rule directory: every *.textproto under plans/, clinics/, protocols/ and catalogs/ is parsed
 // with protobuf's TextFormat parser into its message type, keeping each field's position so that
 // later (semantic) errors can also be reported as `file:line:column: message`.
 //
@@ -31,6 +31,7 @@ struct RuleFiles {
   std::vector<RuleFile<v1::PayerPlan>> plans;
   std::vector<RuleFile<v1::Clinic>> clinics;
   std::vector<RuleFile<v1::TreatmentProtocol>> protocols;
+  std::vector<RuleFile<v1::DrugCatalog>> catalogs;
 };
 
 // Parses one file's text. `path` is used in error messages only.

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "service/common/dates.h"
+#include "service/common/dose.h"
 #include "service/common/sha256.h"
 #include "service/common/status_macros.h"
 #include "service/rules/rule_validator.h"
@@ -62,6 +65,17 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(RuleFiles files,
     set->clinic_ids_sorted_.push_back(id);
     set->clinics_[id] = std::move(clinic);
   }
+  for (auto& f : files.catalogs) {
+    manifest.emplace_back(f.path, f.sha256);
+    for (auto& d : *f.message.mutable_drugs()) {
+      auto drug = std::make_unique<CatalogDrug>();
+      ASSIGN_OR_RETURN(drug->min_daily_dose_mcg, ParseDoseMcg(d.min_daily_dose(), "min_daily_dose"));
+      drug->drug = std::move(d);
+      set->drugs_by_name_[drug->drug.name()] = drug.get();
+      for (const auto& alias : drug->drug.aliases()) set->drugs_by_name_[alias] = drug.get();
+      set->drugs_.push_back(std::move(drug));
+    }
+  }
   for (auto& f : files.plans) {
     manifest.emplace_back(f.path, f.sha256);
     PlanVersion version;
@@ -111,6 +125,11 @@ const PlanVersion* RuleSet::VersionOn(const std::vector<PlanVersion>& versions,
     if (it->InEffectOn(day)) return &*it;
   }
   return nullptr;
+}
+
+const CatalogDrug* RuleSet::FindDrug(absl::string_view name) const {
+  auto it = drugs_by_name_.find(absl::AsciiStrToLower(absl::StripAsciiWhitespace(name)));
+  return it == drugs_by_name_.end() ? nullptr : it->second;
 }
 
 const ClinicRules* RuleSet::FindClinic(absl::string_view clinic_id) const {

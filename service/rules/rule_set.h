@@ -47,6 +47,14 @@ struct ClinicRules {
   bool Offers(v1::Treatment t) const;
 };
 
+// One drug of the catalog, with its minimum therapeutic daily dose parsed.
+struct CatalogDrug {
+  v1::Drug drug;
+  int64_t min_daily_dose_mcg = 0;
+
+  bool is_antidepressant() const { return !drug.augmentation_agent(); }
+};
+
 class RuleSet {
  public:
   // Validates `files` and builds the indexes. Errors are INVALID_ARGUMENT, one
@@ -69,6 +77,8 @@ class RuleSet {
   const ClinicRules* FindClinic(absl::string_view clinic_id) const;
   const v1::TreatmentProtocol* FindProtocol(absl::string_view protocol_id) const;
   const v1::TreatmentProtocol* DefaultProtocol(v1::Treatment treatment) const;
+  // A drug by generic name or alias, case-insensitive; nullptr when the catalog has none.
+  const CatalogDrug* FindDrug(absl::string_view name) const;
 
   // For listing: every plan version (by payer, plan, date), clinic and protocol.
   std::vector<const PlanVersion*> AllPlanVersions() const;
@@ -89,6 +99,9 @@ class RuleSet {
   absl::flat_hash_map<std::string, std::unique_ptr<v1::TreatmentProtocol>> protocols_;
   std::vector<std::string> protocol_ids_sorted_;
   absl::flat_hash_map<int, const v1::TreatmentProtocol*> default_protocols_;
+  std::vector<std::unique_ptr<CatalogDrug>> drugs_;
+  // key: lower-case name or alias
+  absl::flat_hash_map<std::string, const CatalogDrug*> drugs_by_name_;
 };
 
 }  // namespace estimator

@@ -11,166 +11,12 @@
 #include "absl/strings/str_join.h"
 #include "service/common/dates.h"
 #include "service/common/money.h"
+#include "service/rules/criteria_validator.h"
+#include "service/rules/located_problems.h"
 #include "service/rules/session_match.h"
 
 namespace estimator {
 namespace {
-
-using google::protobuf::Descriptor;
-using google::protobuf::FieldDescriptor;
-using google::protobuf::TextFormat;
-
-// Finds where a field was written in a rule file. When a field is absent (the usual case for
-// "X is required"), the position of the enclosing message is used instead.
-class Where {
- public:
-  Where(const std::string& path, const TextFormat::ParseInfoTree* tree, const Descriptor* type,
-        int line, int column)
-      : path_(&path), tree_(tree), type_(type), line_(line), column_(column) {}
-
-  template <typename Message>
-  static Where Of(const RuleFile<Message>& file) {
-    return Where(file.path, file.locations.get(), Message::descriptor(), 0, 0);
-  }
-
-  // "path:line:column" of `field` (element `index` of a repeated field).
-  std::string At(absl::string_view field, int index = -1) const {
-    int line = line_, column = column_;
-    if (const FieldDescriptor* f = Find(field); f != nullptr && tree_ != nullptr) {
-      const auto loc = tree_->GetLocation(f, f->is_repeated() ? std::max(index, 0) : -1);
-      if (loc.line >= 0) {
-        line = loc.line;
-        column = loc.column;
-      }
-    }
-    return absl::StrCat(*path_, ":", line + 1, ":", column + 1);
-  }
-
-  // The nested message in `field`.
-  Where In(absl::string_view field, int index = -1) const {
-    const FieldDescriptor* f = Find(field);
-    const TextFormat::ParseInfoTree* nested = nullptr;
-    int line = line_, column = column_;
-    if (f != nullptr && tree_ != nullptr) {
-      const int i = f->is_repeated() ? std::max(index, 0) : -1;
-      nested = tree_->GetTreeForNested(f, i);
-      const auto loc = tree_->GetLocation(f, i);
-      if (loc.line >= 0) {
-        line = loc.line;
-        column = loc.column;
-      }
-    }
-    return Where(*path_, nested, f != nullptr ? f->message_type() : nullptr, line, column);
-  }
-
- private:
-  const FieldDescriptor* Find(absl::string_view field) const {
-    return type_ == nullptr ? nullptr : type_->FindFieldByName(std::string(field));
-  }
-
-  const std::string* path_;
-  const TextFormat::ParseInfoTree* tree_;
-  const Descriptor* type_;
-  int line_;
-  int column_;
-};
-
-class Problems {
- public:
-  void Add(const std::string& where, absl::string_view what) {
-    lines_.push_back(absl::StrCat(where, ": ", what));
-  }
-  bool empty() const { return lines_.empty(); }
-  std::string Joined() const { return absl::StrJoin(lines_, "\n"); }
-
- private:
-  std::vector<std::string> lines_;
-};
-
-bool IsId(absl::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_')) return false;
-  }
-  return true;
-}
-
-bool IsCode(absl::string_view code) {
-  if (code.size() < 5 || code.size() > 20) return false;
-  for (char c : code) {
-    if (!(absl::ascii_isupper(c) || absl::ascii_isdigit(c) || c == '-')) return false;
-  }
-  return true;
-}
-
-void CheckId(const Where& w, absl::string_view field, absl::string_view value, Problems& p) {
-  if (value.empty()) {
-    p.Add(w.At(field), absl::StrCat(field, " is required"));
-  } else if (!IsId(value)) {
-    p.Add(w.At(field), absl::StrCat(field, " '", value,
-                                    "' must be lower_snake_case letters, digits and _ (at most 64)"));
-  }
-}
-
-void CheckText(const Where& w, absl::string_view field, absl::string_view value, Problems& p) {
-  if (absl::StripAsciiWhitespace(value).empty()) {
-    p.Add(w.At(field), absl::StrCat(field, " is required"));
-  }
-}
-
-void CheckMoney(const Where& w, absl::string_view field, int64_t cents, Problems& p) {
-  if (cents < 0) {
-    p.Add(w.At(field), absl::StrCat(field, " is negative (", cents,
-                                    "); amounts are cents and must be 0 or more"));
-  } else if (cents > kMaxMoneyCents) {
-    p.Add(w.At(field), absl::StrCat(field, " is ", cents, " cents, over the limit of ",
-                                    kMaxMoneyCents, " ($10,000,000.00); amounts are in cents"));
-  }
-}
-
-void CheckBasisPoints(const Where& w, absl::string_view field, int64_t bp, int64_t max,
-                      Problems& p) {
-  if (bp < 0 || bp > max) {
-    p.Add(w.At(field), absl::StrCat(field, " is ", bp, "; basis points run from 0 to ", max,
-                                    " (2000 = 20%)"));
-  }
-}
-
-std::optional<absl::CivilDay> CheckDate(const Where& w, absl::string_view field,
-                                        absl::string_view value, bool required, Problems& p) {
-  if (value.empty()) {
-    if (required) p.Add(w.At(field), absl::StrCat(field, " is required (YYYY-MM-DD)"));
-    return std::nullopt;
-  }
-  auto day = ParseDate(value, field);
-  if (!day.ok()) {
-    p.Add(w.At(field), day.status().message());
-    return std::nullopt;
-  }
-  return *day;
-}
-
-void CheckEnumSet(const Where& w, absl::string_view field, int value,
-                  bool (*is_valid)(int), Problems& p) {
-  if (value == 0) {
-    p.Add(w.At(field), absl::StrCat(field, " is required"));
-  } else if (!is_valid(value)) {
-    p.Add(w.At(field), absl::StrCat(field, " has unknown value ", value));
-  }
-}
-
-void CheckSources(const Where& w, const google::protobuf::RepeatedPtrField<v1::PolicySource>& s,
-                  bool required, Problems& p) {
-  if (required && s.empty()) {
-    p.Add(w.At("sources"), "sources: name at least one public policy this file models");
-  }
-  for (int i = 0; i < s.size(); ++i) {
-    const Where src = w.In("sources", i);
-    CheckText(src, "document_id", s[i].document_id(), p);
-    CheckText(src, "title", s[i].title(), p);
-    CheckDate(src, "date", s[i].date(), /*required=*/true, p);
-  }
-}
 
 void CheckSessionMatch(const Where& w, const v1::SessionMatch& m, Problems& p) {
   if (!v1::SessionPosition_IsValid(m.position())) {
@@ -344,8 +190,17 @@ using ProtocolsByTreatment = std::map<int, std::vector<const v1::TreatmentProtoc
 void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment treatment,
                      const v1::TreatmentCovered& c, const ProtocolsByTreatment& protocols,
                      const std::map<std::string, const v1::TreatmentProtocol*>& protocol_ids,
-                     Problems& p) {
+                     bool has_catalog, Problems& p) {
   CheckText(w, "policy_section", c.policy_section(), p);
+  if (c.has_criteria()) {
+    ValidateCriteria(w.In("criteria"), c.criteria(), treatment, has_catalog, p);
+  } else if (c.prior_auth_required()) {
+    p.Add(w.At("prior_auth_required"),
+          "prior_auth_required: write the policy's `criteria { ... }` so readiness can be judged");
+  }
+  for (int i = 0; i < c.submission_documents_size(); ++i) {
+    CheckText(w, "submission_documents", c.submission_documents(i), p);
+  }
   if (c.has_max_sessions_per_course() && c.max_sessions_per_course() < 1) {
     p.Add(w.At("max_sessions_per_course"), "max_sessions_per_course must be at least 1");
   }
@@ -445,7 +300,7 @@ void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment tr
 
 void ValidatePlan(const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& protocols,
                   const std::map<std::string, const v1::TreatmentProtocol*>& protocol_ids,
-                  Problems& p) {
+                  bool has_catalog, Problems& p) {
   const auto& m = f.message;
   const Where w = Where::Of(f);
   CheckId(w, "payer_id", m.payer_id(), p);
@@ -494,7 +349,7 @@ void ValidatePlan(const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& 
     switch (t.status_case()) {
       case v1::TreatmentPolicy::kCovered:
         ValidateCovered(tw.In("covered"), m, t.treatment(), t.covered(), protocols, protocol_ids,
-                        p);
+                        has_catalog, p);
         break;
       case v1::TreatmentPolicy::kExcluded: {
         const Where ew = tw.In("excluded");
@@ -669,7 +524,10 @@ absl::Status ValidateRuleFiles(const RuleFiles& files) {
                          " has default_for_treatment: true"));
     }
   }
-  for (const auto& f : files.plans) ValidatePlan(f, protocols, protocol_ids, p);
+  ValidateDrugCatalogs(files.catalogs, p);
+  for (const auto& f : files.plans) {
+    ValidatePlan(f, protocols, protocol_ids, !files.catalogs.empty(), p);
+  }
   ValidatePlanVersions(files.plans, p);
   std::set<std::string> clinic_ids;
   for (const auto& f : files.clinics) {

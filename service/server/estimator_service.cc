@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/engine/course_estimate.h"
+#include "service/engine/readiness.h"
 #include "service/server/grpc_status.h"
 #include "spdlog/spdlog.h"
 
@@ -20,20 +21,27 @@ std::string PlanLabel(const v1::Coverage& coverage) {
   return coverage.has_self_pay() ? "self_pay" : "-";
 }
 
-// Runs `handle` against the current rule set and finishes the call with its status.
-template <typename Handle>
+// Runs `handle(rules, today)` against the current rule set, moves its answer into `response` and
+// finishes the call with its status.
+template <typename Response, typename Handle>
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const RuleStore& store,
-                                const char* method, const std::string& plan, Handle&& handle) {
+                                const char* method, const std::string& plan, Response* response,
+                                Handle&& handle) {
   const absl::Time start = absl::Now();
   const std::shared_ptr<const RuleSet> rules = store.Current();  // one snapshot per call
-  absl::Status status =
-      rules == nullptr ? absl::UnavailableError("no rules are loaded yet") : handle(*rules);
-  const grpc::Status result = ToGrpcStatus(status);
+  absl::Status status;
+  if (rules == nullptr) {
+    status = absl::UnavailableError("no rules are loaded yet");
+  } else {
+    absl::StatusOr<Response> result = handle(*rules, absl::ToCivilDay(start, absl::UTCTimeZone()));
+    status = result.status();
+    if (result.ok()) *response = *std::move(result);
+  }
   spdlog::info("call method={} plan={} rules={} status={} latency_us={}", method, plan,
                rules ? rules->version() : "-", absl::StatusCodeToString(status.code()),
                absl::ToInt64Microseconds(absl::Now() - start));
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(result);
+  reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
 
@@ -46,34 +54,41 @@ std::string Rfc3339(absl::Time t) {
 grpc::ServerUnaryReactor* EstimatorService::EstimateCourse(
     grpc::CallbackServerContext* context, const v1::EstimateCourseRequest* request,
     v1::EstimateCourseResponse* response) {
-  return Serve(context, *store_, "EstimateCourse", PlanLabel(request->coverage()),
-               [&](const RuleSet& rules) -> absl::Status {
-                 auto result = estimator::EstimateCourse(rules, *request);
-                 if (!result.ok()) return result.status();
-                 *response = *std::move(result);
-                 return absl::OkStatus();
+  return Serve(context, *store_, "EstimateCourse", PlanLabel(request->coverage()), response,
+               [&](const RuleSet& rules, absl::CivilDay today) {
+                 return estimator::EstimateCourse(rules, *request, today);
                });
 }
 
 grpc::ServerUnaryReactor* EstimatorService::CompareTreatments(
     grpc::CallbackServerContext* context, const v1::CompareTreatmentsRequest* request,
     v1::CompareTreatmentsResponse* response) {
-  return Serve(context, *store_, "CompareTreatments", PlanLabel(request->coverage()),
-               [&](const RuleSet& rules) -> absl::Status {
-                 auto result = estimator::CompareTreatments(rules, *request);
-                 if (!result.ok()) return result.status();
-                 *response = *std::move(result);
-                 return absl::OkStatus();
+  return Serve(context, *store_, "CompareTreatments", PlanLabel(request->coverage()), response,
+               [&](const RuleSet& rules, absl::CivilDay today) {
+                 return estimator::CompareTreatments(rules, *request, today);
+               });
+}
+
+grpc::ServerUnaryReactor* EstimatorService::CheckPriorAuthReadiness(
+    grpc::CallbackServerContext* context, const v1::CheckPriorAuthReadinessRequest* request,
+    v1::CheckPriorAuthReadinessResponse* response) {
+  const std::string plan =
+      absl::StrCat(request->payer_id().substr(0, 64), "/", request->plan_id().substr(0, 64));
+  return Serve(context, *store_, "CheckPriorAuthReadiness", plan, response,
+               [&](const RuleSet& rules, absl::CivilDay today) {
+                 return estimator::CheckPriorAuthReadiness(rules, *request, today);
                });
 }
 
 grpc::ServerUnaryReactor* EstimatorService::ListPayers(grpc::CallbackServerContext* context,
                                                        const v1::ListPayersRequest* request,
                                                        v1::ListPayersResponse* response) {
-  return Serve(context, *store_, "ListPayers", "-", [&](const RuleSet& rules) {
-    DescribeRules(rules, *response);
-    return absl::OkStatus();
-  });
+  return Serve(context, *store_, "ListPayers", "-", response,
+               [&](const RuleSet& rules, absl::CivilDay) -> absl::StatusOr<v1::ListPayersResponse> {
+                 v1::ListPayersResponse out;
+                 DescribeRules(rules, out);
+                 return out;
+               });
 }
 
 void DescribeRules(const RuleSet& rules, v1::ListPayersResponse& out) {

@@ -19,6 +19,9 @@ class EstimatorService final : public v1::EstimatorService::CallbackService {
   grpc::ServerUnaryReactor* CompareTreatments(grpc::CallbackServerContext* context,
                                               const v1::CompareTreatmentsRequest* request,
                                               v1::CompareTreatmentsResponse* response) override;
+  grpc::ServerUnaryReactor* CheckPriorAuthReadiness(
+      grpc::CallbackServerContext* context, const v1::CheckPriorAuthReadinessRequest* request,
+      v1::CheckPriorAuthReadinessResponse* response) override;
   grpc::ServerUnaryReactor* ListPayers(grpc::CallbackServerContext* context,
                                        const v1::ListPayersRequest* request,
                                        v1::ListPayersResponse* response) override;

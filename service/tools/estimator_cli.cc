@@ -7,6 +7,13 @@
 //       --start=2026-03-02 --deductible_met=150 --lines      (one command line)
 //   estimator compare --clinic=downtown --self_pay --treatments=tms,spravato
 //   estimator payers --server=estimator.internal:50051
+//   estimator readiness --payer=aetna --plan=open_access_ppo --treatment=tms
+//       --documentation=deploy/examples/patient_tms_ready.json      (one command line)
+//
+// `readiness` judges a patient's documentation (a PatientDocumentation in protobuf JSON, as in
+// deploy/examples/) against the plan's prior-authorization criteria and lists what to obtain before
+// submitting; quote and compare take the same --documentation and then quote a treatment whose
+// criteria are not shown to be met as not covered, with what it would cost if approved.
 //
 // Exit codes: 0 success, 1 the call failed (printed as "error: <grpc code>: <message>"),
 // 2 usage error (unknown subcommand or flag, or a flag value that cannot be used).
@@ -14,13 +21,19 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <initializer_list>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -39,10 +52,12 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "estimator/v1/estimator.grpc.pb.h"
 #include "service/common/dates.h"
 #include "service/common/money.h"
 #include "service/common/status_macros.h"
+#include "service/tools/readiness_format.h"
 #include "service/tools/table_format.h"
 
 // ---- Connection ---------------------------------------------------------------------------------
@@ -99,6 +114,11 @@ ABSL_FLAG(std::string, verified_copay, "", "Per-session copay verified with the 
 ABSL_FLAG(std::string, verified_coinsurance, "",
           "Coinsurance verified with the payer, percent (e.g. 20 or 12.5).");
 
+// ---- What is documented about the patient -------------------------------------------------------
+ABSL_FLAG(std::string, documentation, "",
+          "JSON file holding the patient's PatientDocumentation (see deploy/examples/). Required "
+          "for readiness; with quote and compare, the plan's criteria are judged against it.");
+
 // ---- Output -------------------------------------------------------------------------------------
 ABSL_FLAG(bool, lines, false, "Also print every session line (quote, compare).");
 ABSL_FLAG(bool, json, false, "Print the response as JSON instead of tables.");
@@ -106,6 +126,8 @@ ABSL_FLAG(bool, json, false, "Print the response as JSON instead of tables.");
 namespace estimator {
 namespace {
 
+using v1::CheckPriorAuthReadinessRequest;
+using v1::CheckPriorAuthReadinessResponse;
 using v1::CompareTreatmentsRequest;
 using v1::CompareTreatmentsResponse;
 using v1::CourseEstimate;
@@ -117,6 +139,7 @@ using v1::EstimateLine;
 using v1::EstimatorService;
 using v1::ListPayersRequest;
 using v1::ListPayersResponse;
+using v1::PatientDocumentation;
 using v1::Totals;
 
 constexpr int kExitOk = 0;
@@ -128,23 +151,64 @@ constexpr size_t kTextWidth = 100;
 
 constexpr char kUsage[] = R"(the front-desk client of the treatment cost estimator.
 
-Usage: estimator <quote|compare|payers> [flags]
+Usage: estimator <quote|compare|payers|readiness> [flags]
 
-  quote    One treatment's course for one patient: coverage, cost per phase and plan year.
-  compare  Every treatment the clinic offers (or --treatments) side by side.
-  payers   The payers, plans, clinics and protocols the server knows, with their ids.
+  quote      One treatment's course for one patient: coverage, cost per phase and plan year.
+  compare    Every treatment the clinic offers (or --treatments) side by side.
+  payers     The payers, plans, clinics and protocols the server knows, with their ids.
+  readiness  Whether the patient's documentation meets the plan's prior-authorization criteria,
+             and what to obtain before submitting.
 
 Examples:
   estimator payers
   estimator quote --clinic=downtown --payer=medicare --plan=part_b --treatment=tms \
       --start=2026-03-02 --deductible_met=150
   estimator compare --clinic=downtown --self_pay
+  estimator readiness --payer=aetna --plan=open_access_ppo --treatment=tms \
+      --documentation=deploy/examples/patient_tms_ready.json
 
 Exit codes: 0 success, 1 the call failed (or the server is unreachable), 2 usage error.)";
 
 absl::Status FlagError(absl::string_view flag, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat("--", flag, ": ", problem));
 }
+
+// protobuf 3.21's JSON utilities return their own util::Status, not absl::Status.
+absl::Status FromProtobuf(const google::protobuf::util::Status& status, absl::string_view context) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(status.code()),
+                      absl::StrCat(context, ": ", status.message().as_string()));
+}
+
+// Whether a flag was set to something other than its default (which always means "not given").
+bool FlagGiven(absl::string_view name) {
+  const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+  return flag != nullptr && flag->CurrentValue() != flag->DefaultValue();
+}
+
+// The first of `flags` that was given, as an error saying `problem`.
+absl::Status RefuseFlags(absl::Span<const char* const> flags, absl::string_view problem) {
+  for (const char* flag : flags) {
+    if (FlagGiven(flag)) return FlagError(flag, problem);
+  }
+  return absl::OkStatus();
+}
+
+// What the front desk knows of the patient's plan benefits: used by insured estimates only.
+constexpr const char* kBenefitFlags[] = {"network",
+                                         "tier",
+                                         "deductible_met",
+                                         "oop_met",
+                                         "family_deductible_met",
+                                         "family_oop_met",
+                                         "plan_year_start",
+                                         "verified_deductible",
+                                         "verified_oop_max",
+                                         "verified_copay",
+                                         "verified_coinsurance"};
+// Choices about a course beyond its treatment.
+constexpr const char* kCourseFlags[] = {"protocol", "dose", "drug_benefit", "maintenance_months",
+                                        "maintenance_frequency"};
 
 // ---- Parsing flag values ------------------------------------------------------------------------
 
@@ -250,11 +314,57 @@ absl::StatusOr<v1::Treatment> ParseTreatment(absl::string_view flag, absl::strin
                                      {"iv_ketamine", v1::TREATMENT_IV_KETAMINE}});
 }
 
-absl::StatusOr<std::string> CourseStartFromFlags() {
+// --start, checked; empty when not given.
+absl::StatusOr<std::string> StartFromFlags() {
   std::string start = absl::GetFlag(FLAGS_start);
-  if (start.empty()) return FormatDate(absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()));
-  RETURN_IF_ERROR(ParseDate(start, "--start").status());
+  if (!start.empty()) RETURN_IF_ERROR(ParseDate(start, "--start").status());
   return start;
+}
+
+absl::StatusOr<std::string> CourseStartFromFlags() {
+  ASSIGN_OR_RETURN(std::string start, StartFromFlags());
+  if (start.empty()) return FormatDate(absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()));
+  return start;
+}
+
+// The one --treatment of quote and readiness.
+absl::StatusOr<v1::Treatment> TreatmentFromFlags(absl::string_view command) {
+  if (!absl::GetFlag(FLAGS_treatments).empty()) {
+    return FlagError("treatments",
+                     absl::StrCat("is for compare; ", command, " takes one --treatment"));
+  }
+  const std::string text = absl::GetFlag(FLAGS_treatment);
+  if (text.empty()) return FlagError("treatment", "required: tms, spravato or ketamine");
+  return ParseTreatment("treatment", text);
+}
+
+// The file named by --documentation, parsed; nullopt when not given. Field names may be the
+// proto's (age_years) or JSON's (ageYears); enum values are written as their names.
+absl::StatusOr<std::optional<PatientDocumentation>> DocumentationFromFlags() {
+  const std::string path = absl::GetFlag(FLAGS_documentation);
+  if (path.empty()) return std::optional<PatientDocumentation>();
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    return FlagError("documentation", absl::StrCat("'", path, "' is a folder, not a file"));
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return FlagError("documentation",
+                     absl::StrCat("cannot read '", path, "': ", std::strerror(errno)));
+  }
+  const std::string json{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  if (file.bad()) return FlagError("documentation", absl::StrCat("cannot read '", path, "'"));
+  PatientDocumentation documentation;
+  const absl::Status parsed =
+      FromProtobuf(google::protobuf::util::JsonStringToMessage(json, &documentation),
+                   absl::StrCat("'", path, "' is not a PatientDocumentation in JSON"));
+  // The parser's message may go on with a line of context and a caret; the first line says it.
+  if (!parsed.ok()) {
+    const absl::string_view message = parsed.message();
+    return FlagError("documentation",
+                     absl::StripAsciiWhitespace(message.substr(0, message.find('\n'))));
+  }
+  return std::optional<PatientDocumentation>(std::move(documentation));
 }
 
 absl::StatusOr<std::string> ClinicFromFlags() {
@@ -275,23 +385,10 @@ absl::StatusOr<Coverage> CoverageFromFlags() {
     if (!payer.empty() || !plan.empty()) {
       return FlagError("self_pay", "cannot be combined with --payer/--plan");
     }
-    // Benefit facts would be silently ignored for a self-pay patient: refuse them instead.
-    const std::pair<const char*, bool> insurance_only[] = {
-        {"network", absl::GetFlag(FLAGS_network) != "in"},
-        {"tier", !absl::GetFlag(FLAGS_tier).empty()},
-        {"deductible_met", !absl::GetFlag(FLAGS_deductible_met).empty()},
-        {"oop_met", !absl::GetFlag(FLAGS_oop_met).empty()},
-        {"family_deductible_met", !absl::GetFlag(FLAGS_family_deductible_met).empty()},
-        {"family_oop_met", !absl::GetFlag(FLAGS_family_oop_met).empty()},
-        {"plan_year_start", !absl::GetFlag(FLAGS_plan_year_start).empty()},
-        {"verified_deductible", !absl::GetFlag(FLAGS_verified_deductible).empty()},
-        {"verified_oop_max", !absl::GetFlag(FLAGS_verified_oop_max).empty()},
-        {"verified_copay", !absl::GetFlag(FLAGS_verified_copay).empty()},
-        {"verified_coinsurance", !absl::GetFlag(FLAGS_verified_coinsurance).empty()},
-    };
-    for (const auto& [flag, given] : insurance_only) {
-      if (given) return FlagError(flag, "applies to insurance, not to --self_pay");
-    }
+    // Benefit facts and documentation for the plan's criteria would be silently ignored for a
+    // self-pay patient: refuse them instead.
+    RETURN_IF_ERROR(RefuseFlags(kBenefitFlags, "applies to insurance, not to --self_pay"));
+    RETURN_IF_ERROR(RefuseFlags({"documentation"}, "applies to insurance, not to --self_pay"));
     coverage.mutable_self_pay();
     return coverage;
   }
@@ -412,21 +509,17 @@ absl::Status ApplyCourseChoices(bool spravato_listed, CourseOptions& course) {
 }
 
 absl::StatusOr<EstimateCourseRequest> QuoteRequestFromFlags() {
-  if (!absl::GetFlag(FLAGS_treatments).empty()) {
-    return FlagError("treatments", "is for compare; quote takes one --treatment");
-  }
-  const std::string treatment_text = absl::GetFlag(FLAGS_treatment);
-  if (treatment_text.empty()) return FlagError("treatment", "required: tms, spravato or ketamine");
-
+  ASSIGN_OR_RETURN(v1::Treatment treatment, TreatmentFromFlags("quote"));
   EstimateCourseRequest request;
   ASSIGN_OR_RETURN(*request.mutable_clinic_id(), ClinicFromFlags());
   ASSIGN_OR_RETURN(*request.mutable_coverage(), CoverageFromFlags());
   ASSIGN_OR_RETURN(*request.mutable_course_start_date(), CourseStartFromFlags());
   CourseOptions& course = *request.mutable_course();
-  ASSIGN_OR_RETURN(v1::Treatment treatment, ParseTreatment("treatment", treatment_text));
   course.set_treatment(treatment);
   course.set_protocol_id(absl::GetFlag(FLAGS_protocol));
   RETURN_IF_ERROR(ApplyCourseChoices(treatment == v1::TREATMENT_SPRAVATO, course));
+  ASSIGN_OR_RETURN(std::optional<PatientDocumentation> documentation, DocumentationFromFlags());
+  if (documentation) *request.mutable_documentation() = std::move(*documentation);
   return request;
 }
 
@@ -443,21 +536,14 @@ absl::StatusOr<CompareTreatmentsRequest> CompareRequestFromFlags() {
   ASSIGN_OR_RETURN(*request.mutable_clinic_id(), ClinicFromFlags());
   ASSIGN_OR_RETURN(*request.mutable_coverage(), CoverageFromFlags());
   ASSIGN_OR_RETURN(*request.mutable_course_start_date(), CourseStartFromFlags());
+  ASSIGN_OR_RETURN(std::optional<PatientDocumentation> documentation, DocumentationFromFlags());
+  if (documentation) *request.mutable_documentation() = std::move(*documentation);
 
   const std::string list = absl::GetFlag(FLAGS_treatments);
   if (list.empty()) {
     // The server picks the clinic's treatments, so course choices would have nothing to attach to.
-    const std::pair<const char*, bool> course_flags[] = {
-        {"dose", absl::GetFlag(FLAGS_dose) != 0},
-        {"drug_benefit", !absl::GetFlag(FLAGS_drug_benefit).empty()},
-        {"maintenance_months", absl::GetFlag(FLAGS_maintenance_months) != -1},
-        {"maintenance_frequency", !absl::GetFlag(FLAGS_maintenance_frequency).empty()},
-    };
-    for (const auto& [flag, given] : course_flags) {
-      if (given) {
-        return FlagError(flag, "with compare, name the courses it applies to with --treatments");
-      }
-    }
+    RETURN_IF_ERROR(RefuseFlags(kCourseFlags,
+                                "with compare, name the courses it applies to with --treatments"));
     return request;
   }
   std::vector<v1::Treatment> treatments;
@@ -479,6 +565,33 @@ absl::StatusOr<CompareTreatmentsRequest> CompareRequestFromFlags() {
   return request;
 }
 
+absl::StatusOr<CheckPriorAuthReadinessRequest> ReadinessRequestFromFlags() {
+  // Prior authorization depends on the plan and the patient, not on the clinic, the course's
+  // details or the benefits met so far: such flags would be silently ignored.
+  RETURN_IF_ERROR(RefuseFlags({"clinic", "self_pay", "lines"}, "does not apply to readiness"));
+  RETURN_IF_ERROR(RefuseFlags(kBenefitFlags, "does not apply to readiness"));
+  RETURN_IF_ERROR(RefuseFlags(kCourseFlags, "does not apply to readiness"));
+
+  CheckPriorAuthReadinessRequest request;
+  ASSIGN_OR_RETURN(v1::Treatment treatment, TreatmentFromFlags("readiness"));
+  request.set_treatment(treatment);
+  request.set_payer_id(absl::GetFlag(FLAGS_payer));
+  request.set_plan_id(absl::GetFlag(FLAGS_plan));
+  if (request.payer_id().empty() || request.plan_id().empty()) {
+    return FlagError(request.payer_id().empty() ? "payer" : "plan",
+                     "required: give --payer and --plan (ids from `estimator payers`)");
+  }
+  // Not given: the server uses the documentation's as_of_date.
+  ASSIGN_OR_RETURN(*request.mutable_planned_start_date(), StartFromFlags());
+  ASSIGN_OR_RETURN(std::optional<PatientDocumentation> documentation, DocumentationFromFlags());
+  if (!documentation) {
+    return FlagError("documentation",
+                     "required: a JSON file of the patient's documentation (see deploy/examples/)");
+  }
+  *request.mutable_documentation() = std::move(*documentation);
+  return request;
+}
+
 // ---- Words for the API's enums (an unknown value from a newer server prints as a number) --------
 
 std::string TreatmentName(int treatment) {
@@ -497,6 +610,7 @@ std::string CoverageStatusName(int status) {
     case v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH: return "Covered with prior auth";
     case v1::COVERAGE_STATUS_NOT_COVERED: return "Not covered";
     case v1::COVERAGE_STATUS_SELF_PAY: return "Self-pay";
+    case v1::COVERAGE_STATUS_CRITERIA_NOT_MET: return "Criteria not met";
     case v1::COVERAGE_STATUS_UNSPECIFIED: return "Unknown";
   }
   return absl::StrCat("status ", status);
@@ -533,6 +647,8 @@ std::string NotCoveredReasonName(int reason) {
     case v1::NOT_COVERED_REASON_OUT_OF_NETWORK: return "out of network";
     case v1::NOT_COVERED_REASON_PROTOCOL_NOT_COVERED: return "protocol not covered";
     case v1::NOT_COVERED_REASON_NO_RULES_IN_EFFECT: return "no plan rules in effect on this date";
+    case v1::NOT_COVERED_REASON_CRITERIA_NOT_MET:
+      return "the plan's criteria are not shown to be met";
     case v1::NOT_COVERED_REASON_UNSPECIFIED: return "not covered";
   }
   return absl::StrCat("reason ", reason);
@@ -595,17 +711,21 @@ std::string SourceText(const v1::PolicySource& source) {
   return text;
 }
 
+// "Medicare / Part B (medicare/part_b)"; the ids stand in for names the server did not send.
+std::string PayerPlanText(absl::string_view payer_name, absl::string_view plan_name,
+                          absl::string_view payer_id, absl::string_view plan_id) {
+  return absl::StrCat(payer_name.empty() ? payer_id : payer_name, " / ",
+                      plan_name.empty() ? plan_id : plan_name, " (", payer_id, "/", plan_id, ")");
+}
+
 // "Medicare / Part B (medicare/part_b), in-network, self-only" or "Self-pay".
 std::string CoverageLine(const Coverage& coverage, const v1::CoverageDecision& decision) {
   if (!coverage.has_insurance()) return "Self-pay (no insurance used)";
   const v1::InsuranceCoverage& insurance = coverage.insurance();
-  const std::string payer =
-      decision.payer_name().empty() ? insurance.payer_id() : decision.payer_name();
-  const std::string plan =
-      decision.plan_name().empty() ? insurance.plan_id() : decision.plan_name();
   std::string line = absl::StrCat(
-      payer, " / ", plan, " (", insurance.payer_id(), "/", insurance.plan_id(), "), ",
-      insurance.network() == v1::NETWORK_OUT_OF_NETWORK ? "out-of-network" : "in-network");
+      PayerPlanText(decision.payer_name(), decision.plan_name(), insurance.payer_id(),
+                    insurance.plan_id()),
+      ", ", insurance.network() == v1::NETWORK_OUT_OF_NETWORK ? "out-of-network" : "in-network");
   if (insurance.coverage_tier() == v1::COVERAGE_TIER_SELF_ONLY)
     absl::StrAppend(&line, ", self-only");
   if (insurance.coverage_tier() == v1::COVERAGE_TIER_FAMILY) absl::StrAppend(&line, ", family");
@@ -624,10 +744,21 @@ void PrintFields(const std::vector<std::pair<std::string, std::string>>& fields)
   }
 }
 
+// The policy section and the sources a decision comes from, as fields.
+std::vector<std::pair<std::string, std::string>> PolicyFields(
+    const std::string& policy_section,
+    const google::protobuf::RepeatedPtrField<v1::PolicySource>& sources) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  if (!policy_section.empty()) fields.push_back({"Policy", policy_section});
+  for (const v1::PolicySource& source : sources) fields.push_back({"Source", SourceText(source)});
+  return fields;
+}
+
 void PrintSection(absl::string_view title) { std::cout << "\n" << title << "\n"; }
 
-void PrintNotices(const CourseEstimate& estimate, absl::string_view indent) {
-  for (const v1::Notice& notice : estimate.notices()) {
+void PrintNotices(const google::protobuf::RepeatedPtrField<v1::Notice>& notices,
+                  absl::string_view indent) {
+  for (const v1::Notice& notice : notices) {
     const std::string prefix = absl::StrCat(NoticePrefix(notice.kind()), ": ");
     std::cout << WrapText(notice.message().empty() ? notice.code() : notice.message(), kTextWidth,
                           absl::StrCat(indent, prefix),
@@ -642,6 +773,38 @@ std::string DoseText(const CourseEstimate& estimate) {
                          : "the protocol's";
   if (estimate.drug_benefit() != v1::BENEFIT_UNSPECIFIED) {
     absl::StrAppend(&text, "; drug under the ", BenefitName(estimate.drug_benefit()), " benefit");
+  }
+  return text;
+}
+
+// "version 1a2b3c4d5e6f, plan file 0f9e8d7c6b5a (in effect from 2026-01-01)".
+std::string RulesText(absl::string_view rule_set_version, absl::string_view plan_file_version,
+                      absl::string_view plan_effective_from = "") {
+  std::string rules = absl::StrCat("version ", ShortHash(rule_set_version));
+  if (!plan_file_version.empty()) {
+    absl::StrAppend(&rules, ", plan file ", ShortHash(plan_file_version));
+  }
+  if (!plan_effective_from.empty()) {
+    absl::StrAppend(&rules, " (in effect from ", plan_effective_from, ")");
+  }
+  return rules;
+}
+
+// What the course would cost if the plan approved it: only for a course quoted as not covered
+// because the documentation does not yet show the plan's criteria are met.
+const Totals* IfApproved(const CourseEstimate& estimate) {
+  if (estimate.coverage().status() != v1::COVERAGE_STATUS_CRITERIA_NOT_MET ||
+      !estimate.has_if_approved()) {
+    return nullptr;
+  }
+  return &estimate.if_approved();
+}
+
+// "$4,800.00", or "$4,800.00 (if approved: $1,250.00)".
+std::string PatientPaysText(const CourseEstimate& estimate) {
+  std::string text = Dollars(estimate.totals().patient_cents());
+  if (const Totals* approved = IfApproved(estimate)) {
+    absl::StrAppend(&text, " (if approved: ", Dollars(approved->patient_cents()), ")");
   }
   return text;
 }
@@ -732,9 +895,8 @@ absl::Status PrintJson(const google::protobuf::Message& message) {
   options.preserve_proto_field_names = true;
   options.add_whitespace = true;
   std::string json;
-  // protobuf 3.21 returns its own util::Status, not absl::Status.
-  const auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
-  if (!status.ok()) return absl::InternalError(absl::StrCat("json: ", status.ToString()));
+  RETURN_IF_ERROR(
+      FromProtobuf(google::protobuf::util::MessageToJsonString(message, &json, options), "json"));
   std::cout << json;
   if (json.empty() || json.back() != '\n') std::cout << "\n";
   return absl::OkStatus();
@@ -806,40 +968,48 @@ class Client {
   std::unique_ptr<EstimatorService::Stub> stub_;
 };
 
-// ---- Subcommands --------------------------------------------------------------------------------
+template <typename Request, typename Response>
+using UnaryMethod = grpc::Status (EstimatorService::Stub::*)(grpc::ClientContext*, const Request&,
+                                                             Response*);
 
-int RunQuote(Client& client) {
-  absl::StatusOr<EstimateCourseRequest> request = QuoteRequestFromFlags();
+// One subcommand: sends the request built from the flags and prints the answer, as JSON with
+// --json and otherwise with `print`. Returns the exit code.
+template <typename Request, typename Response>
+int Run(Client& client, UnaryMethod<Request, Response> method,
+        const absl::StatusOr<Request>& request, void (*print)(const Request&, const Response&)) {
   if (!request.ok()) return UsageError(request.status());
-  EstimateCourseResponse response;
-  grpc::Status status = client.stub().EstimateCourse(client.Context().get(), *request, &response);
+  Response response;
+  grpc::Status status = (client.stub().*method)(client.Context().get(), *request, &response);
   if (!status.ok()) return CallFailed(status);
   if (std::optional<int> code = MaybePrintJson(response)) return *code;
+  print(*request, response);
+  return kExitOk;
+}
 
+// ---- Subcommands --------------------------------------------------------------------------------
+
+void PrintQuote(const EstimateCourseRequest& request, const EstimateCourseResponse& response) {
   const CourseEstimate& estimate = response.estimate();
   const v1::CoverageDecision& decision = estimate.coverage();
   std::cout << "Estimate: " << SingleLine(TreatmentName(estimate.treatment())) << " at "
-            << SingleLine(NameWithId(estimate.clinic_name(), request->clinic_id())) << "\n";
+            << SingleLine(NameWithId(estimate.clinic_name(), request.clinic_id())) << "\n";
   std::vector<std::pair<std::string, std::string>> fields = {
       {"Protocol", NameWithId(estimate.protocol_name(), estimate.protocol_id())},
-      {"Coverage", CoverageLine(request->coverage(), decision)},
-      {"Start", request->course_start_date()},
+      {"Coverage", CoverageLine(request.coverage(), decision)},
+      {"Start", request.course_start_date()},
   };
   if (estimate.treatment() == v1::TREATMENT_SPRAVATO)
     fields.push_back({"Dose", DoseText(estimate)});
-  std::string rules = absl::StrCat("version ", ShortHash(response.rule_set_version()));
-  if (!decision.plan_file_version().empty()) {
-    absl::StrAppend(&rules, ", plan file ", ShortHash(decision.plan_file_version()));
-  }
-  fields.push_back({"Rules", rules});
+  fields.push_back({"Rules", RulesText(response.rule_set_version(), decision.plan_file_version())});
   PrintFields(fields);
 
   PrintSection(absl::StrCat("Coverage: ", CoverageStatusName(decision.status())));
   std::cout << WrapText(decision.explanation(), kTextWidth, "  ");
-  std::vector<std::pair<std::string, std::string>> policy;
-  if (!decision.policy_section().empty()) policy.push_back({"Policy", decision.policy_section()});
-  for (const v1::PolicySource& source : decision.sources())
-    policy.push_back({"Source", SourceText(source)});
+  std::vector<std::pair<std::string, std::string>> policy =
+      PolicyFields(decision.policy_section(), decision.sources());
+  if (estimate.has_readiness()) {
+    policy.push_back({"Prior auth", PriorAuthStatusLine(estimate.readiness())});
+  }
   PrintFields(policy);
 
   PrintSection("Cost");
@@ -860,6 +1030,9 @@ int RunQuote(Client& client) {
   }
   totals.AddSeparator();
   add_totals("Whole course", estimate.totals());
+  if (const Totals* approved = IfApproved(estimate)) {
+    add_totals("Whole course, if approved", *approved);
+  }
   std::cout << totals.Render("  ");
   // Self-pay has nothing to break down: every dollar is the clinic's price.
   if (const std::string breakdown = PatientBreakdown(estimate.totals());
@@ -869,7 +1042,7 @@ int RunQuote(Client& client) {
 
   if (estimate.notices_size() > 0) {
     PrintSection("Notes");
-    PrintNotices(estimate, "  ");
+    PrintNotices(estimate.notices(), "  ");
   }
   if (!estimate.plain_summary().empty()) {
     PrintSection("Summary");
@@ -879,25 +1052,17 @@ int RunQuote(Client& client) {
     PrintSection("Sessions");
     PrintLineTable(estimate);
   }
-  return kExitOk;
 }
 
-int RunCompare(Client& client) {
-  absl::StatusOr<CompareTreatmentsRequest> request = CompareRequestFromFlags();
-  if (!request.ok()) return UsageError(request.status());
-  CompareTreatmentsResponse response;
-  grpc::Status status =
-      client.stub().CompareTreatments(client.Context().get(), *request, &response);
-  if (!status.ok()) return CallFailed(status);
-  if (std::optional<int> code = MaybePrintJson(response)) return *code;
-
+void PrintComparison(const CompareTreatmentsRequest& request,
+                     const CompareTreatmentsResponse& response) {
   // Clinic and payer names come with each estimate; the first one names them for all.
   const CourseEstimate first =
       response.estimates().empty() ? CourseEstimate() : response.estimates(0);
-  std::cout << "Comparison at " << SingleLine(NameWithId(first.clinic_name(), request->clinic_id()))
+  std::cout << "Comparison at " << SingleLine(NameWithId(first.clinic_name(), request.clinic_id()))
             << "\n";
-  PrintFields({{"Coverage", CoverageLine(request->coverage(), first.coverage())},
-               {"Start", request->course_start_date()},
+  PrintFields({{"Coverage", CoverageLine(request.coverage(), first.coverage())},
+               {"Start", request.course_start_date()},
                {"Rules", absl::StrCat("version ", ShortHash(response.rule_set_version()))}});
   std::cout << "\n";
 
@@ -916,7 +1081,7 @@ int RunCompare(Client& client) {
     for (const CourseEstimate& estimate : response.estimates()) {
       table.AddRow({TreatmentName(estimate.treatment()),
                     CoverageStatusName(estimate.coverage().status()),
-                    SessionsCovered(estimate.totals()), Dollars(estimate.totals().patient_cents()),
+                    SessionsCovered(estimate.totals()), PatientPaysText(estimate),
                     Dollars(estimate.totals().payer_cents()), estimate.protocol_name()});
     }
     std::cout << table.Render();
@@ -933,7 +1098,11 @@ int RunCompare(Client& client) {
     if (estimate.treatment() == v1::TREATMENT_SPRAVATO) {
       std::cout << WrapText(absl::StrCat("dose: ", DoseText(estimate)), kTextWidth, "  ");
     }
-    PrintNotices(estimate, "  ");
+    if (estimate.has_readiness()) {
+      std::cout << WrapText(absl::StrCat("prior auth: ", PriorAuthStatusLine(estimate.readiness())),
+                            kTextWidth, "  ");
+    }
+    PrintNotices(estimate.notices(), "  ");
     if (absl::GetFlag(FLAGS_lines)) {
       std::cout << "\n";
       PrintLineTable(estimate);
@@ -943,16 +1112,9 @@ int RunCompare(Client& client) {
     PrintSection("Summary");
     std::cout << WrapText(response.summary(), kTextWidth, "  ");
   }
-  return kExitOk;
 }
 
-int RunPayers(Client& client) {
-  ListPayersResponse response;
-  grpc::Status status =
-      client.stub().ListPayers(client.Context().get(), ListPayersRequest(), &response);
-  if (!status.ok()) return CallFailed(status);
-  if (std::optional<int> code = MaybePrintJson(response)) return *code;
-
+void PrintPayers(const ListPayersRequest&, const ListPayersResponse& response) {
   std::cout << "Rules: version " << ShortHash(response.rule_set_version());
   if (!response.loaded_at().empty()) std::cout << ", loaded " << SingleLine(response.loaded_at());
   std::cout << "\n";
@@ -1001,7 +1163,49 @@ int RunPayers(Client& client) {
                       protocol.default_for_treatment() ? "yes" : ""});
   }
   std::cout << (protocols.num_rows() > 0 ? protocols.Render("  ") : "  (none)\n");
-  return kExitOk;
+}
+
+void PrintReadiness(const CheckPriorAuthReadinessRequest& request,
+                    const CheckPriorAuthReadinessResponse& response) {
+  const v1::ReadinessAssessment& assessment = response.assessment();
+  std::cout << SingleLine(absl::StrCat(
+                   "Prior auth readiness: ", TreatmentName(assessment.treatment()), ", ",
+                   PayerPlanText(assessment.payer_name(), assessment.plan_name(),
+                                 request.payer_id(), request.plan_id())))
+            << "\n";
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"Summary", assessment.summary()},
+      {"Coverage",
+       WithCrdCode(CoverageRequirementName(assessment.coverage()), assessment.crd_covered())},
+      {"Prior auth",
+       WithCrdCode(PriorAuthReadinessName(assessment.prior_auth()), assessment.crd_pa_needed())},
+      {"Documentation needed",
+       WithCrdCode(DocumentationNeededName(assessment.documentation_needed()),
+                   assessment.crd_doc_needed())},
+  };
+  for (auto& field : PolicyFields(assessment.policy_section(), assessment.sources())) {
+    fields.push_back(std::move(field));
+  }
+  fields.push_back({"As of", assessment.as_of_date()});
+  if (!request.planned_start_date().empty()) {
+    fields.push_back({"Planned start", request.planned_start_date()});
+  }
+  fields.push_back({"Rules", RulesText(response.rule_set_version(), assessment.plan_file_version(),
+                                       assessment.plan_effective_from())});
+  PrintFields(fields);
+
+  if (assessment.criteria_size() > 0) {
+    PrintSection("Criteria");
+    std::cout << CriteriaTree(assessment.criteria(), kTextWidth, "  ");
+  }
+  PrintSection("Before submitting, obtain:");
+  std::cout << (assessment.checklist_size() > 0
+                    ? Checklist(assessment.checklist(), kTextWidth, "  ")
+                    : "  nothing\n");
+  if (assessment.notices_size() > 0) {
+    PrintSection("Notes");
+    PrintNotices(assessment.notices(), "  ");
+  }
 }
 
 // ---- Command line -------------------------------------------------------------------------------
@@ -1065,6 +1269,7 @@ void PrintHelp() {
       {"What is known of the patient's benefits",
        {"deductible_met", "oop_met", "family_deductible_met", "family_oop_met", "plan_year_start",
         "verified_deductible", "verified_oop_max", "verified_copay", "verified_coinsurance"}},
+      {"What is documented about the patient", {"documentation"}},
       {"Output", {"lines", "json"}},
   };
   constexpr size_t kNameWidth = 28;
@@ -1102,17 +1307,18 @@ int Main(int argc, char** argv) {
   const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
 
   if (args.size() < 2) {
-    return UsageError(
-        absl::InvalidArgumentError("missing subcommand: quote, compare or payers (see --help)"));
+    return UsageError(absl::InvalidArgumentError(
+        "missing subcommand: quote, compare, payers or readiness (see --help)"));
   }
   if (args.size() > 2) {
     return UsageError(absl::InvalidArgumentError(
         absl::StrCat("unexpected argument '", args[2], "' (flags are written --name=value)")));
   }
   const absl::string_view command = args[1];
-  if (command != "quote" && command != "compare" && command != "payers") {
-    return UsageError(absl::InvalidArgumentError(absl::StrCat(
-        "unknown subcommand '", command, "': use quote, compare or payers (see --help)")));
+  if (command != "quote" && command != "compare" && command != "payers" && command != "readiness") {
+    return UsageError(absl::InvalidArgumentError(
+        absl::StrCat("unknown subcommand '", command,
+                     "': use quote, compare, payers or readiness (see --help)")));
   }
   if (absl::GetFlag(FLAGS_server).empty()) {
     return UsageError(FlagError("server", "required (host:port)"));
@@ -1122,9 +1328,18 @@ int Main(int argc, char** argv) {
   }
 
   Client client(absl::GetFlag(FLAGS_server));
-  if (command == "quote") return RunQuote(client);
-  if (command == "compare") return RunCompare(client);
-  return RunPayers(client);
+  using Stub = EstimatorService::Stub;
+  if (command == "quote") {
+    return Run(client, &Stub::EstimateCourse, QuoteRequestFromFlags(), PrintQuote);
+  }
+  if (command == "compare") {
+    return Run(client, &Stub::CompareTreatments, CompareRequestFromFlags(), PrintComparison);
+  }
+  if (command == "readiness") {
+    return Run(client, &Stub::CheckPriorAuthReadiness, ReadinessRequestFromFlags(), PrintReadiness);
+  }
+  return Run(client, &Stub::ListPayers, absl::StatusOr<ListPayersRequest>(ListPayersRequest()),
+             PrintPayers);
 }
 
 }  // namespace

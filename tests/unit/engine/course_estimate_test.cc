@@ -30,7 +30,7 @@ v1::EstimateCourseRequest Request(const std::string& payer, const std::string& p
 }
 
 v1::CourseEstimate Estimate(const v1::EstimateCourseRequest& r) {
-  auto response = EstimateCourse(TestRules(), r);
+  auto response = EstimateCourse(TestRules(), r, kToday);
   EXPECT_TRUE(response.ok()) << response.status();
   return response.ok() ? response->estimate() : v1::CourseEstimate{};
 }
@@ -243,29 +243,29 @@ TEST(CourseEstimateTest, MetSoFarReducesWhatIsLeft) {
 
 TEST(CourseEstimateTest, LookupsFailWithTheIdThatWasNotFound) {
   auto r = Request("nobody", "ppo", v1::TREATMENT_TMS, "2026-03-02");
-  auto result = EstimateCourse(TestRules(), r);
+  auto result = EstimateCourse(TestRules(), r, kToday);
   ASSERT_EQ(result.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(result.status().message().find("'nobody'"), std::string::npos);
 
   r = Request("testpayer", "hmo", v1::TREATMENT_TMS, "2026-03-02");
-  result = EstimateCourse(TestRules(), r);
+  result = EstimateCourse(TestRules(), r, kToday);
   ASSERT_EQ(result.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(result.status().message().find("'hmo'"), std::string::npos);
 
   r = Request("testpayer", "ppo", v1::TREATMENT_TMS, "2026-03-02");
   r.set_clinic_id("elsewhere");
-  result = EstimateCourse(TestRules(), r);
+  result = EstimateCourse(TestRules(), r, kToday);
   ASSERT_EQ(result.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(result.status().message().find("'elsewhere'"), std::string::npos);
 
   r = Request("testpayer", "ppo", v1::TREATMENT_TMS, "2026-03-02");
   r.mutable_course()->set_protocol_id("spravato_label");
-  result = EstimateCourse(TestRules(), r);
+  result = EstimateCourse(TestRules(), r, kToday);
   ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(result.status().message().find("course.protocol_id"), std::string::npos);
 
   r = Request("testpayer", "ppo", v1::TREATMENT_TMS, "2025-06-02");  // before the plan's rules
-  result = EstimateCourse(TestRules(), r);
+  result = EstimateCourse(TestRules(), r, kToday);
   ASSERT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(result.status().message().find("2025-06-02"), std::string::npos);
 }
@@ -275,7 +275,7 @@ TEST(CourseEstimateTest, CompareQuotesEveryOfferedTreatment) {
   r.set_clinic_id("test_clinic");
   r.set_course_start_date("2026-03-02");
   r.mutable_coverage()->mutable_self_pay();
-  auto result = CompareTreatments(TestRules(), r);
+  auto result = CompareTreatments(TestRules(), r, kToday);
   ASSERT_TRUE(result.ok()) << result.status();
   ASSERT_EQ(result->estimates_size(), 3);
   EXPECT_EQ(result->estimates(0).treatment(), v1::TREATMENT_TMS);

@@ -125,7 +125,7 @@ TEST(EstimatePropertiesTest, LinesSumToTotalsAndStayWithinTheMaximum) {
   int checked = 0;
   for (int i = 0; i < 600; ++i) {
     const Generated g = gen.Next();
-    auto response = EstimateCourse(*g.rules, g.request);
+    auto response = EstimateCourse(*g.rules, g.request, kToday);
     if (!response.ok()) {
       // The only refusal the generator can provoke: Spravato pharmacy on Medicare Part B.
       EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument)
@@ -195,7 +195,7 @@ TEST(EstimatePropertiesTest, LinesSumToTotalsAndStayWithinTheMaximum) {
       auto* met = more.mutable_coverage()->mutable_insurance()->mutable_met_so_far();
       met->set_deductible_met_cents(met->deductible_met_cents() + 10000);
       met->set_out_of_pocket_met_cents(met->out_of_pocket_met_cents() + 25000);
-      auto again = EstimateCourse(*g.rules, more);
+      auto again = EstimateCourse(*g.rules, more, kToday);
       ASSERT_TRUE(again.ok()) << again.status();
       EXPECT_LE(again->estimate().totals().patient_cents(), e.totals().patient_cents()) << what;
     }
@@ -207,8 +207,8 @@ TEST(EstimatePropertiesTest, EstimatesAreDeterministic) {
   Generator a(7), b(7);
   for (int i = 0; i < 50; ++i) {
     Generated ga = a.Next(), gb = b.Next();
-    auto ra = EstimateCourse(*ga.rules, ga.request);
-    auto rb = EstimateCourse(*gb.rules, gb.request);
+    auto ra = EstimateCourse(*ga.rules, ga.request, kToday);
+    auto rb = EstimateCourse(*gb.rules, gb.request, kToday);
     ASSERT_EQ(ra.ok(), rb.ok());
     if (ra.ok()) EXPECT_EQ(ra->SerializeAsString(), rb->SerializeAsString());
   }

@@ -6,11 +6,15 @@
 #include <memory>
 #include <string>
 
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "service/rules/rule_set.h"
 
 namespace estimator {
+
+// A fixed "today" so that nothing in the tests depends on the machine's clock.
+inline const absl::CivilDay kToday(2026, 11, 20);
 
 inline std::string SourceDir() {
   const char* dir = std::getenv("ESTIMATOR_SOURCE_DIR");

@@ -1,0 +1,58 @@
+// Judging one medical-necessity criterion (rules.proto `Criterion`) against a patient's documented
+// facts, with three answers: met, not met, or missing information (the documentation does not say
+// enough). Composites follow three-valued logic: all_of fails if any child fails, else is missing if
+// any child is; any_of is met if any child is met, else missing if any child is; not swaps met and
+// not met. Absent documentation is never a pass.
+//
+//   DocumentedFacts facts = DigestDocumentation(rules, documentation, v1::TREATMENT_TMS, as_of, &notices);
+//   v1::CriterionResult r = EvaluateCriterion(policy.criteria(), facts);
+#ifndef ESTIMATOR_ENGINE_CRITERIA_EVALUATION_H_
+#define ESTIMATOR_ENGINE_CRITERIA_EVALUATION_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "estimator/v1/readiness.pb.h"
+#include "estimator/v1/rules.pb.h"
+#include "service/rules/rule_set.h"
+
+namespace estimator {
+
+// One antidepressant trial with its catalog entry looked up.
+struct DocumentedTrial {
+  int index = 0;                            // in antidepressant_history.trials
+  const v1::AntidepressantTrial* trial = nullptr;
+  const CatalogDrug* drug = nullptr;        // nullptr: not in the catalog (reported as a notice)
+  int64_t dose_mcg = 0;
+  v1::Episode episode = v1::EPISODE_UNSPECIFIED;  // as documented, or derived from dates
+};
+
+// The documentation, read once and shared by every criterion of a check.
+struct DocumentedFacts {
+  const v1::PatientDocumentation* doc = nullptr;
+  absl::CivilDay as_of;
+  v1::Treatment treatment = v1::TREATMENT_UNSPECIFIED;
+  std::vector<DocumentedTrial> trials;
+  const CatalogDrug* oral_antidepressant = nullptr;
+};
+
+// `doc` must have passed request validation and must outlive the result. Drugs not in the catalog
+// are reported in `notices` (code UNKNOWN_DRUG) and their trials are not counted.
+DocumentedFacts DigestDocumentation(const RuleSet& rules, const v1::PatientDocumentation& doc,
+                                    v1::Treatment treatment, absl::CivilDay as_of,
+                                    std::vector<v1::Notice>* notices);
+
+v1::CriterionResult EvaluateCriterion(const v1::Criterion& criterion, const DocumentedFacts& facts);
+
+// What to obtain when a typed criterion is not met: the rule file's checklist_item, or a sentence
+// made from the check, e.g. "PHQ-9 score of at least 15 dated within the last 30 days".
+std::string ChecklistItemFor(const v1::Criterion& criterion, v1::Treatment treatment);
+
+// "all_of", "severity", ... (the oneof field's name).
+std::string CriterionKind(const v1::Criterion& criterion);
+
+}  // namespace estimator
+
+#endif  // ESTIMATOR_ENGINE_CRITERIA_EVALUATION_H_

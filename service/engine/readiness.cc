@@ -1,0 +1,229 @@
+#include "service/engine/readiness.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "service/common/dates.h"
+#include "service/common/status_macros.h"
+#include "service/engine/criteria_evaluation.h"
+#include "service/engine/plain_language.h"
+#include "service/engine/request_validation.h"
+
+namespace estimator {
+namespace {
+
+using v1::CriterionStatus;
+
+// Items to obtain for every criterion that is not met and matters: the children of an any_of that
+// is already met do not, and each child of an any_of is one alternative among others.
+void CollectChecklist(const v1::Criterion& c, const v1::CriterionResult& r, bool alternative,
+                      v1::Treatment treatment, v1::ReadinessAssessment& out) {
+  if (r.status() == v1::CRITERION_STATUS_MET) return;
+  switch (c.check_case()) {
+    case v1::Criterion::kAllOf:
+      for (int i = 0; i < c.all_of().criteria_size(); ++i) {
+        CollectChecklist(c.all_of().criteria(i), r.children(i), alternative, treatment, out);
+      }
+      return;
+    case v1::Criterion::kAnyOf:
+      for (int i = 0; i < c.any_of().criteria_size(); ++i) {
+        CollectChecklist(c.any_of().criteria(i), r.children(i), true, treatment, out);
+      }
+      return;
+    default: {
+      v1::ChecklistItem* item = out.add_checklist();
+      item->set_item(ChecklistItemFor(c, treatment));
+      item->set_kind(v1::DOCUMENTATION_KIND_CLINICAL);
+      item->set_criterion_id(c.id());
+      item->set_criterion_status(r.status());
+      item->set_one_of_alternatives(alternative);
+      return;
+    }
+  }
+}
+
+int CountLeaves(const v1::CriterionResult& r) {
+  if (r.children().empty()) return 1;
+  int n = 0;
+  for (const auto& c : r.children()) n += CountLeaves(c);
+  return n;
+}
+
+std::string Items(int n) { return absl::StrCat(n, n == 1 ? " item" : " items"); }
+
+// The one or two sentences a billing person reads first.
+std::string Summary(const v1::ReadinessAssessment& a, bool prior_auth, int criteria_count) {
+  std::vector<std::string> not_met, missing, admin;
+  for (const auto& item : a.checklist()) {
+    if (item.kind() == v1::DOCUMENTATION_KIND_ADMIN) {
+      admin.push_back(item.item());
+    } else if (item.criterion_status() == v1::CRITERION_STATUS_NOT_MET) {
+      not_met.push_back(item.criterion_id());
+    } else {
+      missing.push_back(item.item());
+    }
+  }
+  std::vector<std::string> gaps;
+  if (!not_met.empty()) {
+    gaps.push_back(absl::StrCat(not_met.size(), not_met.size() == 1 ? " criterion" : " criteria",
+                                " not met (", absl::StrJoin(not_met, ", "), ")"));
+  }
+  if (!missing.empty()) {
+    gaps.push_back(absl::StrCat(Items(missing.size()), " missing (", absl::StrJoin(missing, "; "), ")"));
+  }
+  const std::string treatment = TreatmentName(a.treatment());
+  if (prior_auth) {
+    if (gaps.empty()) {
+      std::string s = absl::StrCat("Prior auth ready to submit: all ", criteria_count,
+                                   " criteria met.");
+      if (!admin.empty()) absl::StrAppend(&s, " Include: ", absl::StrJoin(admin, "; "), ".");
+      return s;
+    }
+    return absl::StrCat("Prior auth not ready: ", absl::StrJoin(gaps, "; "), ".");
+  }
+  if (gaps.empty()) {
+    return absl::StrCat("No prior auth needed; the documentation meets all ", criteria_count,
+                        " of the plan's coverage criteria for ", treatment, ".");
+  }
+  return absl::StrCat("No prior auth needed, but the plan pays for ", treatment,
+                      " only when its criteria are met: ", absl::StrJoin(gaps, "; "), ".");
+}
+
+void SetAnswers(v1::CoverageRequirement coverage, v1::PriorAuthReadiness pa,
+                v1::ReadinessAssessment& a) {
+  a.set_coverage(coverage);
+  a.set_prior_auth(pa);
+  a.set_crd_covered(coverage == v1::COVERAGE_REQUIREMENT_COVERED       ? "covered"
+                    : coverage == v1::COVERAGE_REQUIREMENT_CONDITIONAL ? "conditional"
+                                                                       : "not-covered");
+  a.set_crd_pa_needed(pa == v1::PRIOR_AUTH_READINESS_NOT_NEEDED ? "no-auth" : "auth-needed");
+  bool clinical = false, admin = false;
+  for (const auto& item : a.checklist()) {
+    clinical = clinical || item.kind() == v1::DOCUMENTATION_KIND_CLINICAL;
+    admin = admin || item.kind() == v1::DOCUMENTATION_KIND_ADMIN;
+  }
+  a.set_documentation_needed(clinical && admin ? v1::DOCUMENTATION_NEEDED_BOTH
+                             : clinical        ? v1::DOCUMENTATION_NEEDED_CLINICAL
+                             : admin           ? v1::DOCUMENTATION_NEEDED_ADMIN
+                                               : v1::DOCUMENTATION_NEEDED_NONE);
+  a.set_crd_doc_needed(clinical && admin ? "both" : clinical ? "clinical" : admin ? "admin" : "");
+}
+
+}  // namespace
+
+absl::CivilDay AsOfDay(const v1::PatientDocumentation& documentation, absl::CivilDay today) {
+  if (documentation.as_of_date().empty()) return today;
+  auto day = ParseDate(documentation.as_of_date(), "as_of_date");
+  return day.ok() ? *day : today;
+}
+
+v1::ReadinessAssessment AssessReadiness(const RuleSet& rules, const PlanVersion& plan,
+                                        v1::Treatment treatment,
+                                        const v1::PatientDocumentation& documentation,
+                                        absl::CivilDay as_of) {
+  v1::ReadinessAssessment a;
+  a.set_treatment(treatment);
+  a.set_payer_name(plan.plan.payer_name());
+  a.set_plan_name(plan.plan.plan_name());
+  *a.mutable_sources() = plan.plan.sources();
+  a.set_plan_file_version(plan.file_version);
+  a.set_plan_effective_from(plan.plan.effective_from());
+  a.set_as_of_date(FormatDate(as_of));
+
+  const v1::TreatmentPolicy* policy = plan.Policy(treatment);
+  if (policy == nullptr || policy->has_excluded()) {
+    const std::string why = policy != nullptr ? policy->excluded().explanation()
+                                              : "the plan's rules do not list this treatment";
+    if (policy != nullptr) a.set_policy_section(policy->excluded().policy_section());
+    SetAnswers(v1::COVERAGE_REQUIREMENT_NOT_COVERED, v1::PRIOR_AUTH_READINESS_NOT_NEEDED, a);
+    a.set_summary(absl::StrCat("Not covered: ", why, " (", a.policy_section(),
+                               "). No prior authorization applies; the patient would pay the "
+                               "clinic's self-pay price."));
+    v1::Notice* n = a.add_notices();
+    n->set_kind(v1::NOTICE_KIND_WARNING);
+    n->set_code("SELF_PAY_ESTIMATE");
+    n->set_message(absl::StrCat(TreatmentName(treatment), " is not covered by ",
+                                plan.plan.plan_name(), ". For what the patient would pay, ask "
+                                "EstimateCourse with coverage self_pay (CLI: estimator quote "
+                                "--self_pay)."));
+    return a;
+  }
+
+  const v1::TreatmentCovered& covered = policy->covered();
+  a.set_policy_section(covered.policy_section());
+  const bool prior_auth = covered.prior_auth_required();
+  if (!covered.has_criteria()) {  // the validator refuses prior auth without criteria
+    SetAnswers(v1::COVERAGE_REQUIREMENT_COVERED, v1::PRIOR_AUTH_READINESS_NOT_NEEDED, a);
+    a.set_summary(absl::StrCat("Covered without prior authorization; the plan's rules state no "
+                               "criteria for ", TreatmentName(treatment), "."));
+    return a;
+  }
+
+  std::vector<v1::Notice> notices;
+  const DocumentedFacts facts = DigestDocumentation(rules, documentation, treatment, as_of, &notices);
+  for (auto& n : notices) *a.add_notices() = std::move(n);
+  const v1::CriterionResult root = EvaluateCriterion(covered.criteria(), facts);
+  CollectChecklist(covered.criteria(), root, false, treatment, a);
+  if (prior_auth) {
+    for (const auto& doc : covered.submission_documents()) {
+      v1::ChecklistItem* item = a.add_checklist();
+      item->set_item(doc);
+      item->set_kind(v1::DOCUMENTATION_KIND_ADMIN);
+    }
+  }
+  *a.add_criteria() = root;
+
+  switch (root.status()) {
+    case v1::CRITERION_STATUS_MET:
+      SetAnswers(v1::COVERAGE_REQUIREMENT_COVERED,
+                 prior_auth ? v1::PRIOR_AUTH_READINESS_READY : v1::PRIOR_AUTH_READINESS_NOT_NEEDED, a);
+      break;
+    case v1::CRITERION_STATUS_NOT_MET:
+      SetAnswers(v1::COVERAGE_REQUIREMENT_NOT_COVERED,
+                 prior_auth ? v1::PRIOR_AUTH_READINESS_NOT_READY : v1::PRIOR_AUTH_READINESS_NOT_NEEDED,
+                 a);
+      break;
+    default:
+      SetAnswers(v1::COVERAGE_REQUIREMENT_CONDITIONAL,
+                 prior_auth ? v1::PRIOR_AUTH_READINESS_INFO_NEEDED : v1::PRIOR_AUTH_READINESS_NOT_NEEDED,
+                 a);
+      break;
+  }
+  a.set_summary(Summary(a, prior_auth, CountLeaves(root)));
+  return a;
+}
+
+absl::StatusOr<v1::CheckPriorAuthReadinessResponse> CheckPriorAuthReadiness(
+    const RuleSet& rules, const v1::CheckPriorAuthReadinessRequest& request, absl::CivilDay today) {
+  RETURN_IF_ERROR(ValidateCheckPriorAuthReadinessRequest(request, today));
+  const absl::CivilDay as_of = AsOfDay(request.documentation(), today);
+  absl::CivilDay day = as_of;
+  if (!request.planned_start_date().empty()) {
+    ASSIGN_OR_RETURN(day, ParseDate(request.planned_start_date(), "planned_start_date"));
+  }
+  const std::vector<PlanVersion>* versions =
+      rules.FindPlanVersions(request.payer_id(), request.plan_id());
+  if (versions == nullptr) {
+    return absl::NotFoundError(
+        rules.HasPayer(request.payer_id())
+            ? absl::StrCat("plan_id: payer '", request.payer_id(), "' has no plan '",
+                           request.plan_id(), "' (see ListPayers)")
+            : absl::StrCat("payer_id: no payer '", request.payer_id(), "' (see ListPayers)"));
+  }
+  const PlanVersion* plan = RuleSet::VersionOn(*versions, day);
+  if (plan == nullptr) {
+    return absl::NotFoundError(absl::StrCat(
+        request.planned_start_date().empty() ? "documentation.as_of_date" : "planned_start_date",
+        ": no version of ", request.payer_id(), "/", request.plan_id(), " is in effect on ",
+        FormatDate(day), " (the first starts ", versions->front().plan.effective_from(), ")"));
+  }
+  v1::CheckPriorAuthReadinessResponse response;
+  *response.mutable_assessment() =
+      AssessReadiness(rules, *plan, request.treatment(), request.documentation(), as_of);
+  response.set_rule_set_version(rules.version());
+  return response;
+}
+
+}  // namespace estimator

@@ -1,0 +1,34 @@
+// Prior-authorization readiness: a patient's documentation judged against one plan's criteria for
+// one treatment, answered in the HL7 Da Vinci CRD vocabulary (covered / not-covered / conditional;
+// no-auth / auth-needed; documentation needed clinical / admin / both) with one result per
+// criterion and a checklist of what to obtain. Pure functions, safe from many threads.
+//
+//   absl::StatusOr<v1::CheckPriorAuthReadinessResponse> r = CheckPriorAuthReadiness(*rules, request, today);
+#ifndef ESTIMATOR_ENGINE_READINESS_H_
+#define ESTIMATOR_ENGINE_READINESS_H_
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "estimator/v1/readiness.pb.h"
+#include "service/rules/rule_set.h"
+
+namespace estimator {
+
+// `today` is used when the documentation gives no as_of_date. Errors: INVALID_ARGUMENT naming the
+// field; NOT_FOUND for an unknown payer or plan, or no plan version in effect on the day.
+absl::StatusOr<v1::CheckPriorAuthReadinessResponse> CheckPriorAuthReadiness(
+    const RuleSet& rules, const v1::CheckPriorAuthReadinessRequest& request, absl::CivilDay today);
+
+// The assessment of `treatment` under one plan version; `documentation` must be validated. Also used
+// by estimates that carry documentation.
+v1::ReadinessAssessment AssessReadiness(const RuleSet& rules, const PlanVersion& plan,
+                                        v1::Treatment treatment,
+                                        const v1::PatientDocumentation& documentation,
+                                        absl::CivilDay as_of);
+
+// The documentation's as_of_date (validated), or `today` when it gives none.
+absl::CivilDay AsOfDay(const v1::PatientDocumentation& documentation, absl::CivilDay today);
+
+}  // namespace estimator
+
+#endif  // ESTIMATOR_ENGINE_READINESS_H_
