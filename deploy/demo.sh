@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, on a fresh Debian 12 machine: installs what is missing, builds, starts the server
 # on the bundled payer rules and shows real quotes - the three treatments side by side for a
-# sample patient under Medicare Part B, a commercial PPO, and self-pay - then stops the server.
+# sample patient under Medicare Part B, a commercial PPO, and self-pay; then prior-authorization
+# readiness for that patient's documentation - then stops the server.
 # Idempotent: run it again and it only rebuilds what changed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -24,5 +25,15 @@ banner "Same patient on a commercial PPO (Aetna-modelled), \$250 of the deductib
 "${CLI[@]}" compare --payer=aetna --plan=open_access_ppo --start=2026-12-14 --deductible_met=250 --oop_met=400
 banner "Same patient paying for themselves"
 "${CLI[@]}" compare --self_pay --start=2026-12-14
+banner "Billing: is a prior authorization ready? Same patient, documentation in deploy/examples/patient_tms_ready.json"
+for treatment in tms spravato; do
+  "$ROOT/build/estimator" --server="127.0.0.1:$(cat "$WORK/port")" readiness --payer=aetna \
+    --plan=open_access_ppo --treatment=$treatment \
+    --documentation="$ROOT/deploy/examples/patient_tms_ready.json"
+  echo
+done
+banner "Front desk: the same comparison with incomplete documentation (deploy/examples/patient_incomplete.json)"
+"${CLI[@]}" compare --payer=aetna --plan=open_access_ppo --start=2026-12-14 --deductible_met=250 \
+  --oop_met=400 --documentation="$ROOT/deploy/examples/patient_incomplete.json"
 banner "What the rules know (estimator payers)"
 "${CLI[@]}" payers

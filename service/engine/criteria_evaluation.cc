@@ -364,7 +364,7 @@ v1::CriterionResult NoContraindication(const v1::NoContraindicationCriterion& c,
                                        const DocumentedFacts& f) {
   std::vector<std::string> listed;
   for (int x : c.contraindications()) listed.push_back(ContraindicationName(static_cast<v1::Contraindication>(x)));
-  const std::string need = absl::StrCat("none of: ", absl::StrJoin(listed, ", "));
+  const std::string need = absl::StrCat("none of these allowed: ", absl::StrJoin(listed, ", "));
   if (!f.doc->has_contraindication_screening()) {
     return Result(kMissing, absl::StrCat(need, "; no contraindication screening documented"));
   }
@@ -447,7 +447,7 @@ v1::CriterionResult Retreatment(const v1::RetreatmentCriterion& c, const Documen
 v1::CriterionResult Prescriber(const v1::PrescriberCriterion& c, const DocumentedFacts& f) {
   std::vector<std::string> names;
   for (int s : c.specialties()) names.push_back(SpecialtyName(static_cast<v1::PrescriberSpecialty>(s)));
-  const std::string need = absl::StrCat("ordered by a ", Alternatives(names, "or"));
+  const std::string need = absl::StrCat("ordered by a ", Alternatives(names, "or"), " required");
   const v1::PrescriberSpecialty s = f.doc->prescriber_specialty();
   if (s == v1::PRESCRIBER_SPECIALTY_UNSPECIFIED) {
     return Result(kMissing, absl::StrCat(need, "; prescriber specialty not documented"));
@@ -460,7 +460,7 @@ v1::CriterionResult Prescriber(const v1::PrescriberCriterion& c, const Documente
 }
 
 v1::CriterionResult Rems(const DocumentedFacts& f) {
-  const std::string need = "patient enrolled in the Spravato REMS";
+  const std::string need = "enrollment in the Spravato REMS required";
   if (!f.doc->has_rems_patient_enrolled()) {
     return Result(kMissing, absl::StrCat(need, "; REMS enrollment not documented"));
   }
@@ -472,7 +472,7 @@ v1::CriterionResult Rems(const DocumentedFacts& f) {
 }
 
 v1::CriterionResult ConcurrentAntidepressant(const DocumentedFacts& f) {
-  const std::string need = "an oral antidepressant taken alongside the treatment";
+  const std::string need = "an oral antidepressant taken alongside the treatment required";
   if (!f.doc->has_takes_oral_antidepressant()) {
     return Result(kMissing, absl::StrCat(need, "; current oral antidepressant not documented"));
   }

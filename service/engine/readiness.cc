@@ -1,5 +1,6 @@
 #include "service/engine/readiness.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,19 +18,21 @@ namespace {
 using v1::CriterionStatus;
 
 // Items to obtain for every criterion that is not met and matters: the children of an any_of that
-// is already met do not, and each child of an any_of is one alternative among others.
-void CollectChecklist(const v1::Criterion& c, const v1::CriterionResult& r, bool alternative,
-                      v1::Treatment treatment, v1::ReadinessAssessment& out) {
+// is already met do not, and each child of an any_of is one alternative among others (`any_of` is
+// the id of the nearest enclosing any_of, empty outside one).
+void CollectChecklist(const v1::Criterion& c, const v1::CriterionResult& r,
+                      const std::string& any_of, v1::Treatment treatment,
+                      v1::ReadinessAssessment& out) {
   if (r.status() == v1::CRITERION_STATUS_MET) return;
   switch (c.check_case()) {
     case v1::Criterion::kAllOf:
       for (int i = 0; i < c.all_of().criteria_size(); ++i) {
-        CollectChecklist(c.all_of().criteria(i), r.children(i), alternative, treatment, out);
+        CollectChecklist(c.all_of().criteria(i), r.children(i), any_of, treatment, out);
       }
       return;
     case v1::Criterion::kAnyOf:
       for (int i = 0; i < c.any_of().criteria_size(); ++i) {
-        CollectChecklist(c.any_of().criteria(i), r.children(i), true, treatment, out);
+        CollectChecklist(c.any_of().criteria(i), r.children(i), c.id(), treatment, out);
       }
       return;
     default: {
@@ -38,30 +41,35 @@ void CollectChecklist(const v1::Criterion& c, const v1::CriterionResult& r, bool
       item->set_kind(v1::DOCUMENTATION_KIND_CLINICAL);
       item->set_criterion_id(c.id());
       item->set_criterion_status(r.status());
-      item->set_one_of_alternatives(alternative);
+      item->set_one_of_alternatives(!any_of.empty());
+      item->set_alternatives_of(any_of);
       return;
     }
   }
 }
 
-int CountLeaves(const v1::CriterionResult& r) {
-  if (r.children().empty()) return 1;
-  int n = 0;
-  for (const auto& c : r.children()) n += CountLeaves(c);
-  return n;
+// How many criteria a policy has, as its text numbers them: the parts of a top-level all_of.
+int CountCriteria(const v1::Criterion& root) {
+  return root.has_all_of() ? root.all_of().criteria_size() : 1;
 }
 
 std::string Items(int n) { return absl::StrCat(n, n == 1 ? " item" : " items"); }
 
-// The one or two sentences a billing person reads first.
+// The one or two sentences a billing person reads first. Alternatives of one any_of are one need:
+// "PHQ-9 ... or HAM-D ...".
 std::string Summary(const v1::ReadinessAssessment& a, bool prior_auth, int criteria_count) {
   std::vector<std::string> not_met, missing, admin;
+  std::map<std::string, size_t> group_at;  // any_of id -> index in `missing`
   for (const auto& item : a.checklist()) {
     if (item.kind() == v1::DOCUMENTATION_KIND_ADMIN) {
       admin.push_back(item.item());
     } else if (item.criterion_status() == v1::CRITERION_STATUS_NOT_MET) {
       not_met.push_back(item.criterion_id());
+    } else if (auto it = group_at.find(item.alternatives_of());
+               !item.alternatives_of().empty() && it != group_at.end()) {
+      absl::StrAppend(&missing[it->second], " or ", item.item());
     } else {
+      if (!item.alternatives_of().empty()) group_at[item.alternatives_of()] = missing.size();
       missing.push_back(item.item());
     }
   }
@@ -165,7 +173,7 @@ v1::ReadinessAssessment AssessReadiness(const RuleSet& rules, const PlanVersion&
   const DocumentedFacts facts = DigestDocumentation(rules, documentation, treatment, as_of, &notices);
   for (auto& n : notices) *a.add_notices() = std::move(n);
   const v1::CriterionResult root = EvaluateCriterion(covered.criteria(), facts);
-  CollectChecklist(covered.criteria(), root, false, treatment, a);
+  CollectChecklist(covered.criteria(), root, "", treatment, a);
   if (prior_auth) {
     for (const auto& doc : covered.submission_documents()) {
       v1::ChecklistItem* item = a.add_checklist();
@@ -191,7 +199,7 @@ v1::ReadinessAssessment AssessReadiness(const RuleSet& rules, const PlanVersion&
                  a);
       break;
   }
-  a.set_summary(Summary(a, prior_auth, CountLeaves(root)));
+  a.set_summary(Summary(a, prior_auth, CountCriteria(covered.criteria())));
   return a;
 }
 

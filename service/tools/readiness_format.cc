@@ -2,6 +2,7 @@
 #include "service/tools/readiness_format.h"
 
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -84,7 +85,12 @@ std::string WithCrdCode(absl::string_view words, absl::string_view crd_code) {
 
 std::string PriorAuthStatusLine(const v1::ReadinessAssessment& assessment) {
   std::string line = absl::AsciiStrToLower(PriorAuthReadinessName(assessment.prior_auth()));
-  const int items = assessment.checklist_size();
+  // Alternatives of one any_of are one thing to obtain.
+  std::set<std::string> groups;
+  int items = 0;
+  for (const v1::ChecklistItem& item : assessment.checklist()) {
+    if (item.alternatives_of().empty() || groups.insert(item.alternatives_of()).second) ++items;
+  }
   switch (assessment.prior_auth()) {
     case v1::PRIOR_AUTH_READINESS_NOT_READY:
     case v1::PRIOR_AUTH_READINESS_INFO_NEEDED:
@@ -134,7 +140,10 @@ std::string Checklist(const google::protobuf::RepeatedPtrField<v1::ChecklistItem
       case v1::DOCUMENTATION_KIND_ADMIN: text = "[admin] "; break;
       default: break;
     }
-    if (item.one_of_alternatives()) absl::StrAppend(&text, "(any one of) ");
+    if (item.one_of_alternatives()) {
+      absl::StrAppend(&text, "(any one of ",
+                      item.alternatives_of().empty() ? "these" : item.alternatives_of(), ") ");
+    }
     absl::StrAppend(&text, item.item().empty() ? "-" : item.item());
     if (!item.criterion_id().empty()) {
       absl::StrAppend(&text, " (for ", item.criterion_id(), ", ",
