@@ -5,7 +5,8 @@
 #   tests/e2e/buf_curl_test.sh BUILD/estimator_server REPO_ROOT
 #
 # Starts the server on 127.0.0.1:0 with the bundled rules, calls the health service,
-# CompareTreatments and an invalid EstimateCourse, checks the JSON answers with node, stops the
+# CompareTreatments, an invalid EstimateCourse and CheckPriorAuthReadiness with the example patient's
+# JSON documentation, checks the JSON answers with node, stops the
 # server with SIGTERM and expects exit code 0. Prints "buf curl e2e: N checks passed".
 set -euo pipefail
 
@@ -199,6 +200,33 @@ elif grep -q "invalid_argument" <<<"$out" && grep -q "coinsurance_bp" <<<"$out";
   pass "coinsurance 12000 is invalid_argument naming coinsurance_bp"
 else
   fail "coinsurance 12000 did not fail with invalid_argument naming coinsurance_bp" "$out"
+fi
+
+# ---- CheckPriorAuthReadiness from JSON documentation (deploy/examples) ------------------------------
+DOC="$(cat "$ROOT/deploy/examples/patient_tms_ready.json")"
+READINESS="{\"payerId\": \"aetna\", \"planId\": \"open_access_ppo\",
+            \"treatment\": \"TREATMENT_SPRAVATO\", \"documentation\": $DOC}"
+if out="$(bufcurl -d "$READINESS" "$URL/estimator.v1.EstimatorService/CheckPriorAuthReadiness" 2>&1)" &&
+   node -e '
+     const a = JSON.parse(process.argv[1]).assessment;
+     const ok = a.priorAuth === "PRIOR_AUTH_READINESS_READY" && a.crdPaNeeded === "auth-needed" &&
+                a.crdCovered === "covered" && a.summary.startsWith("Prior auth ready to submit") &&
+                a.checklist.every((i) => i.kind === "DOCUMENTATION_KIND_ADMIN");
+     process.exit(ok ? 0 : 1)' "$out"; then
+  pass "CheckPriorAuthReadiness: Aetna Spravato is ready to submit for deploy/examples/patient_tms_ready.json"
+else
+  fail "CheckPriorAuthReadiness did not answer ready for the example patient" "$out"
+fi
+# A PHQ-9 of 30 is outside the scale: invalid_argument naming the field.
+BAD_SCORE='{"payerId": "aetna", "planId": "open_access_ppo", "treatment": "TREATMENT_TMS",
+  "documentation": {"asOfDate": "2026-11-20",
+    "severityScores": [{"instrument": "SEVERITY_INSTRUMENT_PHQ9", "score": 30, "date": "2026-11-01"}]}}'
+if out="$(bufcurl -d "$BAD_SCORE" "$URL/estimator.v1.EstimatorService/CheckPriorAuthReadiness" 2>&1)"; then
+  fail "a PHQ-9 of 30 was accepted" "$out"
+elif grep -q "invalid_argument" <<<"$out" && grep -q "documentation.severity_scores\[0\].score" <<<"$out"; then
+  pass "a PHQ-9 of 30 is invalid_argument naming documentation.severity_scores[0].score"
+else
+  fail "a PHQ-9 of 30 did not fail with invalid_argument naming the field" "$out"
 fi
 
 # ---- SIGTERM: a clean exit ---------------------------------------------------------------------------
