@@ -276,7 +276,7 @@ SessionCoverage CoverageOf(const CourseContext& ctx, const ScheduledSession& s) 
   if (ctx.criteria_not_met) {
     c.reason = v1::NOT_COVERED_REASON_CRITERIA_NOT_MET;
     c.explanation = "The documentation does not yet show the plan's criteria are met; priced at "
-                    "the self-pay price until the plan approves.";
+                    "the self-pay price.";
     return c;
   }
   c.covered = true;
@@ -728,11 +728,13 @@ absl::StatusOr<v1::CourseEstimate> EstimateOne(const RuleSet& rules, const v1::C
                          "is approved. Without approval the plan pays nothing.");
     }
     if (status == v1::COVERAGE_STATUS_CRITERIA_NOT_MET) {
-      notices.Warn(policy.covered().prior_auth_required() ? "PRIOR_AUTH_NOT_READY"
-                                                          : "CRITERIA_NOT_MET",
+      const bool prior_auth = policy.covered().prior_auth_required();
+      notices.Warn(prior_auth ? "PRIOR_AUTH_NOT_READY" : "CRITERIA_NOT_MET",
                    absl::StrCat(e.readiness().summary(), " Every session is priced at the "
-                                "clinic's self-pay price until the plan approves; if it does, the "
-                                "patient would pay about ",
+                                "clinic's self-pay price ",
+                                prior_auth ? "until the plan approves; if it does"
+                                           : "until the record shows the criteria are met; then",
+                                ", the patient would pay about ",
                                 FormatMoney(Money::Cents(e.if_approved().patient_cents())), "."));
     }
     if (policy.has_covered() && status != v1::COVERAGE_STATUS_NOT_COVERED &&

@@ -22,6 +22,15 @@ std::string Count(int n, absl::string_view one, absl::string_view many) {
   return absl::StrCat(n, " ", n == 1 ? one : many);
 }
 
+std::string Weeks(int n) { return Count(n, "week", "weeks"); }
+
+// "an SSRI", "an MAOI", "a TCA", "a mood stabilizer": "an" before a vowel sound, counting the
+// upper-case letters of an acronym as spelled out.
+std::string WithArticle(const std::string& noun) {
+  const bool vowel = !noun.empty() && std::string("aeiouAEIOUFHLMNRSX").find(noun[0]) != std::string::npos;
+  return absl::StrCat(vowel ? "an " : "a ", noun);
+}
+
 // "a", "a or b", "a, b or c".
 std::string Alternatives(const std::vector<std::string>& items, absl::string_view last_joiner) {
   if (items.size() <= 1) return items.empty() ? "" : items[0];
@@ -56,9 +65,6 @@ bool IsAugmentation(const DocumentedTrial& t) {
 TrialJudgement JudgeTrial(const DocumentedTrial& t, const v1::FailedTrialsCriterion& c) {
   const v1::AntidepressantTrial& trial = *t.trial;
   const std::string name = DrugName(t);
-  if (t.drug == nullptr) {
-    return {Verdict::kUnknown, absl::StrCat("'", trial.drug(), "' is not in the drug catalog")};
-  }
   const bool intolerance = trial.outcome() == v1::TRIAL_OUTCOME_INTOLERANCE;
   if (trial.outcome() == v1::TRIAL_OUTCOME_RESPONSE) {
     return {Verdict::kDoesNotCount, absl::StrCat(name, " trial responded (not a failure)")};
@@ -70,6 +76,14 @@ TrialJudgement JudgeTrial(const DocumentedTrial& t, const v1::FailedTrialsCriter
   if (c.current_episode_only() && t.episode == v1::EPISODE_EARLIER) {
     return {Verdict::kDoesNotCount, absl::StrCat(name, " trial was in an earlier episode")};
   }
+  if (!intolerance && trial.has_weeks() && trial.weeks() < c.min_weeks()) {
+    return {Verdict::kDoesNotCount, absl::StrCat(name, " trial was ", Weeks(trial.weeks()),
+                                                 ", under the ", c.min_weeks(), "-week minimum")};
+  }
+  // Past this point the catalog decides (dose, class): a drug it does not know might count.
+  if (t.drug == nullptr) {
+    return {Verdict::kUnknown, absl::StrCat("'", trial.drug(), "' is not in the drug catalog")};
+  }
   std::vector<std::string> unknown;
   if (trial.outcome() == v1::TRIAL_OUTCOME_UNSPECIFIED) unknown.push_back("outcome");
   if (c.current_episode_only() && t.episode == v1::EPISODE_UNSPECIFIED) {
@@ -77,11 +91,6 @@ TrialJudgement JudgeTrial(const DocumentedTrial& t, const v1::FailedTrialsCriter
   }
   // A trial stopped for intolerance counts whatever its length, dose and adherence.
   if (!intolerance) {
-    if (trial.has_weeks() && trial.weeks() < c.min_weeks()) {
-      return {Verdict::kDoesNotCount, absl::StrCat(name, " trial was ", trial.weeks(),
-                                                   " weeks, under the ", c.min_weeks(),
-                                                   "-week minimum")};
-    }
     if (c.adequate_dose_required() && t.dose_mcg < t.drug->min_daily_dose_mcg) {
       return {Verdict::kDoesNotCount,
               absl::StrCat(name, " trial at ", FormatDose(t.dose_mcg), " a day is under the ",
@@ -111,7 +120,7 @@ std::string TrialSummary(const DocumentedTrial& t) {
   if (trial.outcome() == v1::TRIAL_OUTCOME_INTOLERANCE) {
     absl::StrAppend(&s, "stopped for intolerance");
   } else {
-    absl::StrAppend(&s, trial.weeks(), " weeks");
+    absl::StrAppend(&s, Weeks(trial.weeks()));
   }
   absl::StrAppend(&s, ", ", DrugClassName(t.drug->drug.drug_class()));
   if (IsAugmentation(t)) absl::StrAppend(&s, ", augmentation");
@@ -122,7 +131,7 @@ std::string TrialEvidence(const DocumentedTrial& t) {
   const v1::AntidepressantTrial& trial = *t.trial;
   std::string s = absl::StrCat("antidepressant_history.trials[", t.index, "]: ", DrugName(t), " ",
                                FormatDose(t.dose_mcg), " a day");
-  absl::StrAppend(&s, ", ", trial.has_weeks() ? absl::StrCat(trial.weeks(), " weeks")
+  absl::StrAppend(&s, ", ", trial.has_weeks() ? Weeks(trial.weeks())
                                               : "weeks not documented");
   absl::StrAppend(&s, ", ", OutcomeName(trial.outcome()));
   if (trial.has_adherence_percent()) absl::StrAppend(&s, ", adherence ", trial.adherence_percent(), "%");
@@ -174,7 +183,7 @@ v1::CriterionResult FailedTrials(const v1::FailedTrialsCriterion& c, const Docum
     }
   };
   Tally counted, possible;
-  std::vector<std::string> adequate, reasons, unknowns, evidence;
+  std::vector<std::string> adequate, augmentations, reasons, unknowns, evidence;
   for (const DocumentedTrial& t : f.trials) {
     evidence.push_back(TrialEvidence(t));
     const TrialJudgement j = JudgeTrial(t, c);
@@ -182,7 +191,7 @@ v1::CriterionResult FailedTrials(const v1::FailedTrialsCriterion& c, const Docum
       case Verdict::kCounts:
         counted.Add(t);
         possible.Add(t);
-        adequate.push_back(TrialSummary(t));
+        (t.drug->is_antidepressant() ? adequate : augmentations).push_back(TrialSummary(t));
         break;
       case Verdict::kDoesNotCount:
         reasons.push_back(j.why);
@@ -205,8 +214,12 @@ v1::CriterionResult FailedTrials(const v1::FailedTrialsCriterion& c, const Docum
   if (c.min_distinct_classes() > 1 && counted.trials > 0) {
     absl::StrAppend(&text, " from ", Count(static_cast<int>(counted.classes.size()), "class", "classes"));
   }
+  if (!augmentations.empty()) {
+    absl::StrAppend(&text, "; augmentation trial", augmentations.size() == 1 ? "" : "s", ": ",
+                    absl::StrJoin(augmentations, "; "));
+  }
   if (c.augmentation_required() && !counted.augmentation) {
-    absl::StrAppend(&text, ", none of them an augmentation");
+    absl::StrAppend(&text, "; no augmentation trial");
   }
   if (f.trials.empty()) absl::StrAppend(&text, "; no trials documented");
   for (const auto& r : reasons) absl::StrAppend(&text, "; ", r);
@@ -243,7 +256,7 @@ v1::CriterionResult Psychotherapy(const v1::PsychotherapyCriterion& c, const Doc
     const v1::PsychotherapyTrial& t = trials[i];
     const std::string kind = PsychotherapyKindName(t.kind());
     std::string e = absl::StrCat("psychotherapy_history.trials[", i, "]: ", kind);
-    if (t.has_weeks()) absl::StrAppend(&e, ", ", t.weeks(), " weeks");
+    if (t.has_weeks()) absl::StrAppend(&e, ", ", Weeks(t.weeks()));
     if (t.has_sessions()) absl::StrAppend(&e, ", ", t.sessions(), " sessions");
     absl::StrAppend(&e, ", ", OutcomeName(t.outcome()));
     evidence.push_back(e);
@@ -254,7 +267,7 @@ v1::CriterionResult Psychotherapy(const v1::PsychotherapyCriterion& c, const Doc
     if (!kind_ok) { notes.push_back(absl::StrCat(kind, " is not an accepted kind")); continue; }
     if (t.outcome() == v1::TRIAL_OUTCOME_RESPONSE) { notes.push_back(absl::StrCat(kind, " trial responded (not a failure)")); continue; }
     if (c.min_weeks() > 0 && t.has_weeks() && t.weeks() < c.min_weeks()) {
-      notes.push_back(absl::StrCat(kind, " trial was ", t.weeks(), " weeks, under the ", c.min_weeks(), "-week minimum"));
+      notes.push_back(absl::StrCat(kind, " trial was ", Weeks(t.weeks()), ", under the ", c.min_weeks(), "-week minimum"));
       continue;
     }
     if (c.min_sessions() > 0 && t.has_sessions() && t.sessions() < c.min_sessions()) {
@@ -485,8 +498,8 @@ v1::CriterionResult ConcurrentAntidepressant(const DocumentedFacts& f) {
   } else if (f.oral_antidepressant == nullptr) {
     r = Result(kMissing, absl::StrCat(need, "; '", drug, "' is not in the drug catalog"));
   } else if (!f.oral_antidepressant->is_antidepressant()) {
-    r = Result(kNotMet, absl::StrCat(need, "; ", f.oral_antidepressant->drug.name(), " is an ",
-                                     DrugClassName(f.oral_antidepressant->drug.drug_class()),
+    r = Result(kNotMet, absl::StrCat(need, "; ", f.oral_antidepressant->drug.name(), " is ",
+                                     WithArticle(DrugClassName(f.oral_antidepressant->drug.drug_class())),
                                      ", not an antidepressant"));
   } else {
     r = Result(kMet, absl::StrCat(need, "; takes ", f.oral_antidepressant->drug.name(), " (",

@@ -17,35 +17,40 @@ namespace {
 
 using v1::CriterionStatus;
 
+// Where a checklist item sits among alternatives: the nearest enclosing any_of and its branch.
+struct AlternativeOf {
+  std::string any_of;  // empty outside any any_of
+  std::string branch;
+};
+
 // Items to obtain for every criterion that is not met and matters: the children of an any_of that
-// is already met do not, and each child of an any_of is one alternative among others (`any_of` is
-// the id of the nearest enclosing any_of, empty outside one).
+// is already met do not, and each branch of an any_of is one alternative among others. An any_of
+// with its own checklist_item is one item.
 void CollectChecklist(const v1::Criterion& c, const v1::CriterionResult& r,
-                      const std::string& any_of, v1::Treatment treatment,
+                      const AlternativeOf& where, v1::Treatment treatment,
                       v1::ReadinessAssessment& out) {
   if (r.status() == v1::CRITERION_STATUS_MET) return;
-  switch (c.check_case()) {
-    case v1::Criterion::kAllOf:
-      for (int i = 0; i < c.all_of().criteria_size(); ++i) {
-        CollectChecklist(c.all_of().criteria(i), r.children(i), any_of, treatment, out);
-      }
-      return;
-    case v1::Criterion::kAnyOf:
-      for (int i = 0; i < c.any_of().criteria_size(); ++i) {
-        CollectChecklist(c.any_of().criteria(i), r.children(i), c.id(), treatment, out);
-      }
-      return;
-    default: {
-      v1::ChecklistItem* item = out.add_checklist();
-      item->set_item(ChecklistItemFor(c, treatment));
-      item->set_kind(v1::DOCUMENTATION_KIND_CLINICAL);
-      item->set_criterion_id(c.id());
-      item->set_criterion_status(r.status());
-      item->set_one_of_alternatives(!any_of.empty());
-      item->set_alternatives_of(any_of);
-      return;
+  if (c.check_case() == v1::Criterion::kAllOf) {
+    for (int i = 0; i < c.all_of().criteria_size(); ++i) {
+      CollectChecklist(c.all_of().criteria(i), r.children(i), where, treatment, out);
     }
+    return;
   }
+  if (c.check_case() == v1::Criterion::kAnyOf && c.checklist_item().empty()) {
+    for (int i = 0; i < c.any_of().criteria_size(); ++i) {
+      CollectChecklist(c.any_of().criteria(i), r.children(i), {c.id(), c.any_of().criteria(i).id()},
+                       treatment, out);
+    }
+    return;
+  }
+  v1::ChecklistItem* item = out.add_checklist();
+  item->set_item(ChecklistItemFor(c, treatment));
+  item->set_kind(v1::DOCUMENTATION_KIND_CLINICAL);
+  item->set_criterion_id(c.id());
+  item->set_criterion_status(r.status());
+  item->set_one_of_alternatives(!where.any_of.empty());
+  item->set_alternatives_of(where.any_of);
+  item->set_alternative(where.branch);
 }
 
 // How many criteria a policy has, as its text numbers them: the parts of a top-level all_of.
@@ -55,22 +60,55 @@ int CountCriteria(const v1::Criterion& root) {
 
 std::string Items(int n) { return absl::StrCat(n, n == 1 ? " item" : " items"); }
 
-// The one or two sentences a billing person reads first. Alternatives of one any_of are one need:
-// "PHQ-9 ... or HAM-D ...".
+// The one or two sentences a billing person reads first. The alternatives of one any_of are one
+// need: not met when every branch has a criterion not met (named by the any_of's id), otherwise
+// missing information, "obtain A or B and C" over the branches that can still be met.
 std::string Summary(const v1::ReadinessAssessment& a, bool prior_auth, int criteria_count) {
-  std::vector<std::string> not_met, missing, admin;
-  std::map<std::string, size_t> group_at;  // any_of id -> index in `missing`
+  struct Branch {
+    std::string id;
+    std::vector<std::string> items;  // still to obtain
+    bool blocked = false;            // a criterion of the branch is not met
+  };
+  struct Need {
+    std::string id;  // the criterion's, or the any_of's
+    std::vector<Branch> branches;
+  };
+  std::vector<Need> needs;
+  std::map<std::string, size_t> need_at;  // any_of id -> index in `needs`
+  std::vector<std::string> admin;
   for (const auto& item : a.checklist()) {
     if (item.kind() == v1::DOCUMENTATION_KIND_ADMIN) {
       admin.push_back(item.item());
-    } else if (item.criterion_status() == v1::CRITERION_STATUS_NOT_MET) {
-      not_met.push_back(item.criterion_id());
-    } else if (auto it = group_at.find(item.alternatives_of());
-               !item.alternatives_of().empty() && it != group_at.end()) {
-      absl::StrAppend(&missing[it->second], " or ", item.item());
+      continue;
+    }
+    const std::string& group = item.alternatives_of();
+    Need* need;
+    if (auto it = need_at.find(group); !group.empty() && it != need_at.end()) {
+      need = &needs[it->second];
     } else {
-      if (!item.alternatives_of().empty()) group_at[item.alternatives_of()] = missing.size();
-      missing.push_back(item.item());
+      if (!group.empty()) need_at[group] = needs.size();
+      need = &needs.emplace_back(Need{group.empty() ? item.criterion_id() : group, {}});
+    }
+    if (need->branches.empty() || need->branches.back().id != item.alternative()) {
+      need->branches.push_back({item.alternative(), {}, false});
+    }
+    Branch& branch = need->branches.back();
+    if (item.criterion_status() == v1::CRITERION_STATUS_NOT_MET) {
+      branch.blocked = true;
+    } else {
+      branch.items.push_back(item.item());
+    }
+  }
+  std::vector<std::string> not_met, missing;
+  for (const Need& need : needs) {
+    std::vector<std::string> open;
+    for (const Branch& branch : need.branches) {
+      if (!branch.blocked) open.push_back(absl::StrJoin(branch.items, " and "));
+    }
+    if (open.empty()) {
+      not_met.push_back(need.id);
+    } else {
+      missing.push_back(absl::StrJoin(open, " or "));
     }
   }
   std::vector<std::string> gaps;
@@ -146,9 +184,8 @@ v1::ReadinessAssessment AssessReadiness(const RuleSet& rules, const PlanVersion&
                                               : "the plan's rules do not list this treatment";
     if (policy != nullptr) a.set_policy_section(policy->excluded().policy_section());
     SetAnswers(v1::COVERAGE_REQUIREMENT_NOT_COVERED, v1::PRIOR_AUTH_READINESS_NOT_NEEDED, a);
-    a.set_summary(absl::StrCat("Not covered: ", why, " (", a.policy_section(),
-                               "). No prior authorization applies; the patient would pay the "
-                               "clinic's self-pay price."));
+    a.set_summary(absl::StrCat("Not covered (", a.policy_section(), "): ", why,
+                               " No prior authorization applies."));
     v1::Notice* n = a.add_notices();
     n->set_kind(v1::NOTICE_KIND_WARNING);
     n->set_code("SELF_PAY_ESTIMATE");
@@ -173,7 +210,7 @@ v1::ReadinessAssessment AssessReadiness(const RuleSet& rules, const PlanVersion&
   const DocumentedFacts facts = DigestDocumentation(rules, documentation, treatment, as_of, &notices);
   for (auto& n : notices) *a.add_notices() = std::move(n);
   const v1::CriterionResult root = EvaluateCriterion(covered.criteria(), facts);
-  CollectChecklist(covered.criteria(), root, "", treatment, a);
+  CollectChecklist(covered.criteria(), root, {}, treatment, a);
   if (prior_auth) {
     for (const auto& doc : covered.submission_documents()) {
       v1::ChecklistItem* item = a.add_checklist();

@@ -7,7 +7,7 @@
 //       --start=2026-03-02 --deductible_met=150 --lines      (one command line)
 //   estimator compare --clinic=downtown --self_pay --treatments=tms,spravato
 //   estimator payers --server=estimator.internal:50051
-//   estimator readiness --payer=aetna --plan=open_access_ppo --treatment=tms
+//   estimator readiness --payer=aetna --plan=open_access_ppo --treatment=spravato
 //       --documentation=deploy/examples/patient_tms_ready.json      (one command line)
 //
 // `readiness` judges a patient's documentation (a PatientDocumentation in protobuf JSON, as in
@@ -164,7 +164,7 @@ Examples:
   estimator quote --clinic=downtown --payer=medicare --plan=part_b --treatment=tms \
       --start=2026-03-02 --deductible_met=150
   estimator compare --clinic=downtown --self_pay
-  estimator readiness --payer=aetna --plan=open_access_ppo --treatment=tms \
+  estimator readiness --payer=aetna --plan=open_access_ppo --treatment=spravato \
       --documentation=deploy/examples/patient_tms_ready.json
 
 Exit codes: 0 success, 1 the call failed (or the server is unreachable), 2 usage error.)";
