@@ -123,7 +123,7 @@ std::string TrialSummary(const DocumentedTrial& t) {
     absl::StrAppend(&s, Weeks(trial.weeks()));
   }
   absl::StrAppend(&s, ", ", DrugClassName(t.drug->drug.drug_class()));
-  if (IsAugmentation(t)) absl::StrAppend(&s, ", augmentation");
+  if (IsAugmentation(t) && t.drug->is_antidepressant()) absl::StrAppend(&s, ", augmentation");
   return s;
 }
 

@@ -44,6 +44,7 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "tests/e2e/e2e_environment.h"
 #include "tests/e2e/server_process.h"
 
 namespace estimator::e2e {
@@ -52,24 +53,10 @@ namespace {
 namespace fs = std::filesystem;
 using google::protobuf::util::MessageDifferencer;
 
-constexpr auto kRpcDeadline = std::chrono::seconds(20);
 constexpr char kServiceName[] = "estimator.v1.EstimatorService";
 
 // ---- environment and rule files ----------------------------------------------------------------
 
-std::string SourceDir() {
-  const char* dir = std::getenv("ESTIMATOR_SOURCE_DIR");
-  return dir != nullptr && *dir != '\0' ? dir : ".";
-}
-// ESTIMATOR_SERVER, or else the estimator_server of this build tree (BUILD/tests/server_e2e_test ->
-// BUILD/estimator_server), so the binary also runs by hand.
-std::string ServerBinary() {
-  const char* bin = std::getenv("ESTIMATOR_SERVER");
-  if (bin != nullptr && *bin != '\0') return bin;
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? "" : (self.parent_path().parent_path() / "estimator_server").string();
-}
 std::string RulesDir() { return SourceDir() + "/payer_rules"; }
 std::string BrokenRulesDir() { return SourceDir() + "/tests/testdata/broken_rules"; }
 std::string BrokenSyntaxDir() { return BrokenRulesDir() + "/broken_syntax"; }
@@ -282,14 +269,6 @@ v1::CompareTreatmentsRequest SelfPayCompareRequest() {
 
 // ---- checks that hold for every estimate -------------------------------------------------------
 
-std::string Diff(const google::protobuf::Message& expected,
-                 const google::protobuf::Message& actual) {
-  MessageDifferencer d;
-  std::string report;
-  d.ReportDifferencesToString(&report);
-  return d.Compare(expected, actual) ? "" : report;
-}
-
 // Sums lines exactly as the API documents Totals.
 v1::Totals SumOf(const std::vector<const v1::EstimateLine*>& lines) {
   v1::Totals t;
@@ -478,11 +457,6 @@ class e2eServer : public ::testing::Test {
     }
   }
 
-  static std::unique_ptr<grpc::ClientContext> Context() {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + kRpcDeadline);
-    return context;
-  }
   static grpc::Status Estimate(const v1::EstimateCourseRequest& request,
                                v1::EstimateCourseResponse* response) {
     return stub_->EstimateCourse(Context().get(), request, response);
@@ -505,10 +479,6 @@ ServerProcess* e2eServer::server_ = nullptr;
 std::shared_ptr<grpc::Channel>* e2eServer::channel_ = nullptr;
 v1::EstimatorService::Stub* e2eServer::stub_ = nullptr;
 std::string* e2eServer::startup_error_ = nullptr;
-
-std::string StatusText(const grpc::Status& s) {
-  return absl::StrCat("code ", s.error_code(), ": ", s.error_message());
-}
 
 TEST_F(e2eServer, PrintsTheListeningLineWithThePortOfThePortFile) {
   EXPECT_EQ(server_->StdoutText(), absl::StrCat("listening on 127.0.0.1:", server_->port(), "\n"));

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# End-to-end test of the front-desk command `estimator readiness` against the real server.
+#
+#   tests/e2e/cli_readiness_test.sh BUILD/estimator_server BUILD/estimator REPO_ROOT
+#
+# Starts the server on 127.0.0.1:0 with the bundled rules, runs the command with patient
+# documentation from tests/testdata/documentation/ and checks its exit code and the summary,
+# verdict, criterion and checklist lines it prints; then --json (parsed with python3), and the exit
+# codes for a malformed file (2, usage), a missing file (2) and an out-of-range score (1, the call
+# failed). Prints "cli readiness e2e: N checks passed".
+set -euo pipefail
+[ "$#" -eq 3 ] || { echo "usage: $0 ESTIMATOR_SERVER ESTIMATOR_CLI REPO_ROOT" >&2; exit 2; }
+SERVER="$1" CLI="$2" ROOT="$3"
+DOCS="$ROOT/tests/testdata/documentation"
+for binary in "$SERVER" "$CLI"; do
+  if [ ! -x "$binary" ]; then
+    echo "cli readiness e2e: FAIL: '$binary' is not executable" >&2
+    exit 1
+  fi
+done
+
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/estimator_cli_readiness.XXXXXX")"
+SERVER_PID=""
+PASSED=0
+FAILED=0
+
+# On exit: stop the server if it still runs (SIGTERM, SIGKILL after 10 s), show its log on failure.
+finish() {
+  local status=$?
+  if [ -n "$SERVER_PID" ]; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    timeout 10 tail --pid="$SERVER_PID" -f /dev/null || kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [ "$status" -ne 0 ]; then
+    echo "---- estimator_server stderr ----" >&2
+    cat "$TMP/server.stderr" >&2 2>/dev/null || true
+  fi
+  rm -rf "$TMP"
+  exit "$status"
+}
+trap finish EXIT
+
+# result ok|FAIL WHAT [FILE]: prints and counts one check; a failure shows the start of FILE.
+result() {
+  echo "$1: $2"
+  if [ "$1" = ok ]; then
+    PASSED=$((PASSED + 1))
+  else
+    FAILED=$((FAILED + 1))
+    [ -z "${3:-}" ] || head -c 4000 "$3"
+  fi
+}
+
+"$SERVER" --rules_dir="$ROOT/payer_rules" --listen=127.0.0.1:0 --port_file="$TMP/port" \
+  >"$TMP/server.stdout" 2>"$TMP/server.stderr" &
+SERVER_PID=$!
+for _ in $(seq 1 200); do  # the port file appears (by rename) within 10 s
+  [ -s "$TMP/port" ] && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "cli readiness e2e: FAIL: the server exited" >&2; exit 1; }
+  sleep 0.05
+done
+[ -s "$TMP/port" ] || { echo "cli readiness e2e: FAIL: no port file after 10 s" >&2; exit 1; }
+SERVER_ADDRESS="127.0.0.1:$(tr -d '[:space:]' <"$TMP/port")"
+
+# readiness NAME FILE [flags...]: runs the command for Aetna's Spravato policy; output in $TMP/NAME.out
+# and $TMP/NAME.err, exit code in $CODE.
+readiness() {
+  local name="$1" file="$2"
+  shift 2
+  CODE=0
+  timeout 30 "$CLI" readiness --server="$SERVER_ADDRESS" --payer=aetna --plan=open_access_ppo \
+    --treatment=spravato --documentation="$file" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" || CODE=$?
+}
+
+# expect NAME CODE PATTERN...: the exit code, then each extended regular expression matches a line.
+expect() {
+  local name="$1" code="$2"
+  shift 2
+  if [ "$CODE" -ne "$code" ]; then
+    result FAIL "$name: exit code $CODE, expected $code" "$TMP/$name.err"
+    return
+  fi
+  result ok "$name: exit code $code"
+  for pattern in "$@"; do
+    if grep -Eq -- "$pattern" "$TMP/$name.out" "$TMP/$name.err"; then
+      result ok "$name: prints /$pattern/"
+    else
+      result FAIL "$name: nothing matches /$pattern/" "$TMP/$name.out"
+    fi
+  done
+}
+
+# ---- a patient who takes no oral antidepressant: Aetna would deny Spravato as it stands ----------
+readiness not_ready "$DOCS/aetna_spravato_not_ready_no_oral_antidepressant.json"
+expect not_ready 0 \
+  '^Prior auth readiness: Spravato, Aetna / Aetna Open Access PPO' \
+  '^  Summary: +Prior auth not ready: 1 criterion not met \(oral_antidepressant_alongside\)\.$' \
+  '^  Coverage: +Not covered \(not-covered\)$' \
+  '^  Prior auth: +Not ready \(auth-needed\)$' \
+  '^  Documentation needed: +Clinical and administrative \(both\)$' \
+  '^  As of: +2026-11-20$' \
+  '^    NOT MET  oral_antidepressant_alongside: an oral antidepressant taken alongside the treatment$' \
+  '^             required; the patient takes none$' \
+  '^  1\. \[clinical\] Current medication list showing an oral antidepressant the patient will keep' \
+  '^  4\. \[admin\] Clinic.s SPRAVATO REMS healthcare-setting certification$'
+
+# ---- a ready patient: only the precertification documents are left ------------------------------
+readiness ready "$DOCS/spravato_ready.json"
+expect ready 0 \
+  '^  Summary: +Prior auth ready to submit: all 8 criteria met\. Include: Aetna Spravato$' \
+  '^  Prior auth: +Ready to submit \(auth-needed\)$' \
+  '^  Documentation needed: +Administrative \(admin\)$' \
+  '^  1\. \[admin\] Aetna Spravato \(esketamine\) precertification request form \(completed and signed\)$'
+if grep -q '\[clinical\]' "$TMP/ready.out"; then
+  result FAIL "ready: lists clinical items to obtain" "$TMP/ready.out"
+else
+  result ok "ready: no clinical item to obtain"
+fi
+
+# ---- --json: the response as protobuf JSON ------------------------------------------------------
+readiness json "$DOCS/aetna_spravato_not_ready_no_oral_antidepressant.json" --json
+expect json 0
+if python3 - "$TMP/json.out" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+a = r["assessment"]
+assert r["rule_set_version"], "rule_set_version is empty"
+assert a["prior_auth"] == "PRIOR_AUTH_READINESS_NOT_READY", a["prior_auth"]
+assert a["crd_covered"] == "not-covered" and a["crd_doc_needed"] == "both", a
+assert a["summary"] == "Prior auth not ready: 1 criterion not met (oral_antidepressant_alongside).", a["summary"]
+clinical = [i for i in a["checklist"] if i["kind"] == "DOCUMENTATION_KIND_CLINICAL"]
+assert [i["criterion_id"] for i in clinical] == ["oral_antidepressant_alongside"], clinical
+EOF
+then
+  result ok "json: parses, with the verdict, summary and checklist"
+else
+  result FAIL "json: not the expected JSON" "$TMP/json.out"
+fi
+
+# ---- bad files and bad documentation ---------------------------------------------------------------
+printf '{"asOfDate": "2026-11-20", ' >"$TMP/malformed.json"
+readiness malformed "$TMP/malformed.json"
+expect malformed 2 '^error: --documentation: .*malformed\.json. is not a PatientDocumentation in JSON'
+
+readiness missing "$TMP/no_such_file.json"
+expect missing 2 '^error: --documentation: cannot read'
+
+sed 's/"score": 19/"score": 30/' "$DOCS/spravato_ready.json" >"$TMP/phq9_30.json"
+readiness out_of_range "$TMP/phq9_30.json"
+expect out_of_range 1 "INVALID_ARGUMENT: documentation\.severity_scores\[0\]\.score: 30 is outside PHQ-9's range 0-27"
+
+# ---- SIGTERM: a clean exit --------------------------------------------------------------------------
+kill -TERM "$SERVER_PID"
+CODE=0
+wait "$SERVER_PID" || CODE=$?
+SERVER_PID=""
+if [ "$CODE" -eq 0 ]; then
+  result ok "SIGTERM: the server exits with code 0"
+else
+  result FAIL "SIGTERM: the server exited with code $CODE"
+fi
+
+if [ "$FAILED" -ne 0 ]; then
+  echo "cli readiness e2e: $FAILED checks FAILED, $PASSED passed" >&2
+  exit 1
+fi
+echo "cli readiness e2e: $PASSED checks passed"

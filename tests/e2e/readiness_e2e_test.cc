@@ -1,0 +1,899 @@
+// End-to-end tests of prior-authorization readiness: the real estimator_server binary, started as a
+// child process on a free port, called over a real gRPC channel.
+//
+// Each patient is a PatientDocumentation in proto JSON under tests/testdata/documentation/, named
+// after the scenario so a billing person can read it. For each bundled plan (Medicare Part B, Aetna
+// Open Access PPO) and for TMS and Spravato there is a ready patient, one whose documentation shows
+// a criterion not met, and one with something undocumented; the verdicts, the CRD answers, the
+// summary sentence, the deciding criterion's explanation and the checklist are asserted. Expected
+// checklist texts and administrative documents are read from the plan files named by ListPayers.
+// Then estimates with documentation (priced at self-pay until the criteria are shown met) and bad
+// documentation.
+//
+// Every document says as_of_date 2026-11-20, so nothing here depends on the clock.
+//
+// Environment (set by ctest): ESTIMATOR_SERVER (the binary), ESTIMATOR_SOURCE_DIR (repo root).
+#include <google/protobuf/util/json_util.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "estimator/v1/estimator.grpc.pb.h"
+#include "estimator/v1/rules.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "service/common/money.h"
+#include "tests/e2e/e2e_environment.h"
+#include "tests/e2e/server_process.h"
+
+namespace estimator::e2e {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr char kAsOf[] = "2026-11-20";  // the as_of_date of every document
+constexpr char kCourseStart[] = "2026-12-07";
+
+// tests/testdata/documentation/<name>.json, parsed as the server's clients do.
+v1::PatientDocumentation Documentation(const std::string& name) {
+  const std::string path = SourceDir() + "/tests/testdata/documentation/" + name + ".json";
+  const std::string json = ReadFileOrEmpty(path);
+  v1::PatientDocumentation doc;
+  const auto status = google::protobuf::util::JsonStringToMessage(json, &doc);
+  if (json.empty() || !status.ok()) {
+    ADD_FAILURE() << "test setup: cannot read " << path << ": " << status.ToString();
+  }
+  return doc;
+}
+
+// `request` carrying tests/testdata/documentation/<file>.json.
+template <typename Request>
+Request With(Request request, const std::string& file) {
+  *request.mutable_documentation() = Documentation(file);
+  return request;
+}
+
+// "$1,234.56", as the server writes amounts in notices.
+std::string Dollars(int64_t cents) { return FormatMoney(Money::Cents(cents)); }
+
+// ---- one server for the whole binary -------------------------------------------------------------
+
+class SharedServer : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    server = std::make_unique<ServerProcess>(ServerBinary(), SourceDir() + "/payer_rules");
+    if (const absl::Status started = server->Start(); !started.ok()) {
+      error = started.ToString();
+      return;
+    }
+    channel = grpc::CreateChannel(server->Address(), grpc::InsecureChannelCredentials());
+    if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
+      error = "the channel did not connect within 10 s";
+      return;
+    }
+    stub = v1::EstimatorService::NewStub(channel);
+  }
+  void TearDown() override {
+    stub.reset();
+    channel.reset();
+    server.reset();  // SIGTERM and wait
+  }
+
+  std::unique_ptr<ServerProcess> server;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<v1::EstimatorService::Stub> stub;
+  std::string error;
+};
+
+SharedServer* const g_server =
+    static_cast<SharedServer*>(::testing::AddGlobalTestEnvironment(new SharedServer));
+
+grpc::Status Check(const v1::CheckPriorAuthReadinessRequest& request,
+                   v1::CheckPriorAuthReadinessResponse* response) {
+  return g_server->stub->CheckPriorAuthReadiness(Context().get(), request, response);
+}
+grpc::Status Estimate(const v1::EstimateCourseRequest& request,
+                      v1::EstimateCourseResponse* response) {
+  return g_server->stub->EstimateCourse(Context().get(), request, response);
+}
+grpc::Status Compare(const v1::CompareTreatmentsRequest& request,
+                     v1::CompareTreatmentsResponse* response) {
+  return g_server->stub->CompareTreatments(Context().get(), request, response);
+}
+
+// ListPayers, once per test process.
+const v1::ListPayersResponse& Payers() {
+  static const v1::ListPayersResponse* payers = [] {
+    auto* r = new v1::ListPayersResponse;
+    const grpc::Status s = g_server->stub->ListPayers(Context().get(), {}, r);
+    if (!s.ok()) ADD_FAILURE() << "ListPayers: " << StatusText(s);
+    return r;
+  }();
+  return *payers;
+}
+
+const v1::PlanInfo& PlanInfo(const std::string& payer, const std::string& plan) {
+  for (const v1::PlanInfo& p : Payers().plans()) {
+    if (p.payer_id() == payer && p.plan_id() == plan) return p;
+  }
+  ADD_FAILURE() << "ListPayers does not list " << payer << "/" << plan;
+  static const v1::PlanInfo kNone;
+  return kNone;
+}
+
+// The plan's policy for a treatment, read from the file ListPayers names (not from the server).
+v1::TreatmentPolicy PolicyInFile(const std::string& payer, const std::string& plan,
+                                 v1::Treatment treatment) {
+  const std::string path = SourceDir() + "/payer_rules/" + PlanInfo(payer, plan).file();
+  v1::PayerPlan file;
+  if (!google::protobuf::TextFormat::ParseFromString(ReadFileOrEmpty(path), &file)) {
+    ADD_FAILURE() << "test setup: cannot parse " << path;
+  }
+  for (const v1::TreatmentPolicy& p : file.treatments()) {
+    if (p.treatment() == treatment) return p;
+  }
+  ADD_FAILURE() << path << " has no policy for " << v1::Treatment_Name(treatment);
+  return {};
+}
+
+// The criterion (in a rule file) or its result (in an answer) with this id, depth first.
+const v1::Criterion* FindRule(const v1::Criterion& c, const std::string& id) {
+  if (c.id() == id) return &c;
+  const auto& children = c.has_all_of() ? c.all_of().criteria() : c.any_of().criteria();
+  for (const v1::Criterion& child : children) {
+    if (const v1::Criterion* found = FindRule(child, id)) return found;
+  }
+  return c.has_not_() ? FindRule(c.not_(), id) : nullptr;
+}
+const v1::CriterionResult* FindResult(
+    const google::protobuf::RepeatedPtrField<v1::CriterionResult>& results, const std::string& id) {
+  for (const v1::CriterionResult& r : results) {
+    if (r.id() == id) return &r;
+    if (const v1::CriterionResult* found = FindResult(r.children(), id)) return found;
+  }
+  return nullptr;
+}
+
+// Calls `visit` on every leaf of the result tree.
+void ForEachLeaf(const google::protobuf::RepeatedPtrField<v1::CriterionResult>& results,
+                 const std::function<void(const v1::CriterionResult&)>& visit) {
+  for (const v1::CriterionResult& r : results) {
+    if (r.children().empty()) visit(r);
+    ForEachLeaf(r.children(), visit);
+  }
+}
+
+v1::CheckPriorAuthReadinessRequest ReadinessRequest(const std::string& payer,
+                                                    const std::string& plan,
+                                                    v1::Treatment treatment) {
+  v1::CheckPriorAuthReadinessRequest r;
+  r.set_payer_id(payer);
+  r.set_plan_id(plan);
+  r.set_treatment(treatment);
+  return r;
+}
+
+v1::EstimateCourseRequest CourseRequest(const std::string& payer, const std::string& plan,
+                                        v1::Treatment treatment) {
+  v1::EstimateCourseRequest r;
+  r.set_clinic_id("riverbend");
+  if (payer.empty()) {
+    r.mutable_coverage()->mutable_self_pay();
+  } else {
+    v1::InsuranceCoverage* ins = r.mutable_coverage()->mutable_insurance();
+    ins->set_payer_id(payer);
+    ins->set_plan_id(plan);
+    ins->set_network(v1::NETWORK_IN_NETWORK);
+  }
+  r.set_course_start_date(kCourseStart);
+  r.mutable_course()->set_treatment(treatment);
+  return r;
+}
+
+const v1::Notice* FindNotice(const google::protobuf::RepeatedPtrField<v1::Notice>& notices,
+                             const std::string& code) {
+  for (const v1::Notice& n : notices) {
+    if (n.code() == code) return &n;
+  }
+  return nullptr;
+}
+
+// Test suite names contain "Readiness" so that `ctest -R Readiness` selects them, and start with
+// "e2e" as the other end-to-end suites do.
+class e2eReadiness : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(g_server->error, "") << "the server did not start";
+    ASSERT_TRUE(g_server->server->running());
+  }
+  void TearDown() override {
+    if (HasFailure() && g_server->server != nullptr) {
+      std::cerr << "---- estimator_server stderr ----\n"
+                << g_server->server->StderrText() << "---- end of server stderr ----\n";
+    }
+  }
+
+  // CheckPriorAuthReadiness, expected to succeed.
+  static v1::CheckPriorAuthReadinessResponse Assess(
+      const v1::CheckPriorAuthReadinessRequest& request) {
+    v1::CheckPriorAuthReadinessResponse response;
+    const grpc::Status s = Check(request, &response);
+    EXPECT_TRUE(s.ok()) << StatusText(s);
+    return response;
+  }
+  // The same for a document in tests/testdata/documentation/.
+  static v1::CheckPriorAuthReadinessResponse CheckFile(const std::string& file,
+                                                       const std::string& payer,
+                                                       const std::string& plan,
+                                                       v1::Treatment treatment) {
+    SCOPED_TRACE(file);
+    return Assess(With(ReadinessRequest(payer, plan, treatment), file));
+  }
+
+  static v1::CourseEstimate EstimateOf(const v1::EstimateCourseRequest& request) {
+    v1::EstimateCourseResponse response;
+    const grpc::Status s = Estimate(request, &response);
+    EXPECT_TRUE(s.ok()) << StatusText(s);
+    return response.estimate();
+  }
+};
+
+// ---- ready, not ready and incomplete, per plan and treatment ----------------------------------------
+
+struct Scenario {
+  const char* file;  // tests/testdata/documentation/<file>.json
+  const char* payer;
+  const char* plan;
+  v1::Treatment treatment;
+  v1::CoverageRequirement coverage;
+  v1::PriorAuthReadiness prior_auth;
+  v1::DocumentationNeeded documentation_needed;
+  const char* crd_covered;
+  const char* crd_pa_needed;
+  const char* crd_doc_needed;
+  // The whole summary sentence ("" when not pinned), and a part of it that must appear in any case.
+  const char* summary;
+  const char* summary_part;
+  // The criterion that decides the verdict (the policy's root when everything is met), its status
+  // and the meaningful part of its explanation.
+  const char* criterion;
+  v1::CriterionStatus criterion_status;
+  const char* explanation;
+};
+
+// gtest prints the parameter in failure messages; the file says which scenario it is.
+void PrintTo(const Scenario& s, std::ostream* os) { *os << s.payer << "/" << s.file; }
+
+// The test's name: BundledPlans/e2eReadinessScenario.Verdict/<payer>_<file without the payer>.
+std::string ScenarioName(const ::testing::TestParamInfo<Scenario>& info) {
+  const std::string file = info.param.file;
+  return absl::StartsWith(file, info.param.payer) ? file
+                                                  : absl::StrCat(info.param.payer, "_", file);
+}
+
+constexpr auto kTms = v1::TREATMENT_TMS;
+constexpr auto kSpravato = v1::TREATMENT_SPRAVATO;
+constexpr auto kCovered = v1::COVERAGE_REQUIREMENT_COVERED;
+constexpr auto kNotCovered = v1::COVERAGE_REQUIREMENT_NOT_COVERED;
+constexpr auto kConditional = v1::COVERAGE_REQUIREMENT_CONDITIONAL;
+constexpr auto kMet = v1::CRITERION_STATUS_MET;
+constexpr auto kNotMet = v1::CRITERION_STATUS_NOT_MET;
+constexpr auto kMissing = v1::CRITERION_STATUS_MISSING_INFORMATION;
+
+const Scenario kScenarios[] = {
+    // ---- Aetna Open Access PPO: prior auth for both treatments.
+    {"aetna_tms_ready", "aetna", "open_access_ppo", kTms, kCovered, v1::PRIOR_AUTH_READINESS_READY,
+     v1::DOCUMENTATION_NEEDED_ADMIN, "covered", "auth-needed", "admin",
+     "Prior auth ready to submit: all 8 criteria met. Include: Aetna precertification request "
+     "form for TMS (completed and signed); Letter of medical necessity from the ordering "
+     "psychiatrist.",
+     "", "aetna_tms_cpb_0469", kMet, "all 8 met"},
+    {"aetna_tms_not_ready_both_trials_ssri", "aetna", "open_access_ppo", kTms, kNotCovered,
+     v1::PRIOR_AUTH_READINESS_NOT_READY, v1::DOCUMENTATION_NEEDED_BOTH, "not-covered",
+     "auth-needed", "both",
+     "Prior auth not ready: 1 criterion not met (failed_two_classes_and_augmentation).", "",
+     "failed_two_classes_and_augmentation", kNotMet,
+     "found 2 adequate trials (sertraline 150 mg, 8 weeks, SSRI; escitalopram 20 mg, 8 weeks, "
+     "SSRI) from 1 class; augmentation trial: aripiprazole 5 mg, 6 weeks, antipsychotic"},
+    {"aetna_tms_incomplete_no_psychotherapy_history", "aetna", "open_access_ppo", kTms,
+     kConditional, v1::PRIOR_AUTH_READINESS_INFO_NEEDED, v1::DOCUMENTATION_NEEDED_BOTH,
+     "conditional", "auth-needed", "both",
+     "Prior auth not ready: 1 item missing (Therapy notes: at least 6 weeks of an evidence-based "
+     "psychotherapy (e.g. CBT, IPT) without significant improvement on a rating scale).",
+     "", "failed_psychotherapy", kMissing, "required; no psychotherapy history documented"},
+    {"spravato_ready", "aetna", "open_access_ppo", kSpravato, kCovered,
+     v1::PRIOR_AUTH_READINESS_READY, v1::DOCUMENTATION_NEEDED_ADMIN, "covered", "auth-needed",
+     "admin",
+     "Prior auth ready to submit: all 8 criteria met. Include: Aetna Spravato (esketamine) "
+     "precertification request form (completed and signed); Letter of medical necessity from the "
+     "prescribing psychiatrist; Clinic's SPRAVATO REMS healthcare-setting certification.",
+     "", "aetna_spravato_initial", kMet, "all 8 met"},
+    {"aetna_spravato_not_ready_no_oral_antidepressant", "aetna", "open_access_ppo", kSpravato,
+     kNotCovered, v1::PRIOR_AUTH_READINESS_NOT_READY, v1::DOCUMENTATION_NEEDED_BOTH, "not-covered",
+     "auth-needed", "both",
+     "Prior auth not ready: 1 criterion not met (oral_antidepressant_alongside).", "",
+     "oral_antidepressant_alongside", kNotMet,
+     "an oral antidepressant taken alongside the treatment required; the patient takes none"},
+    {"aetna_spravato_incomplete_no_contraindication_screening", "aetna", "open_access_ppo",
+     kSpravato, kConditional, v1::PRIOR_AUTH_READINESS_INFO_NEEDED, v1::DOCUMENTATION_NEEDED_BOTH,
+     "conditional", "auth-needed", "both",
+     "Prior auth not ready: 1 item missing (Screening note: no psychosis, no aneurysm or "
+     "arteriovenous malformation, no history of brain bleed, no ketamine/esketamine allergy, no "
+     "substance use disorder in the last 90 days, not pregnant).",
+     "", "no_spravato_contraindication", kMissing, "; no contraindication screening documented"},
+
+    // ---- Original Medicare Part B: no prior auth, but coverage still depends on the criteria.
+    {"medicare_tms_ready", "medicare", "part_b", kTms, kCovered,
+     v1::PRIOR_AUTH_READINESS_NOT_NEEDED, v1::DOCUMENTATION_NEEDED_NONE, "covered", "no-auth", "",
+     "No prior auth needed; the documentation meets all 8 of the plan's coverage criteria for TMS.",
+     "", "medicare_tms_lcd_l34641", kMet, "all 8 met"},
+    {"medicare_tms_not_met_3_week_trial", "medicare", "part_b", kTms, kNotCovered,
+     v1::PRIOR_AUTH_READINESS_NOT_NEEDED, v1::DOCUMENTATION_NEEDED_CLINICAL, "not-covered",
+     "no-auth", "clinical", "",
+     "No prior auth needed, but the plan pays for TMS only when its criteria are met: ",
+     "failed_two_classes_current_episode", kNotMet,
+     "found 1 adequate trial (sertraline 150 mg, 8 weeks, SSRI) from 1 class; venlafaxine trial "
+     "was 3 weeks, under the 6-week minimum"},
+    {"medicare_tms_incomplete_no_severity_score", "medicare", "part_b", kTms, kConditional,
+     v1::PRIOR_AUTH_READINESS_NOT_NEEDED, v1::DOCUMENTATION_NEEDED_CLINICAL, "conditional",
+     "no-auth", "clinical",
+     "No prior auth needed, but the plan pays for TMS only when its criteria are met: 1 item "
+     "missing (A PHQ-9 of 15 or more, HAM-D-17 of 20 or more, MADRS of 28 or more or BDI-II of "
+     "29 or more, dated within the 30 days before the first session).",
+     "", "severe_score_recent", kMissing,
+     "none met yet, information missing for phq9_at_least_15, hamd17_at_least_20, "
+     "madrs_at_least_28, bdi2_at_least_29"},
+    {"spravato_ready", "medicare", "part_b", kSpravato, kCovered,
+     v1::PRIOR_AUTH_READINESS_NOT_NEEDED, v1::DOCUMENTATION_NEEDED_NONE, "covered", "no-auth", "",
+     "No prior auth needed; the documentation meets all 6 of the plan's coverage criteria for "
+     "Spravato (esketamine).",
+     "", "medicare_spravato_label", kMet, "all 6 met"},
+    {"medicare_spravato_not_met_rems_not_enrolled", "medicare", "part_b", kSpravato, kNotCovered,
+     v1::PRIOR_AUTH_READINESS_NOT_NEEDED, v1::DOCUMENTATION_NEEDED_CLINICAL, "not-covered",
+     "no-auth", "clinical",
+     "No prior auth needed, but the plan pays for Spravato (esketamine) only when its criteria "
+     "are met: 1 criterion not met (rems_patient_enrolled).",
+     "", "rems_patient_enrolled", kNotMet,
+     "enrollment in the Spravato REMS required; not enrolled yet"},
+    {"medicare_spravato_incomplete_rems_not_documented", "medicare", "part_b", kSpravato,
+     kConditional, v1::PRIOR_AUTH_READINESS_NOT_NEEDED, v1::DOCUMENTATION_NEEDED_CLINICAL,
+     "conditional", "no-auth", "clinical",
+     "No prior auth needed, but the plan pays for Spravato (esketamine) only when its criteria "
+     "are met: 1 item missing (SPRAVATO REMS patient enrollment form signed and submitted before "
+     "the first dose).",
+     "", "rems_patient_enrolled", kMissing,
+     "enrollment in the Spravato REMS required; REMS enrollment not documented"},
+};
+
+class e2eReadinessScenario : public e2eReadiness,
+                             public ::testing::WithParamInterface<Scenario> {};
+
+TEST_P(e2eReadinessScenario, Verdict) {
+  const Scenario& s = GetParam();
+  SCOPED_TRACE(absl::StrCat(s.file, " for ", s.payer, "/", s.plan, " ",
+                            v1::Treatment_Name(s.treatment)));
+  const v1::CheckPriorAuthReadinessResponse response =
+      CheckFile(s.file, s.payer, s.plan, s.treatment);
+  const v1::ReadinessAssessment& a = response.assessment();
+  const v1::PlanInfo& plan = PlanInfo(s.payer, s.plan);
+  const v1::TreatmentPolicy policy = PolicyInFile(s.payer, s.plan, s.treatment);
+  ASSERT_TRUE(policy.has_covered());
+
+  // Where the answer comes from.
+  EXPECT_EQ(response.rule_set_version(), Payers().rule_set_version());
+  EXPECT_EQ(a.treatment(), s.treatment);
+  EXPECT_EQ(a.payer_name(), plan.payer_name());
+  EXPECT_EQ(a.plan_name(), plan.plan_name());
+  EXPECT_EQ(a.plan_file_version(), plan.file_version());
+  EXPECT_EQ(a.plan_effective_from(), plan.effective_from());
+  EXPECT_EQ(a.policy_section(), policy.covered().policy_section());
+  EXPECT_EQ(a.as_of_date(), kAsOf);
+  EXPECT_EQ(a.notices_size(), 0) << "every drug in the documents is in the catalog";
+
+  // The three CRD answers, as enums and as codes.
+  EXPECT_EQ(a.coverage(), s.coverage) << v1::CoverageRequirement_Name(a.coverage());
+  EXPECT_EQ(a.prior_auth(), s.prior_auth) << v1::PriorAuthReadiness_Name(a.prior_auth());
+  EXPECT_EQ(a.documentation_needed(), s.documentation_needed)
+      << v1::DocumentationNeeded_Name(a.documentation_needed());
+  EXPECT_EQ(a.crd_covered(), s.crd_covered);
+  EXPECT_EQ(a.crd_pa_needed(), s.crd_pa_needed);
+  EXPECT_EQ(a.crd_doc_needed(), s.crd_doc_needed);
+  EXPECT_EQ(policy.covered().prior_auth_required(), std::string(s.payer) == "aetna")
+      << "test setup: Aetna asks for prior auth, Medicare Part B does not";
+
+  if (*s.summary != '\0') {
+    EXPECT_EQ(a.summary(), s.summary);
+  }
+  EXPECT_THAT(a.summary(), HasSubstr(s.summary_part));
+  EXPECT_THAT(a.summary(), StartsWith(policy.covered().prior_auth_required()
+                                          ? "Prior auth "
+                                          : "No prior auth needed"));
+
+  // One tree, rooted at the policy's criteria; the deciding criterion says why.
+  ASSERT_EQ(a.criteria_size(), 1);
+  EXPECT_EQ(a.criteria(0).id(), policy.covered().criteria().id());
+  const v1::CriterionResult* decisive = FindResult(a.criteria(), s.criterion);
+  ASSERT_NE(decisive, nullptr) << "no criterion " << s.criterion << " in the answer";
+  EXPECT_EQ(decisive->status(), s.criterion_status)
+      << v1::CriterionStatus_Name(decisive->status()) << ": " << decisive->explanation();
+  EXPECT_THAT(decisive->explanation(), HasSubstr(s.explanation));
+  const v1::Criterion* rule = FindRule(policy.covered().criteria(), s.criterion);
+  ASSERT_NE(rule, nullptr) << "test setup: no criterion " << s.criterion << " in the plan file";
+  EXPECT_EQ(decisive->policy_section(), rule->policy_section());
+
+  // The checklist: the clinical items for what is not met, then the plan's admin documents.
+  std::vector<std::string> admin;
+  const v1::ChecklistItem* item_for_decisive = nullptr;
+  for (const v1::ChecklistItem& item : a.checklist()) {
+    if (item.kind() == v1::DOCUMENTATION_KIND_ADMIN) {
+      admin.push_back(item.item());
+      EXPECT_EQ(item.criterion_id(), "");
+      EXPECT_EQ(item.criterion_status(), v1::CRITERION_STATUS_UNSPECIFIED);
+      continue;
+    }
+    EXPECT_EQ(item.kind(), v1::DOCUMENTATION_KIND_CLINICAL);
+    EXPECT_TRUE(admin.empty()) << "clinical item after the admin documents: " << item.item();
+    const v1::CriterionResult* result = FindResult(a.criteria(), item.criterion_id());
+    ASSERT_NE(result, nullptr) << item.criterion_id();
+    EXPECT_EQ(item.criterion_status(), result->status()) << item.criterion_id();
+    EXPECT_NE(item.criterion_status(), kMet) << item.criterion_id();
+    // An alternative names the any_of it belongs to.
+    EXPECT_EQ(item.one_of_alternatives(), !item.alternatives_of().empty()) << item.criterion_id();
+    if (item.one_of_alternatives()) {
+      const v1::Criterion* any_of = FindRule(policy.covered().criteria(), item.alternatives_of());
+      ASSERT_NE(any_of, nullptr) << item.alternatives_of();
+      EXPECT_TRUE(any_of->has_any_of()) << item.alternatives_of();
+      EXPECT_NE(FindRule(*any_of, item.criterion_id()), nullptr) << item.criterion_id();
+    }
+    if (item.criterion_id() == s.criterion) item_for_decisive = &item;
+  }
+  const std::vector<std::string> submission(policy.covered().submission_documents().begin(),
+                                            policy.covered().submission_documents().end());
+  EXPECT_EQ(admin, submission);
+  if (std::string(s.payer) == "aetna") {
+    EXPECT_FALSE(admin.empty()) << "Aetna lists its precertification documents";
+  }
+  if (s.criterion_status == kMet) {
+    EXPECT_EQ(a.checklist_size(), static_cast<int>(admin.size())) << "nothing clinical to obtain";
+  } else if (rule->has_any_of() && rule->checklist_item().empty()) {
+    // An any_of without an item of its own is listed through its leaves, each one alternative.
+    for (const v1::ChecklistItem& item : a.checklist()) {
+      if (item.kind() == v1::DOCUMENTATION_KIND_CLINICAL) {
+        EXPECT_EQ(item.alternatives_of(), s.criterion) << item.item();
+      }
+    }
+  } else {
+    ASSERT_NE(item_for_decisive, nullptr) << "no checklist item for " << s.criterion;
+    EXPECT_EQ(item_for_decisive->item(), rule->checklist_item());
+    EXPECT_EQ(item_for_decisive->criterion_status(), s.criterion_status);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(BundledPlans, e2eReadinessScenario, ::testing::ValuesIn(kScenarios),
+                         ScenarioName);
+
+// The LCD's alternatives: one of 3 for medication resistance, one of 4 rating scales. Each
+// alternative is on the checklist, marked as one among others.
+TEST_F(e2eReadiness, MedicareTmsListsEveryAlternativeOfTheFailedAnyOf) {
+  for (const auto& [file, any_of, status] :
+       std::vector<std::tuple<std::string, std::string, v1::CriterionStatus>>{
+           {"medicare_tms_not_met_3_week_trial", "resistance_intolerance_or_prior_response",
+            kNotMet},
+           {"medicare_tms_incomplete_no_severity_score", "severe_score_recent", kMissing}}) {
+    SCOPED_TRACE(file);
+    const v1::ReadinessAssessment a =
+        CheckFile(file, "medicare", "part_b", kTms).assessment();
+    const v1::CriterionResult* r = FindResult(a.criteria(), any_of);
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->kind(), "any_of");
+    EXPECT_EQ(r->status(), status);
+    std::vector<std::string> listed, alternatives;
+    for (const auto& item : a.checklist()) listed.push_back(item.criterion_id());
+    for (const auto& child : r->children()) {
+      alternatives.push_back(child.id());
+      EXPECT_EQ(child.status(), status) << child.id() << ": " << child.explanation();
+    }
+    // Every alternative failed: the any_of is the one criterion not met, named by its id.
+    if (status == kNotMet) {
+      EXPECT_THAT(a.summary(), HasSubstr(absl::StrCat("1 criterion not met (", any_of, ")")));
+    }
+    // An any_of with its own checklist_item in the rule file is one item; otherwise one per branch.
+    const v1::Criterion* rule = nullptr;
+    std::function<void(const v1::Criterion&)> find = [&](const v1::Criterion& c) {
+      if (c.id() == any_of) rule = &c;
+      for (const auto& child : c.all_of().criteria()) find(child);
+      for (const auto& child : c.any_of().criteria()) find(child);
+    };
+    find(PolicyInFile("medicare", "part_b", kTms).covered().criteria());
+    ASSERT_NE(rule, nullptr);
+    EXPECT_EQ(listed, rule->checklist_item().empty() ? alternatives
+                                                     : std::vector<std::string>{any_of});
+  }
+  const v1::ReadinessAssessment a =
+      CheckFile("medicare_tms_not_met_3_week_trial", "medicare", "part_b", kTms).assessment();
+  EXPECT_THAT(FindResult(a.criteria(), "resistance_intolerance_or_prior_response")->explanation(),
+              HasSubstr("one of 3 alternatives needed; none is met"));
+  EXPECT_THAT(FindResult(a.criteria(), "prior_tms_response")->explanation(),
+              HasSubstr("no earlier course of TMS documented"));
+}
+
+// The same patient, two plans: Aetna still asks for an oral antidepressant alongside Spravato,
+// Medicare follows the label, which allows monotherapy.
+TEST_F(e2eReadiness, NoOralAntidepressantIsNotReadyForAetnaButCoveredByMedicare) {
+  const std::string file = "aetna_spravato_not_ready_no_oral_antidepressant";
+  const v1::ReadinessAssessment aetna =
+      CheckFile(file, "aetna", "open_access_ppo", kSpravato).assessment();
+  const v1::ReadinessAssessment medicare =
+      CheckFile(file, "medicare", "part_b", kSpravato).assessment();
+  EXPECT_EQ(aetna.prior_auth(), v1::PRIOR_AUTH_READINESS_NOT_READY);
+  EXPECT_EQ(medicare.coverage(), kCovered);
+  EXPECT_EQ(medicare.prior_auth(), v1::PRIOR_AUTH_READINESS_NOT_NEEDED);
+  EXPECT_EQ(FindResult(medicare.criteria(), "oral_antidepressant_alongside"), nullptr);
+}
+
+// A PHQ-9 under Aetna's cut-off is not a denial while the other scale the policy accepts (HAM-D)
+// has not been scored: the severity criterion is missing information, and prior auth waits for it.
+TEST_F(e2eReadiness, APhq9UnderTheCutOffLeavesTheOtherScaleOpen) {
+  auto request = With(ReadinessRequest("aetna", "open_access_ppo", kTms), "aetna_tms_ready");
+  request.mutable_documentation()->mutable_severity_scores(0)->set_score(12);
+  const v1::ReadinessAssessment a = Assess(request).assessment();
+  EXPECT_EQ(a.prior_auth(), v1::PRIOR_AUTH_READINESS_INFO_NEEDED);
+  EXPECT_EQ(a.coverage(), kConditional);
+  const v1::CriterionResult* phq9 = FindResult(a.criteria(), "phq9_at_least_15");
+  ASSERT_NE(phq9, nullptr);
+  EXPECT_EQ(phq9->status(), kNotMet);
+  EXPECT_THAT(phq9->explanation(),
+              HasSubstr("latest is PHQ-9 12 on 2026-11-10 (10 days old), below 15"));
+  EXPECT_EQ(FindResult(a.criteria(), "severe_score_recent")->status(), kMissing);
+  // The rule file gives the any_of one checklist item naming both scales.
+  EXPECT_EQ(a.summary(),
+            "Prior auth not ready: 1 item missing (A PHQ-9 of 15 or more, or a HAM-D-17 of 20 or "
+            "more, dated within the last 30 days).");
+}
+
+// ---- IV ketamine: excluded by both plans -----------------------------------------------------------
+
+TEST_F(e2eReadiness, IvKetamineIsNotCoveredByEitherPlanAndNeedsNoAuth) {
+  for (const auto& [payer, plan] : std::vector<std::pair<std::string, std::string>>{
+           {"aetna", "open_access_ppo"}, {"medicare", "part_b"}}) {
+    SCOPED_TRACE(payer);
+    const v1::CheckPriorAuthReadinessResponse response =
+        CheckFile("aetna_tms_ready", payer, plan, v1::TREATMENT_IV_KETAMINE);
+    const v1::ReadinessAssessment& a = response.assessment();
+    const v1::TreatmentPolicy policy = PolicyInFile(payer, plan, v1::TREATMENT_IV_KETAMINE);
+    ASSERT_TRUE(policy.has_excluded());
+    EXPECT_EQ(response.rule_set_version(), Payers().rule_set_version());
+    EXPECT_EQ(a.coverage(), kNotCovered);
+    EXPECT_EQ(a.prior_auth(), v1::PRIOR_AUTH_READINESS_NOT_NEEDED);
+    EXPECT_EQ(a.documentation_needed(), v1::DOCUMENTATION_NEEDED_NONE);
+    EXPECT_EQ(a.crd_covered(), "not-covered");
+    EXPECT_EQ(a.crd_pa_needed(), "no-auth");
+    EXPECT_EQ(a.crd_doc_needed(), "");
+    EXPECT_EQ(a.summary(), absl::StrCat("Not covered (", policy.excluded().policy_section(), "): ",
+                                        policy.excluded().explanation(),
+                                        " No prior authorization applies."));
+    EXPECT_EQ(a.policy_section(), policy.excluded().policy_section());
+    EXPECT_EQ(a.criteria_size(), 0);
+    EXPECT_EQ(a.checklist_size(), 0);
+    const v1::Notice* n = FindNotice(a.notices(), "SELF_PAY_ESTIMATE");
+    ASSERT_NE(n, nullptr);
+    EXPECT_EQ(n->kind(), v1::NOTICE_KIND_WARNING);
+    EXPECT_THAT(n->message(), HasSubstr("IV ketamine is not covered by " +
+                                        PlanInfo(payer, plan).plan_name()));
+  }
+  // The two explanations, spelled out.
+  EXPECT_THAT(CheckFile("aetna_tms_ready", "aetna", "open_access_ppo", v1::TREATMENT_IV_KETAMINE)
+                  .assessment()
+                  .summary(),
+              HasSubstr("Aetna considers ketamine infusion for depression experimental and "
+                        "investigational"));
+  EXPECT_THAT(CheckFile("aetna_tms_ready", "medicare", "part_b", v1::TREATMENT_IV_KETAMINE)
+                  .assessment()
+                  .summary(),
+              HasSubstr("Medicare does not pay for ketamine infusions for depression"));
+}
+
+// ---- no documentation at all -----------------------------------------------------------------------
+
+TEST_F(e2eReadiness, AbsentDocumentationLeavesEveryCriterionMissingNeverPassed) {
+  for (const auto& [payer, plan] : std::vector<std::pair<std::string, std::string>>{
+           {"aetna", "open_access_ppo"}, {"medicare", "part_b"}}) {
+    for (const v1::Treatment treatment : {kTms, kSpravato}) {
+      SCOPED_TRACE(absl::StrCat(payer, " ", v1::Treatment_Name(treatment)));
+      v1::CheckPriorAuthReadinessRequest request = ReadinessRequest(payer, plan, treatment);
+      request.set_planned_start_date(kCourseStart);  // the plan version, whatever the clock says
+      const v1::ReadinessAssessment a = Assess(request).assessment();
+      EXPECT_EQ(a.coverage(), kConditional);
+      EXPECT_EQ(a.prior_auth(), payer == "aetna" ? v1::PRIOR_AUTH_READINESS_INFO_NEEDED
+                                                 : v1::PRIOR_AUTH_READINESS_NOT_NEEDED);
+      EXPECT_EQ(a.crd_covered(), "conditional");
+      int leaves = 0, clinical_items = 0;
+      ForEachLeaf(a.criteria(), [&leaves](const v1::CriterionResult& leaf) {
+        ++leaves;
+        EXPECT_EQ(leaf.status(), kMissing) << leaf.id() << ": " << leaf.explanation();
+        EXPECT_EQ(leaf.evidence_size(), 0) << leaf.id();
+      });
+      for (const auto& item : a.checklist()) {
+        if (item.kind() != v1::DOCUMENTATION_KIND_CLINICAL) continue;
+        ++clinical_items;
+        EXPECT_EQ(item.criterion_status(), kMissing) << item.criterion_id();
+      }
+      EXPECT_GT(leaves, 5);
+      // One item to obtain per criterion, except that an any_of with its own checklist_item
+      // (e.g. "a PHQ-9 ... or a HAM-D ...") is one item for all its alternatives.
+      EXPECT_LE(clinical_items, leaves);
+      EXPECT_GE(clinical_items, a.criteria(0).children_size());
+      // The summary counts the policy's criteria (the alternatives of one any_of are one need).
+      ASSERT_EQ(a.criteria_size(), 1);
+      EXPECT_THAT(a.summary(),
+                  HasSubstr(absl::StrCat(a.criteria(0).children_size(), " items missing (")));
+    }
+  }
+}
+
+// ---- estimates with documentation ------------------------------------------------------------------
+
+// An estimate whose documentation does not show the criteria met: every line at the self-pay price
+// (as a self-pay estimate of the same course), and `if_approved` = the estimate without documentation.
+void ExpectPricedAtSelfPay(const v1::CourseEstimate& e, const v1::CourseEstimate& self_pay,
+                           const v1::CourseEstimate& without_documentation) {
+  EXPECT_EQ(e.coverage().status(), v1::COVERAGE_STATUS_CRITERIA_NOT_MET);
+  ASSERT_EQ(e.lines_size(), self_pay.lines_size());
+  for (int i = 0; i < e.lines_size(); ++i) {
+    const v1::EstimateLine& line = e.lines(i);
+    SCOPED_TRACE(absl::StrCat("line ", i, " on ", line.date()));
+    EXPECT_FALSE(line.covered());
+    EXPECT_EQ(line.not_covered_reason(), v1::NOT_COVERED_REASON_CRITERIA_NOT_MET);
+    EXPECT_THAT(line.not_covered_explanation(), HasSubstr("criteria"));
+    EXPECT_EQ(line.date(), self_pay.lines(i).date());
+    EXPECT_EQ(line.patient_cents(), self_pay.lines(i).patient_cents());
+    EXPECT_EQ(line.not_covered_cents(), line.patient_cents());
+    EXPECT_EQ(line.payer_cents(), 0);
+  }
+  EXPECT_EQ(e.totals().patient_cents(), e.totals().not_covered_cents());
+  EXPECT_EQ(e.totals().patient_cents(), self_pay.totals().patient_cents());
+  EXPECT_EQ(e.totals().sessions_covered(), 0);
+  EXPECT_EQ(e.totals().payer_cents(), 0);
+  EXPECT_NE(without_documentation.coverage().status(), v1::COVERAGE_STATUS_CRITERIA_NOT_MET);
+  EXPECT_EQ(Diff(without_documentation.totals(), e.if_approved()), "");
+  ASSERT_TRUE(e.has_readiness());
+  EXPECT_NE(e.readiness().coverage(), kCovered);
+}
+
+// The estimate of a patient whose criteria are met is the estimate without documentation.
+void ExpectSameQuote(const v1::CourseEstimate& e, const v1::CourseEstimate& without_documentation) {
+  EXPECT_EQ(e.coverage().status(), without_documentation.coverage().status());
+  ASSERT_EQ(e.lines_size(), without_documentation.lines_size());
+  for (int i = 0; i < e.lines_size(); ++i) {
+    EXPECT_EQ(Diff(without_documentation.lines(i), e.lines(i)), "") << "line " << i;
+  }
+  EXPECT_EQ(Diff(without_documentation.totals(), e.totals()), "");
+  ASSERT_EQ(e.phase_totals_size(), without_documentation.phase_totals_size());
+  for (int i = 0; i < e.phase_totals_size(); ++i) {
+    EXPECT_EQ(Diff(without_documentation.phase_totals(i), e.phase_totals(i)), "");
+  }
+  ASSERT_EQ(e.plan_year_totals_size(), without_documentation.plan_year_totals_size());
+  for (int i = 0; i < e.plan_year_totals_size(); ++i) {
+    EXPECT_EQ(Diff(without_documentation.plan_year_totals(i), e.plan_year_totals(i)), "");
+  }
+  EXPECT_FALSE(e.has_if_approved());
+  ASSERT_TRUE(e.has_readiness());
+  EXPECT_EQ(e.readiness().coverage(), kCovered);
+}
+
+TEST_F(e2eReadiness, AetnaTmsNotReadyIsQuotedAtSelfPayWithTheApprovedFiguresBeside) {
+  const v1::EstimateCourseRequest plain = CourseRequest("aetna", "open_access_ppo", kTms);
+  const v1::CourseEstimate e = EstimateOf(With(plain, "aetna_tms_not_ready_both_trials_ssri"));
+  const v1::CourseEstimate without = EstimateOf(plain);
+  const v1::CourseEstimate self_pay = EstimateOf(CourseRequest("", "", kTms));
+
+  ExpectPricedAtSelfPay(e, self_pay, without);
+  EXPECT_EQ(without.coverage().status(), v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH);
+  EXPECT_LT(e.if_approved().patient_cents(), e.totals().patient_cents());
+  EXPECT_EQ(e.readiness().prior_auth(), v1::PRIOR_AUTH_READINESS_NOT_READY);
+  EXPECT_THAT(e.coverage().explanation(),
+              HasSubstr("TMS is covered only when Aetna's criteria are met; the documentation "
+                        "does not show that yet. Prior auth not ready: 1 criterion not met "
+                        "(failed_two_classes_and_augmentation)."));
+  const v1::Notice* n = FindNotice(e.notices(), "PRIOR_AUTH_NOT_READY");
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(n->kind(), v1::NOTICE_KIND_WARNING);
+  EXPECT_THAT(n->message(), HasSubstr("1 criterion not met (failed_two_classes_and_augmentation)"));
+  EXPECT_THAT(n->message(),
+              HasSubstr(absl::StrCat("Every session is priced at the clinic's self-pay price until "
+                                     "the plan approves; if it does, the patient would pay about ",
+                                     Dollars(without.totals().patient_cents()), ".")));
+  EXPECT_EQ(FindNotice(e.notices(), "PRIOR_AUTH_REQUIRED"), nullptr);
+  EXPECT_EQ(FindNotice(e.notices(), "CRITERIA_NOT_MET"), nullptr);
+}
+
+TEST_F(e2eReadiness, AetnaTmsReadyIsQuotedExactlyAsWithoutDocumentation) {
+  const v1::EstimateCourseRequest plain = CourseRequest("aetna", "open_access_ppo", kTms);
+  const v1::CourseEstimate e = EstimateOf(With(plain, "aetna_tms_ready"));
+  ExpectSameQuote(e, EstimateOf(plain));
+  EXPECT_EQ(e.coverage().status(), v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH);
+  EXPECT_EQ(e.readiness().prior_auth(), v1::PRIOR_AUTH_READINESS_READY);
+  const v1::Notice* n = FindNotice(e.notices(), "PRIOR_AUTH_REQUIRED");
+  ASSERT_NE(n, nullptr);
+  EXPECT_THAT(n->message(), StartsWith("Prior auth ready to submit: "));
+  EXPECT_EQ(FindNotice(e.notices(), "PRIOR_AUTH_NOT_READY"), nullptr);
+}
+
+TEST_F(e2eReadiness, MedicareTmsCriteriaNotMetIsQuotedAtSelfPayWithoutAPriorAuthNotice) {
+  const v1::EstimateCourseRequest plain = CourseRequest("medicare", "part_b", kTms);
+  const v1::CourseEstimate e = EstimateOf(With(plain, "medicare_tms_not_met_3_week_trial"));
+  const v1::CourseEstimate without = EstimateOf(plain);
+  ExpectPricedAtSelfPay(e, EstimateOf(CourseRequest("", "", kTms)), without);
+  EXPECT_EQ(without.coverage().status(), v1::COVERAGE_STATUS_COVERED);
+  EXPECT_EQ(e.readiness().prior_auth(), v1::PRIOR_AUTH_READINESS_NOT_NEEDED);
+  EXPECT_EQ(e.readiness().coverage(), kNotCovered);
+  const v1::Notice* n = FindNotice(e.notices(), "CRITERIA_NOT_MET");
+  ASSERT_NE(n, nullptr);
+  EXPECT_THAT(n->message(), StartsWith("No prior auth needed, but the plan pays for TMS only when "
+                                       "its criteria are met: "));
+  EXPECT_THAT(n->message(), HasSubstr(absl::StrCat("the patient would pay about ",
+                                                   Dollars(without.totals().patient_cents()))));
+  EXPECT_EQ(FindNotice(e.notices(), "PRIOR_AUTH_NOT_READY"), nullptr);
+}
+
+// One document for every course of a comparison: ready for TMS, silent on what Spravato needs
+// (REMS, the oral antidepressant), and irrelevant to IV ketamine, which Aetna excludes.
+TEST_F(e2eReadiness, CompareTreatmentsJudgesEachCourseAgainstItsOwnCriteria) {
+  v1::CompareTreatmentsRequest plain;
+  plain.set_clinic_id("riverbend");
+  plain.set_course_start_date(kCourseStart);
+  v1::CompareTreatmentsRequest self_pay_request = plain;
+  self_pay_request.mutable_coverage()->mutable_self_pay();
+  v1::InsuranceCoverage* ins = plain.mutable_coverage()->mutable_insurance();
+  ins->set_payer_id("aetna");
+  ins->set_plan_id("open_access_ppo");
+  ins->set_network(v1::NETWORK_IN_NETWORK);
+  const v1::CompareTreatmentsRequest with_doc = With(plain, "aetna_tms_ready");
+
+  v1::CompareTreatmentsResponse compared, without, self_pay;
+  for (auto& [request, response] : std::vector<std::pair<const v1::CompareTreatmentsRequest*,
+                                                         v1::CompareTreatmentsResponse*>>{
+           {&with_doc, &compared}, {&plain, &without}, {&self_pay_request, &self_pay}}) {
+    const grpc::Status s = Compare(*request, response);
+    ASSERT_TRUE(s.ok()) << StatusText(s);
+  }
+  ASSERT_EQ(compared.estimates_size(), 3);
+  ASSERT_EQ(without.estimates_size(), 3);
+  ASSERT_EQ(self_pay.estimates_size(), 3);
+  EXPECT_EQ(compared.rule_set_version(), Payers().rule_set_version());
+  for (int i = 0; i < 3; ++i) {
+    const v1::CourseEstimate& e = compared.estimates(i);
+    SCOPED_TRACE(v1::Treatment_Name(e.treatment()));
+    ASSERT_EQ(without.estimates(i).treatment(), e.treatment());
+    switch (e.treatment()) {
+      case v1::TREATMENT_TMS:
+        ExpectSameQuote(e, without.estimates(i));
+        EXPECT_EQ(e.readiness().prior_auth(), v1::PRIOR_AUTH_READINESS_READY);
+        break;
+      case v1::TREATMENT_SPRAVATO:
+        ExpectPricedAtSelfPay(e, self_pay.estimates(i), without.estimates(i));
+        EXPECT_EQ(e.readiness().prior_auth(), v1::PRIOR_AUTH_READINESS_INFO_NEEDED);
+        ASSERT_NE(FindNotice(e.notices(), "PRIOR_AUTH_NOT_READY"), nullptr);
+        EXPECT_THAT(FindNotice(e.notices(), "PRIOR_AUTH_NOT_READY")->message(),
+                    HasSubstr("SPRAVATO REMS patient enrollment form"));
+        break;
+      default:  // IV ketamine: excluded, so there is nothing to judge
+        EXPECT_EQ(e.coverage().status(), v1::COVERAGE_STATUS_NOT_COVERED);
+        EXPECT_FALSE(e.has_readiness());
+        EXPECT_EQ(Diff(without.estimates(i), e), "");
+    }
+  }
+  // The same course through EstimateCourse gets the same answer.
+  EXPECT_EQ(Diff(EstimateOf(With(CourseRequest("aetna", "open_access_ppo", kTms), "aetna_tms_ready")),
+                 compared.estimates(0)),
+            "");
+}
+
+// ---- bad documentation -----------------------------------------------------------------------------
+
+struct BadDocument {
+  const char* name;
+  std::function<void(v1::PatientDocumentation&)> change;
+  const char* field;    // named in the message, under "documentation."
+  const char* problem;  // and what is wrong with it
+};
+
+std::vector<BadDocument> BadDocuments() {
+  return {
+      {"PHQ-9 of 30", [](auto& d) { d.mutable_severity_scores(0)->set_score(30); },
+       "severity_scores[0].score", "30 is outside PHQ-9's range 0-27"},
+      {"negative weeks",
+       [](auto& d) { d.mutable_antidepressant_history()->mutable_trials(1)->set_weeks(-2); },
+       "antidepressant_history.trials[1].weeks", "-2"},
+      {"a dose in mL",
+       [](auto& d) {
+         d.mutable_antidepressant_history()->mutable_trials(0)->set_daily_dose("150 mL");
+       },
+       "antidepressant_history.trials[0].daily_dose", "'mL' is not a dose unit"},
+      {"a score dated after as_of_date",
+       [](auto& d) { d.mutable_severity_scores(0)->set_date("2026-11-21"); },
+       "severity_scores[0].date", "is in the future"},
+      {"an unknown instrument",
+       [](auto& d) {
+         d.mutable_severity_scores(0)->set_instrument(static_cast<v1::SeverityInstrument>(99));
+       },
+       "severity_scores[0].instrument", "99"},
+  };
+}
+
+TEST_F(e2eReadiness, BadDocumentationIsRejectedWithTheFieldNamedAndChangesNothing) {
+  const auto good = With(ReadinessRequest("aetna", "open_access_ppo", kTms), "aetna_tms_ready");
+  const auto good_estimate = With(CourseRequest("aetna", "open_access_ppo", kTms), "aetna_tms_ready");
+  const v1::CheckPriorAuthReadinessResponse before = Assess(good);
+
+  for (const BadDocument& bad : BadDocuments()) {
+    SCOPED_TRACE(bad.name);
+    const std::string field = absl::StrCat("documentation.", bad.field);
+    v1::CheckPriorAuthReadinessRequest request = good;
+    bad.change(*request.mutable_documentation());
+    v1::CheckPriorAuthReadinessResponse response;
+    const grpc::Status s = Check(request, &response);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << StatusText(s);
+    EXPECT_THAT(s.error_message(), HasSubstr(field));
+    EXPECT_THAT(s.error_message(), HasSubstr(bad.problem));
+
+    v1::EstimateCourseRequest estimate = good_estimate;
+    bad.change(*estimate.mutable_documentation());
+    v1::EstimateCourseResponse estimated;
+    const grpc::Status e = Estimate(estimate, &estimated);
+    EXPECT_EQ(e.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << StatusText(e);
+    EXPECT_THAT(e.error_message(), HasSubstr(field));
+  }
+
+  // Still serving, and the good request gets the same answer as before.
+  auto health = grpc::health::v1::Health::NewStub(g_server->channel);
+  for (const std::string service : {"", "estimator.v1.EstimatorService"}) {
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    grpc::health::v1::HealthCheckResponse response;
+    const grpc::Status s = health->Check(Context().get(), request, &response);
+    ASSERT_TRUE(s.ok()) << StatusText(s);
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING) << service;
+  }
+  EXPECT_EQ(Diff(before, Assess(good)), "");
+}
+
+TEST_F(e2eReadiness, AnUnknownDrugIsANoticeAndItsTrialIsNotCounted) {
+  auto request = With(ReadinessRequest("aetna", "open_access_ppo", kTms), "aetna_tms_ready");
+  request.mutable_documentation()->mutable_antidepressant_history()->mutable_trials(1)->set_drug(
+      "venlafaxinne");
+  const v1::ReadinessAssessment a = Assess(request).assessment();
+
+  const v1::Notice* n = FindNotice(a.notices(), "UNKNOWN_DRUG");
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(n->kind(), v1::NOTICE_KIND_WARNING);
+  EXPECT_THAT(n->message(), HasSubstr("antidepressant_history.trials[1].drug: 'venlafaxinne' is "
+                                      "not in the drug catalog, so it is not counted"));
+  const v1::CriterionResult* trials = FindResult(a.criteria(), "failed_two_classes_and_augmentation");
+  ASSERT_NE(trials, nullptr);
+  // Not counted, yet it could be the missing antidepressant: missing information, not a failure.
+  EXPECT_EQ(trials->status(), kMissing) << trials->explanation();
+  EXPECT_THAT(trials->explanation(), HasSubstr("found 1 adequate trial (sertraline 150 mg"));
+  EXPECT_THAT(trials->explanation(), HasSubstr("'venlafaxinne' is not in the drug catalog"));
+  EXPECT_THAT(trials->evidence(), ::testing::Contains(HasSubstr("venlafaxinne")));
+  EXPECT_EQ(a.prior_auth(), v1::PRIOR_AUTH_READINESS_INFO_NEEDED);
+}
+
+}  // namespace
+}  // namespace estimator::e2e

@@ -1,0 +1,1189 @@
+// Each typed criterion and each composite judged against a patient's documentation: met, not met,
+// missing information, and the edges of every threshold. Criteria and documentation are written in
+// protobuf text format, as in the rule files and requests, and judged with the bundled drug catalog
+// (payer_rules/catalogs/antidepressants.textproto) on kToday, 2026-11-20.
+#include "service/engine/criteria_evaluation.h"
+
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+#include "service/engine/request_validation.h"
+#include "tests/unit/engine/test_rules.h"
+
+namespace estimator {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr v1::CriterionStatus kMet = v1::CRITERION_STATUS_MET;
+constexpr v1::CriterionStatus kNotMet = v1::CRITERION_STATUS_NOT_MET;
+constexpr v1::CriterionStatus kMissing = v1::CRITERION_STATUS_MISSING_INFORMATION;
+
+template <typename Message>
+Message FromText(const std::string& text) {
+  Message m;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &m)) << text;
+  return m;
+}
+
+class CriteriaTest : public ::testing::Test {
+ protected:
+  // Judges `criterion` against `documentation` (both text format). The documentation passes request
+  // validation first, as it does in the service, unless `validate_` is cleared.
+  v1::CriterionResult Judge(const std::string& criterion, const std::string& documentation,
+                            v1::Treatment treatment = v1::TREATMENT_TMS,
+                            absl::CivilDay as_of = kToday) {
+    doc_ = FromText<v1::PatientDocumentation>(documentation);
+    if (validate_) {
+      const absl::Status valid = ValidateDocumentation(doc_, "documentation", as_of);
+      EXPECT_TRUE(valid.ok()) << valid;
+    }
+    notices_.clear();
+    const DocumentedFacts facts =
+        DigestDocumentation(BundledRules(), doc_, treatment, as_of, &notices_);
+    return EvaluateCriterion(FromText<v1::Criterion>(criterion), facts);
+  }
+
+  bool validate_ = true;
+  v1::PatientDocumentation doc_;  // the facts point into it
+  std::vector<v1::Notice> notices_;
+};
+
+// ---- failed antidepressant trials ---------------------------------------------------------------
+
+// `section { element { e1 } element { e2 } ... }` in text format, one element per entry.
+std::string Section(absl::string_view section, absl::string_view element,
+                    std::initializer_list<std::string> entries) {
+  std::string text = absl::StrCat(section, " {");
+  for (const auto& e : entries) absl::StrAppend(&text, " ", element, " { ", e, " }");
+  return text + " }";
+}
+
+std::string Trials(std::initializer_list<std::string> trials) {
+  return Section("antidepressant_history", "trials", trials);
+}
+
+// An adequate failed SSRI trial: twice sertraline's 50 mg catalog minimum, for 8 weeks; `more` adds
+// fields it does not set.
+std::string Sertraline(const std::string& more = "") {
+  return absl::StrCat(R"(drug: "sertraline" daily_dose: "100 mg" weeks: 8 )",
+                      R"(outcome: TRIAL_OUTCOME_NO_RESPONSE )", more);
+}
+// A failed trial of another class (atypical; catalog minimum 300 mg) lasting `weeks`.
+std::string Bupropion(int weeks = 8) {
+  return absl::StrCat(R"(drug: "bupropion" daily_dose: "300 mg" weeks: )", weeks,
+                      " outcome: TRIAL_OUTCOME_PARTIAL_RESPONSE");
+}
+
+constexpr char kTwoClasses[] = R"pb(
+  id: "two_classes"
+  policy_section: "Test policy 2.1"
+  failed_antidepressant_trials {
+    min_trials: 2
+    min_distinct_classes: 2
+    min_weeks: 6
+    adequate_dose_required: true
+  })pb";
+constexpr char kTwoClassesText[] =
+    "2 failed trials from 2 classes (6+ weeks at a therapeutic dose, intolerance does not count) "
+    "required; found ";
+
+constexpr char kOneTrial[] = R"pb(
+  id: "one_trial"
+  policy_section: "Test policy 2.2"
+  failed_antidepressant_trials { min_trials: 1 min_weeks: 6 adequate_dose_required: true })pb";
+constexpr char kOneTrialText[] =
+    "1 failed trial (6+ weeks at a therapeutic dose, intolerance does not count) required; found ";
+
+TEST_F(CriteriaTest, FailedTrialsIssueExampleOneAdequateAndOneTooShort) {
+  const auto r = Judge(kTwoClasses, Trials({Sertraline(), R"pb(
+                                              drug: "escitalopram"
+                                              daily_dose: "10 mg"
+                                              weeks: 3
+                                              outcome: TRIAL_OUTCOME_PARTIAL_RESPONSE)pb"}));
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.id(), "two_classes");
+  EXPECT_EQ(r.kind(), "failed_antidepressant_trials");
+  EXPECT_EQ(r.policy_section(), "Test policy 2.1");
+  EXPECT_EQ(
+      r.explanation(),
+      "2 failed trials from 2 classes (6+ weeks at a therapeutic dose, intolerance does not "
+      "count) required; found 1 adequate trial (sertraline 100 mg, 8 weeks, SSRI) from 1 class; "
+      "escitalopram trial was 3 weeks, under the 6-week minimum");
+  EXPECT_THAT(r.evidence(),
+              ElementsAre("antidepressant_history.trials[0]: sertraline 100 mg a day, 8 weeks, no "
+                          "response (SSRI, therapeutic from 50 mg)",
+                          "antidepressant_history.trials[1]: escitalopram 10 mg a day, 3 weeks, "
+                          "partial response (SSRI, therapeutic from 10 mg)"));
+  EXPECT_TRUE(notices_.empty());
+}
+
+TEST_F(CriteriaTest, FailedTrialsExactlyTheMinimumWeeksCountsAndOneWeekLessDoesNot) {
+  auto r = Judge(kTwoClasses, Trials({Sertraline(), Bupropion(6)}));
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.explanation(),
+            std::string(kTwoClassesText) +
+                "2 adequate trials (sertraline 100 mg, 8 weeks, SSRI; bupropion 300 mg, 6 weeks, "
+                "atypical) from 2 classes");
+  EXPECT_EQ(r.evidence_size(), 2);
+
+  r = Judge(kTwoClasses, Trials({Sertraline(), Bupropion(5)}));
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(),
+            std::string(kTwoClassesText) +
+                "1 adequate trial (sertraline 100 mg, 8 weeks, SSRI) from 1 class; bupropion trial "
+                "was 5 weeks, under the 6-week minimum");
+}
+
+TEST_F(CriteriaTest, FailedTrialsOfOneWeekSayWeekInTheSingular) {
+  const auto r = Judge(kOneTrial, Trials({R"pb(
+                                            drug: "sertraline"
+                                            daily_dose: "100 mg"
+                                            weeks: 1
+                                            outcome: TRIAL_OUTCOME_NO_RESPONSE)pb"}));
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_THAT(r.explanation(), HasSubstr("was 1 week,"));
+  EXPECT_THAT(r.evidence(0), HasSubstr(", 1 week,"));
+}
+
+TEST_F(CriteriaTest, FailedTrialsWithoutAnyAntidepressantHistoryIsMissingInformation) {
+  const auto r = Judge(kTwoClasses, "age_years: 40");
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(),
+            "2 failed trials from 2 classes (6+ weeks at a therapeutic dose, intolerance does not "
+            "count) required; no antidepressant history documented");
+  EXPECT_TRUE(r.evidence().empty());
+}
+
+TEST_F(CriteriaTest, FailedTrialsWithAnEmptyHistoryIsNotMet) {
+  // `antidepressant_history {}` says "documented: none", which is an answer.
+  const auto r = Judge(kTwoClasses, "antidepressant_history {}");
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(),
+            std::string(kTwoClassesText) + "0 adequate trials; no trials documented");
+}
+
+TEST_F(CriteriaTest, FailedTrialsWithWeeksOrOutcomeUndocumentedIsMissingInformation) {
+  const auto r = Judge(kTwoClasses, Trials({Sertraline(), R"pb(drug: "venlafaxine"
+                                                               daily_dose: "150 mg")pb"}));
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_THAT(r.explanation(), HasSubstr("; venlafaxine trial: outcome and weeks not documented"));
+  EXPECT_EQ(r.evidence(1),
+            "antidepressant_history.trials[1]: venlafaxine 150 mg a day, weeks not documented, "
+            "outcome not documented (SNRI, therapeutic from 75 mg)");
+}
+
+TEST_F(CriteriaTest, FailedTrialsTwoOfTheSameClassDoNotMakeTwoClasses) {
+  const auto r = Judge(kTwoClasses, Trials({Sertraline(), R"pb(
+                                              drug: "escitalopram"
+                                              daily_dose: "20 mg"
+                                              weeks: 10
+                                              outcome: TRIAL_OUTCOME_NO_RESPONSE)pb"}));
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(
+      r.explanation(),
+      std::string(kTwoClassesText) +
+          "2 adequate trials (sertraline 100 mg, 8 weeks, SSRI; escitalopram 20 mg, 10 weeks, "
+          "SSRI) from 1 class");
+}
+
+TEST_F(CriteriaTest, FailedTrialsIntoleranceCountsOnlyWherePolicySaysSo) {
+  // Stopped for side effects after two weeks at a starting dose.
+  const std::string documentation = Trials({Sertraline(), R"pb(
+                                              drug: "venlafaxine"
+                                              daily_dose: "37.5 mg"
+                                              weeks: 2
+                                              outcome: TRIAL_OUTCOME_INTOLERANCE)pb"});
+  // Where intolerance counts, it counts whatever the trial's length and dose.
+  const auto counted = Judge(R"pb(
+                               id: "intolerance_counts"
+                               policy_section: "P"
+                               failed_antidepressant_trials {
+                                 min_trials: 2
+                                 min_distinct_classes: 2
+                                 min_weeks: 6
+                                 adequate_dose_required: true
+                                 intolerance_counts: true
+                               })pb",
+                             documentation);
+  EXPECT_EQ(counted.status(), kMet);
+  EXPECT_EQ(counted.explanation(),
+            "2 failed trials from 2 classes (6+ weeks at a therapeutic dose, intolerance counts) "
+            "required; found 2 adequate trials (sertraline 100 mg, 8 weeks, SSRI; venlafaxine 37.5 "
+            "mg, stopped for intolerance, SNRI) from 2 classes");
+  EXPECT_EQ(counted.evidence(1),
+            "antidepressant_history.trials[1]: venlafaxine 37.5 mg a day, 2 weeks, stopped for "
+            "intolerance (SNRI, therapeutic from 75 mg)");
+
+  const auto not_counted = Judge(kTwoClasses, documentation);
+  EXPECT_EQ(not_counted.status(), kNotMet);
+  EXPECT_EQ(
+      not_counted.explanation(),
+      std::string(kTwoClassesText) +
+          "1 adequate trial (sertraline 100 mg, 8 weeks, SSRI) from 1 class; venlafaxine trial "
+          "was stopped for intolerance, which this policy does not count");
+}
+
+TEST_F(CriteriaTest, FailedTrialsDoseExactlyAtTheCatalogMinimumCounts) {
+  // Catalog: sertraline 50 mg a day; the brand name is looked up too.
+  const auto r = Judge(kOneTrial, Trials({R"pb(
+                                            drug: "Zoloft"
+                                            daily_dose: "50 mg"
+                                            weeks: 6
+                                            outcome: TRIAL_OUTCOME_NO_RESPONSE
+                                          )pb"}));
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.explanation(),
+            std::string(kOneTrialText) + "1 adequate trial (sertraline 50 mg, 6 weeks, SSRI)");
+  EXPECT_TRUE(notices_.empty());
+}
+
+TEST_F(CriteriaTest, FailedTrialsDoseJustUnderTheCatalogMinimumDoesNotCount) {
+  const std::string documentation = Trials({R"pb(
+                                              drug: "sertraline"
+                                              daily_dose: "49.5 mg"
+                                              weeks: 12
+                                              outcome: TRIAL_OUTCOME_NO_RESPONSE)pb"});
+  const auto r = Judge(kOneTrial, documentation);
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(), std::string(kOneTrialText) +
+                                 "0 adequate trials; sertraline trial at 49.5 mg a day is under "
+                                 "the 50 mg therapeutic dose");
+  // A policy that does not ask for an adequate dose takes it.
+  const auto any_dose = Judge(R"pb(
+                                id: "any_dose"
+                                policy_section: "P"
+                                failed_antidepressant_trials { min_trials: 1 min_weeks: 6 })pb",
+                              documentation);
+  EXPECT_EQ(any_dose.status(), kMet);
+  EXPECT_THAT(any_dose.explanation(), HasSubstr("(6+ weeks, intolerance does not count)"));
+}
+
+TEST_F(CriteriaTest, FailedTrialsMicrogramDosesAreComparedExactly) {
+  // Catalog: liothyronine (T3) 25 mcg; as an augmentation agent it is not an antidepressant trial.
+  const std::string criterion = R"pb(
+    id: "augmented"
+    policy_section: "P"
+    failed_antidepressant_trials {
+      min_trials: 1
+      min_weeks: 6
+      adequate_dose_required: true
+      augmentation_required: true
+    })pb";
+  const auto at_minimum = Judge(criterion, Trials({Sertraline(), R"pb(
+                                                     drug: "T3"
+                                                     daily_dose: "25 mcg"
+                                                     weeks: 6
+                                                     outcome: TRIAL_OUTCOME_NO_RESPONSE
+                                                   )pb"}));
+  EXPECT_EQ(at_minimum.status(), kMet);
+  EXPECT_THAT(at_minimum.explanation(),
+              HasSubstr("; augmentation trial: liothyronine 25 mcg, 6 weeks, thyroid hormone"));
+
+  const auto under = Judge(criterion, Trials({Sertraline(), R"pb(
+                                                drug: "T3"
+                                                daily_dose: "24 mcg"
+                                                weeks: 6
+                                                outcome: TRIAL_OUTCOME_NO_RESPONSE
+                                              )pb"}));
+  EXPECT_EQ(under.status(), kNotMet);
+  EXPECT_THAT(under.explanation(), HasSubstr("; no augmentation trial; "));
+  EXPECT_THAT(under.explanation(),
+              HasSubstr("liothyronine trial at 24 mcg a day is under the 25 mcg therapeutic dose"));
+}
+
+TEST_F(CriteriaTest, FailedTrialsAdherenceBelowTheMinimumDoesNotCount) {
+  const std::string criterion = R"pb(
+    id: "adherent"
+    policy_section: "P"
+    failed_antidepressant_trials { min_trials: 1 min_weeks: 6 min_adherence_percent: 80 })pb";
+  const auto below = Judge(criterion, Trials({Sertraline("adherence_percent: 79")}));
+  EXPECT_EQ(below.status(), kNotMet);
+  EXPECT_EQ(
+      below.explanation(),
+      "1 failed trial (6+ weeks, 80%+ adherence, intolerance does not count) required; found 0 "
+      "adequate trials; sertraline trial had 79% adherence, under 80%");
+  EXPECT_THAT(below.evidence(0), HasSubstr("no response, adherence 79%"));
+
+  const auto at = Judge(criterion, Trials({Sertraline("adherence_percent: 80")}));
+  EXPECT_EQ(at.status(), kMet);
+
+  const auto undocumented = Judge(criterion, Trials({Sertraline()}));
+  EXPECT_EQ(undocumented.status(), kMissing);
+  EXPECT_THAT(undocumented.explanation(),
+              HasSubstr("; sertraline trial: adherence not documented"));
+}
+
+constexpr char kCurrentEpisode[] = R"pb(
+  id: "current_episode"
+  policy_section: "P"
+  failed_antidepressant_trials { min_trials: 1 min_weeks: 6 current_episode_only: true })pb";
+constexpr char kEpisodeStart[] = R"pb(current_episode_start: "2026-03-01")pb";
+
+TEST_F(CriteriaTest, FailedTrialsInAnEarlierEpisodeDoNotCountWhenOnlyTheCurrentOneDoes) {
+  const std::string documentation = Trials({Sertraline("episode: EPISODE_EARLIER")});
+  const auto r = Judge(kCurrentEpisode, documentation);
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(
+      r.explanation(),
+      "1 failed trial in the current episode (6+ weeks, intolerance does not count) required; "
+      "found 0 adequate trials; sertraline trial was in an earlier episode");
+  EXPECT_EQ(r.evidence(0),
+            "antidepressant_history.trials[0]: sertraline 100 mg a day, 8 weeks, no response, "
+            "earlier episode (SSRI, therapeutic from 50 mg)");
+
+  const auto any_episode = Judge(kOneTrial, documentation);
+  EXPECT_EQ(any_episode.status(), kMet);
+}
+
+TEST_F(CriteriaTest, FailedTrialsEpisodeIsDerivedFromStartDateAndEpisodeStart) {
+  // Started the day before the episode: earlier.
+  auto r =
+      Judge(kCurrentEpisode, kEpisodeStart + Trials({Sertraline(R"(start_date: "2026-02-28")")}));
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_THAT(r.explanation(), HasSubstr("sertraline trial was in an earlier episode"));
+
+  // Started on the episode's first day: current.
+  r = Judge(kCurrentEpisode, kEpisodeStart + Trials({Sertraline(R"(start_date: "2026-03-01")")}));
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_THAT(r.evidence(0), HasSubstr("no response, current episode (SSRI"));
+
+  // What the clinic wrote wins over the dates.
+  r = Judge(
+      kCurrentEpisode,
+      kEpisodeStart + Trials({Sertraline(R"(start_date: "2025-10-01" episode: EPISODE_CURRENT)")}));
+  EXPECT_EQ(r.status(), kMet);
+}
+
+TEST_F(CriteriaTest, FailedTrialsEpisodeUnknownWithoutBothDatesIsMissingInformation) {
+  for (const std::string& documentation : {
+           // A start date but no episode start.
+           Trials({Sertraline(R"(start_date: "2026-03-01")")}),
+           // An episode start but no start date.
+           kEpisodeStart + Trials({Sertraline()}),
+       }) {
+    const auto r = Judge(kCurrentEpisode, documentation);
+    EXPECT_EQ(r.status(), kMissing) << documentation;
+    EXPECT_THAT(
+        r.explanation(),
+        HasSubstr("; sertraline trial: whether it was in the current episode not documented"));
+  }
+}
+
+// A trial of a drug the catalog does not know (a misspelt brand name).
+constexpr char kZoloftt[] =
+    R"pb(drug: "zoloftt" daily_dose: "100 mg" weeks: 8 outcome: TRIAL_OUTCOME_NO_RESPONSE)pb";
+
+TEST_F(CriteriaTest, FailedTrialsUnknownDrugIsMissingInformationAndANotice) {
+  const auto r = Judge(kTwoClasses, Trials({Sertraline(), kZoloftt}));
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(
+      r.explanation(),
+      std::string(kTwoClassesText) +
+          "1 adequate trial (sertraline 100 mg, 8 weeks, SSRI) from 1 class; 'zoloftt' is not "
+          "in the drug catalog");
+  EXPECT_EQ(r.evidence(1),
+            "antidepressant_history.trials[1]: zoloftt 100 mg a day, 8 weeks, no response (not in "
+            "the drug catalog)");
+  ASSERT_EQ(notices_.size(), 1u);
+  EXPECT_EQ(notices_[0].code(), "UNKNOWN_DRUG");
+  EXPECT_EQ(notices_[0].kind(), v1::NOTICE_KIND_WARNING);
+  EXPECT_EQ(notices_[0].message(),
+            "antidepressant_history.trials[1].drug: 'zoloftt' is not in the drug catalog, so it is "
+            "not counted; check the spelling or use the generic name");
+}
+
+TEST_F(CriteriaTest, FailedTrialsUnknownDrugCannotRescueAPolicyAlreadyMet) {
+  const auto r = Judge(kOneTrial, Trials({Sertraline(), kZoloftt}));
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(notices_.size(), 1u);  // still reported
+}
+
+TEST_F(CriteriaTest, FailedTrialsAResponseIsNotAFailureWhateverTheDrug) {
+  const auto known = Judge(kOneTrial, Trials({R"pb(
+                                                drug: "sertraline"
+                                                daily_dose: "100 mg"
+                                                weeks: 8
+                                                outcome: TRIAL_OUTCOME_RESPONSE
+                                              )pb"}));
+  EXPECT_EQ(known.status(), kNotMet);
+  EXPECT_THAT(known.explanation(), HasSubstr("; sertraline trial responded (not a failure)"));
+
+  // A trial that responded can never count, so the drug's spelling cannot change the answer.
+  const auto unknown = Judge(kOneTrial, Trials({R"pb(
+                                                  drug: "zoloftt"
+                                                  daily_dose: "100 mg"
+                                                  weeks: 8
+                                                  outcome: TRIAL_OUTCOME_RESPONSE
+                                                )pb"}));
+  EXPECT_EQ(notices_.size(), 1u);
+  // A trial that responded is not a failure whatever the drug: not met, not missing information.
+  EXPECT_EQ(unknown.status(), kNotMet) << unknown.explanation();
+}
+
+constexpr char kAugmentation[] = R"pb(
+  id: "augmentation"
+  policy_section: "P"
+  failed_antidepressant_trials {
+    min_trials: 2
+    min_distinct_classes: 2
+    min_weeks: 6
+    adequate_dose_required: true
+    augmentation_required: true
+  })pb";
+
+TEST_F(CriteriaTest, FailedTrialsAugmentationRequiredWithoutOneIsNotMet) {
+  const auto r = Judge(kAugmentation, Trials({Sertraline(), Bupropion()}));
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(
+      r.explanation(),
+      "2 failed trials from 2 classes, one of them an augmentation (6+ weeks at a therapeutic "
+      "dose, intolerance does not count) required; found 2 adequate trials (sertraline 100 mg, "
+      "8 weeks, SSRI; bupropion 300 mg, 8 weeks, atypical) from 2 classes; no augmentation trial");
+}
+
+TEST_F(CriteriaTest, FailedTrialsAugmentationMetByAnAugmentationAgent) {
+  const auto r = Judge(kAugmentation, Trials({Sertraline(), Bupropion(), R"pb(
+                                                drug: "aripiprazole"
+                                                daily_dose: "5 mg"
+                                                weeks: 6
+                                                outcome: TRIAL_OUTCOME_PARTIAL_RESPONSE)pb"}));
+  EXPECT_EQ(r.status(), kMet);
+  // The antipsychotic is not one of the antidepressant trials: it is listed on its own.
+  EXPECT_EQ(
+      r.explanation(),
+      "2 failed trials from 2 classes, one of them an augmentation (6+ weeks at a therapeutic "
+      "dose, intolerance does not count) required; found 2 adequate trials (sertraline 100 "
+      "mg, 8 weeks, SSRI; bupropion 300 mg, 8 weeks, atypical) from 2 classes; augmentation "
+      "trial: aripiprazole 5 mg, 6 weeks, antipsychotic");
+  EXPECT_EQ(r.evidence(2),
+            "antidepressant_history.trials[2]: aripiprazole 5 mg a day, 6 weeks, partial response "
+            "(antipsychotic, therapeutic from 2 mg, augmentation)");
+}
+
+TEST_F(CriteriaTest, FailedTrialsAugmentationMetByATrialMarkedAugmentation) {
+  const auto r = Judge(kAugmentation, Trials({Sertraline(), Bupropion(), R"pb(
+                                                drug: "mirtazapine"
+                                                daily_dose: "30 mg"
+                                                weeks: 6
+                                                outcome: TRIAL_OUTCOME_NO_RESPONSE
+                                                augmentation: true)pb"}));
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_THAT(
+      r.explanation(),
+      HasSubstr("found 3 adequate trials (sertraline 100 mg, 8 weeks, SSRI; bupropion 300 mg, "
+                "8 weeks, atypical; mirtazapine 30 mg, 6 weeks, atypical, augmentation)"));
+}
+
+TEST_F(CriteriaTest, FailedTrialsAugmentationTooShortDoesNotCount) {
+  const auto r = Judge(kAugmentation, Trials({Sertraline(), Bupropion(), R"pb(
+                                                drug: "quetiapine"
+                                                daily_dose: "150 mg"
+                                                weeks: 4
+                                                outcome: TRIAL_OUTCOME_NO_RESPONSE)pb"}));
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_THAT(r.explanation(),
+              HasSubstr("; no augmentation trial; quetiapine trial was 4 weeks, under the 6-week "
+                        "minimum"));
+}
+
+TEST_F(CriteriaTest, FailedTrialsAnAntidepressantUsedAsAugmentationCountsBothWays) {
+  // The engine's reading of "one counted trial must be of an augmentation agent (or a drug marked
+  // as used for augmentation)": bupropion added to sertraline is both the second class and the
+  // augmentation, so two trials meet a policy that reads as asking for three. See the report.
+  const auto r = Judge(kAugmentation,
+                       Trials({Sertraline(), absl::StrCat(Bupropion(), " augmentation: true")}));
+  EXPECT_EQ(r.status(), kMet);
+}
+
+// ---- psychotherapy ------------------------------------------------------------------------------
+
+constexpr char kTherapy[] = R"pb(
+  id: "therapy"
+  policy_section: "Test policy 3"
+  psychotherapy_trial {
+    min_weeks: 6
+    accepted_kinds: PSYCHOTHERAPY_KIND_CBT
+    accepted_kinds: PSYCHOTHERAPY_KIND_IPT
+  })pb";
+std::string Therapies(std::initializer_list<std::string> trials) {
+  return Section("psychotherapy_history", "trials", trials);
+}
+
+constexpr char kTherapyText[] =
+    "a failed trial of psychotherapy (6+ weeks; CBT or interpersonal therapy) required";
+
+TEST_F(CriteriaTest, PsychotherapyMetExactlyAtTheMinimumWeeks) {
+  const auto r = Judge(kTherapy, Therapies({R"pb(
+                                              kind: PSYCHOTHERAPY_KIND_CBT
+                                              weeks: 6
+                                              sessions: 6
+                                              outcome: TRIAL_OUTCOME_PARTIAL_RESPONSE
+                                            )pb"}));
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.kind(), "psychotherapy_trial");
+  EXPECT_EQ(r.explanation(),
+            std::string(kTherapyText) + "; found CBT, 6 weeks, 6 sessions, partial response");
+  EXPECT_THAT(
+      r.evidence(),
+      ElementsAre("psychotherapy_history.trials[0]: CBT, 6 weeks, 6 sessions, partial response"));
+}
+
+TEST_F(CriteriaTest, PsychotherapyOneWeekShortOrOfAKindNotAcceptedIsNotMet) {
+  const auto r = Judge(kTherapy, Therapies({R"pb(kind: PSYCHOTHERAPY_KIND_IPT
+                                                 weeks: 5
+                                                 outcome: TRIAL_OUTCOME_NO_RESPONSE)pb",
+                                            R"pb(kind: PSYCHOTHERAPY_KIND_OTHER
+                                                 weeks: 30
+                                                 outcome: TRIAL_OUTCOME_NO_RESPONSE)pb"}));
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(),
+            std::string(kTherapyText) +
+                "; interpersonal therapy trial was 5 weeks, under the 6-week minimum; "
+                "other psychotherapy is not an accepted kind");
+}
+
+TEST_F(CriteriaTest, PsychotherapyTooFewSessionsIsNotMet) {
+  const auto r =
+      Judge(
+          R"pb(
+            id: "sessions"
+            policy_section: "P"
+            psychotherapy_trial { min_sessions: 12 })pb",
+          Therapies({R"pb(kind: PSYCHOTHERAPY_KIND_DBT
+                          sessions: 11
+                          outcome: TRIAL_OUTCOME_NO_RESPONSE)pb"}));
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(
+      r.explanation(),
+      "a failed trial of psychotherapy (12+ sessions) required; DBT trial had 11 sessions, under "
+      "the 12 required");
+}
+
+TEST_F(CriteriaTest, PsychotherapyMissingInformation) {
+  auto r = Judge(kTherapy, "age_years: 40");
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(), std::string(kTherapyText) + "; no psychotherapy history documented");
+
+  r = Judge(kTherapy, Therapies({R"pb(kind: PSYCHOTHERAPY_KIND_CBT
+                                      outcome: TRIAL_OUTCOME_NO_RESPONSE)pb"}));
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(), std::string(kTherapyText) + "; CBT trial: weeks not documented");
+
+  r = Judge(kTherapy, "psychotherapy_history {}");
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(), std::string(kTherapyText) + "; no psychotherapy trials documented");
+}
+
+TEST_F(CriteriaTest, PsychotherapyThatWorkedIsNotAFailedTrial) {
+  const auto r = Judge(kTherapy, Therapies({R"pb(kind: PSYCHOTHERAPY_KIND_CBT
+                                                 weeks: 12
+                                                 outcome: TRIAL_OUTCOME_RESPONSE)pb"}));
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_THAT(r.explanation(), HasSubstr("; CBT trial responded (not a failure)"));
+}
+
+// ---- severity -----------------------------------------------------------------------------------
+
+constexpr char kPhq9[] = R"pb(
+  id: "phq9"
+  policy_section: "Test policy 4"
+  severity { instrument: SEVERITY_INSTRUMENT_PHQ9 min_score: 15 max_age_days: 30 })pb";
+constexpr char kPhq9Text[] = "PHQ-9 of at least 15 within the last 30 days required";
+
+TEST_F(CriteriaTest, SeverityScoreExactlyAtThresholdAndExactlyMaxAgeIsMet) {
+  // 2026-10-21 is 30 days before 2026-11-20.
+  const auto r = Judge(kPhq9, R"pb(
+    severity_scores { instrument: SEVERITY_INSTRUMENT_PHQ9 score: 15 date: "2026-10-21" })pb");
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.kind(), "severity");
+  EXPECT_EQ(r.explanation(),
+            std::string(kPhq9Text) + "; latest is PHQ-9 15 on 2026-10-21 (30 days old)");
+  EXPECT_THAT(r.evidence(), ElementsAre("severity_scores[0]: PHQ-9 15 on 2026-10-21"));
+}
+
+TEST_F(CriteriaTest, SeverityScoreOneBelowThresholdIsNotMet) {
+  const auto r = Judge(kPhq9, R"pb(
+    severity_scores { instrument: SEVERITY_INSTRUMENT_PHQ9 score: 14 date: "2026-11-19" })pb");
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(),
+            std::string(kPhq9Text) + "; latest is PHQ-9 14 on 2026-11-19 (1 day old), below 15");
+}
+
+TEST_F(CriteriaTest, SeverityScoreOneDayTooOldIsMissingInformation) {
+  const auto r = Judge(kPhq9, R"pb(
+    severity_scores { instrument: SEVERITY_INSTRUMENT_PHQ9 score: 22 date: "2026-10-20" })pb");
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(), std::string(kPhq9Text) +
+                                 "; the latest, PHQ-9 22 on 2026-10-20 (31 days old), is too old: "
+                                 "obtain a new score");
+  EXPECT_THAT(r.evidence(), ElementsAre("severity_scores[0]: PHQ-9 22 on 2026-10-20"));
+}
+
+TEST_F(CriteriaTest, SeverityWithoutAScoreOnThatInstrumentIsMissingInformation) {
+  const auto r = Judge(kPhq9, R"pb(
+    severity_scores { instrument: SEVERITY_INSTRUMENT_HAMD17 score: 30 date: "2026-11-19" })pb");
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(), std::string(kPhq9Text) + "; no PHQ-9 score documented");
+  EXPECT_TRUE(r.evidence().empty());
+}
+
+TEST_F(CriteriaTest, SeverityLatestScoreOfTheInstrumentWinsWhateverTheOrder) {
+  // A high score a month ago, a low one last week: the latest decides.
+  auto r = Judge(kPhq9, R"pb(
+    severity_scores { instrument: SEVERITY_INSTRUMENT_PHQ9 score: 12 date: "2026-11-13" }
+    severity_scores { instrument: SEVERITY_INSTRUMENT_PHQ9 score: 21 date: "2026-10-25" }
+    severity_scores { instrument: SEVERITY_INSTRUMENT_HAMD17 score: 30 date: "2026-11-19" })pb");
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_THAT(r.evidence(), ElementsAre("severity_scores[0]: PHQ-9 12 on 2026-11-13"));
+
+  r = Judge(kPhq9, R"pb(
+    severity_scores { instrument: SEVERITY_INSTRUMENT_PHQ9 score: 12 date: "2026-10-25" }
+    severity_scores { instrument: SEVERITY_INSTRUMENT_PHQ9 score: 21 date: "2026-11-13" })pb");
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_THAT(r.evidence(), ElementsAre("severity_scores[1]: PHQ-9 21 on 2026-11-13"));
+}
+
+// ---- diagnosis ----------------------------------------------------------------------------------
+
+constexpr char kRecurrentMdd[] = R"pb(
+  id: "recurrent_mdd"
+  policy_section: "Test policy 5"
+  diagnosis { icd10_codes: "F33" icd10_codes: "F32.2" })pb";
+
+TEST_F(CriteriaTest, DiagnosisCategoryAcceptsItsSubCodes) {
+  const auto r = Judge(kRecurrentMdd, R"pb(diagnosis_codes: "F41.1" diagnosis_codes: "F33.2")pb");
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.kind(), "diagnosis");
+  EXPECT_EQ(r.explanation(), "diagnosis F33 or F32.2 required; documented F33.2");
+  EXPECT_THAT(r.evidence(), ElementsAre("diagnosis_codes: F41.1, F33.2"));
+}
+
+TEST_F(CriteriaTest, DiagnosisNotListedIsNotMet) {
+  const auto r = Judge(kRecurrentMdd, R"pb(diagnosis_codes: "F32.1" diagnosis_codes: "F41.1")pb");
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(),
+            "diagnosis F33 or F32.2 required; documented F32.1 and F41.1, none of them accepted");
+}
+
+TEST_F(CriteriaTest, DiagnosisCategoryDoesNotAcceptACodeThatOnlyStartsTheSame) {
+  // "F331" is not a valid code (request validation refuses it); the matcher must not take it
+  // for a sub-code of F33 either.
+  validate_ = false;
+  const auto r = Judge(kRecurrentMdd, R"pb(diagnosis_codes: "F331")pb");
+  EXPECT_EQ(r.status(), kNotMet);
+}
+
+TEST_F(CriteriaTest, DiagnosisNotDocumentedIsMissingInformation) {
+  const auto r = Judge(kRecurrentMdd, "age_years: 40");
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(), "diagnosis F33 or F32.2 required; no diagnosis code documented");
+}
+
+// ---- age ----------------------------------------------------------------------------------------
+
+constexpr char kAdultUnder65[] = R"pb(
+  id: "age_18_65"
+  policy_section: "Test policy 6"
+  age { min_years: 18 max_years: 65 })pb";
+
+TEST_F(CriteriaTest, AgeAtBothBoundsIsMet) {
+  auto r = Judge(kAdultUnder65, "age_years: 18");
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.kind(), "age");
+  EXPECT_EQ(r.explanation(), "age 18 to 65 required; patient is 18");
+  EXPECT_THAT(r.evidence(), ElementsAre("age_years: 18"));
+  r = Judge(kAdultUnder65, "age_years: 65");
+  EXPECT_EQ(r.status(), kMet);
+}
+
+TEST_F(CriteriaTest, AgeOneYearOutsideEitherBoundIsNotMet) {
+  auto r = Judge(kAdultUnder65, "age_years: 17");
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(), "age 18 to 65 required; patient is 17");
+  r = Judge(kAdultUnder65, "age_years: 66");
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(), "age 18 to 65 required; patient is 66");
+}
+
+TEST_F(CriteriaTest, AgeWordingForOneBound) {
+  auto r = Judge(R"pb(id: "adult"
+                      policy_section: "P"
+                      age { min_years: 18 })pb",
+                 "age_years: 90");
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.explanation(), "age 18 or older required; patient is 90");
+  r = Judge(R"pb(id: "young"
+                 policy_section: "P"
+                 age { max_years: 65 })pb",
+            "age_years: 0");
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.explanation(), "age 65 or younger required; patient is 0");
+}
+
+TEST_F(CriteriaTest, AgeNotDocumentedIsMissingInformation) {
+  const auto r = Judge(kAdultUnder65, R"pb(diagnosis_codes: "F33.2")pb");
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(), "age 18 to 65 required; age not documented");
+}
+
+// ---- contraindications --------------------------------------------------------------------------
+
+constexpr char kNoSeizureOrImplant[] = R"pb(
+  id: "safe_for_tms"
+  policy_section: "Test policy 7"
+  no_contraindication {
+    contraindications: CONTRAINDICATION_SEIZURE_HISTORY
+    contraindications: CONTRAINDICATION_METAL_IMPLANT_NEAR_HEAD
+  })pb";
+constexpr char kNoSeizureOrImplantText[] =
+    "none of these allowed: seizure history, metal implant in or near the head";
+
+TEST_F(CriteriaTest, NoContraindicationMetWhenTheScreeningFoundNoneOfThem) {
+  auto r = Judge(kNoSeizureOrImplant, "contraindication_screening {}");
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.kind(), "no_contraindication");
+  EXPECT_EQ(r.explanation(),
+            std::string(kNoSeizureOrImplantText) + "; screening found none of them");
+  EXPECT_THAT(r.evidence(), ElementsAre("contraindication_screening: none found"));
+
+  // A condition this policy does not list does not matter here.
+  r = Judge(kNoSeizureOrImplant,
+            "contraindication_screening { present: CONTRAINDICATION_PREGNANCY }");
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_THAT(r.evidence(), ElementsAre("contraindication_screening: pregnancy"));
+}
+
+TEST_F(CriteriaTest, NoContraindicationNotMetWhenOneIsPresent) {
+  const auto r = Judge(kNoSeizureOrImplant, R"pb(
+    contraindication_screening {
+      present: CONTRAINDICATION_PREGNANCY
+      present: CONTRAINDICATION_SEIZURE_HISTORY
+    })pb");
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(),
+            std::string(kNoSeizureOrImplantText) + "; screening found seizure history");
+  EXPECT_THAT(r.evidence(), ElementsAre("contraindication_screening: pregnancy, seizure history"));
+}
+
+TEST_F(CriteriaTest, NoContraindicationWithoutScreeningIsMissingInformation) {
+  const auto r = Judge(kNoSeizureOrImplant, "age_years: 40");
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(),
+            std::string(kNoSeizureOrImplantText) + "; no contraindication screening documented");
+}
+
+// ---- retreatment --------------------------------------------------------------------------------
+
+constexpr char kRepeatCourse[] = R"pb(
+  id: "repeat_course"
+  policy_section: "Test policy 8"
+  retreatment { min_improvement_percent: 50 min_months_since_last_course: 3 })pb";
+constexpr char kRepeatCourseText[] =
+    "for a repeat course: 50%+ improvement in the earlier course, 3 months since it ended required";
+// `treatment_history` with these earlier courses.
+std::string Courses(std::initializer_list<std::string> courses) {
+  return Section("treatment_history", "courses", courses);
+}
+
+// An earlier TMS course that ended on `end_date`, with `improvement` percent (-1: not documented).
+std::string Tms(const std::string& end_date, int improvement = -1) {
+  return absl::StrCat("treatment: TREATMENT_TMS end_date: \"", end_date, "\"",
+                      improvement < 0 ? "" : absl::StrCat(" improvement_percent: ", improvement));
+}
+
+constexpr char kEarlierResponse[] = R"pb(
+  id: "earlier_response"
+  policy_section: "Test policy 8.1"
+  retreatment { min_improvement_percent: 50 earlier_course_required: true })pb";
+
+TEST_F(CriteriaTest, RetreatmentFirstCourseIsMet) {
+  auto r = Judge(kRepeatCourse, "treatment_history {}");
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.kind(), "retreatment");
+  EXPECT_EQ(r.explanation(),
+            std::string(kRepeatCourseText) + "; first course of TMS, so this does not apply");
+
+  // An earlier course of another treatment does not make this a repeat course.
+  r = Judge(kRepeatCourse,
+            Courses({R"pb(treatment: TREATMENT_SPRAVATO end_date: "2026-10-01")pb"}));
+  EXPECT_EQ(r.status(), kMet);
+}
+
+TEST_F(CriteriaTest, RetreatmentFirstCourseDoesNotMeetEarlierCourseRequired) {
+  const auto r = Judge(kEarlierResponse, "treatment_history {}");
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(),
+            "an earlier course of TMS, 50%+ improvement in the earlier course required; no earlier "
+            "course of TMS documented");
+}
+
+TEST_F(CriteriaTest, RetreatmentEarlierCourseWithEnoughImprovementMeetsEarlierCourseRequired) {
+  const auto r = Judge(kEarlierResponse, Courses({Tms("2024-05-10", 50)}));
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.explanation(),
+            "an earlier course of TMS, 50%+ improvement in the earlier course required; the last "
+            "course ended 2024-05-10 with 50% improvement");
+  EXPECT_THAT(r.evidence(),
+              ElementsAre("treatment_history.courses[0]: TMS ended 2024-05-10, 50% improvement"));
+}
+
+TEST_F(CriteriaTest, RetreatmentImprovementUnderTheMinimumIsNotMet) {
+  const auto r = Judge(kRepeatCourse, Courses({Tms("2026-01-15", 49)}));
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(),
+            std::string(kRepeatCourseText) +
+                "; the last course ended 2026-01-15 with 49% improvement, under 50%");
+}
+
+TEST_F(CriteriaTest, RetreatmentGapEndsExactlyOnTheDayGivenByAddMonths) {
+  // 2026-08-20 + 3 months = 2026-11-20, the day of the check: met.
+  auto r = Judge(kRepeatCourse, Courses({Tms("2026-08-20", 60)}));
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.explanation(), std::string(kRepeatCourseText) +
+                                 "; the last course ended 2026-08-20 with 60% improvement");
+
+  // A day later and the gap is one day short.
+  r = Judge(kRepeatCourse, Courses({Tms("2026-08-21", 60)}));
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(),
+            std::string(kRepeatCourseText) +
+                "; the last course ended 2026-08-21 with 60% improvement: not before "
+                "2026-11-21");
+}
+
+TEST_F(CriteriaTest, RetreatmentGapFromAMonthEndIsClampedToTheShorterMonth) {
+  // 2026-08-31 + 3 months = 2026-11-30 (November has no 31st).
+  const std::string documentation = Courses({Tms("2026-08-31", 60)});
+  auto r = Judge(kRepeatCourse, documentation, v1::TREATMENT_TMS, absl::CivilDay(2026, 11, 30));
+  EXPECT_EQ(r.status(), kMet);
+  r = Judge(kRepeatCourse, documentation, v1::TREATMENT_TMS, absl::CivilDay(2026, 11, 29));
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_THAT(r.explanation(), HasSubstr(": not before 2026-11-30"));
+}
+
+TEST_F(CriteriaTest, RetreatmentImprovementNotDocumentedIsMissingInformation) {
+  const auto r = Judge(kRepeatCourse, Courses({Tms("2026-01-15")}));
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(), std::string(kRepeatCourseText) +
+                                 "; the last course ended 2026-01-15, improvement not documented");
+  EXPECT_THAT(
+      r.evidence(),
+      ElementsAre(
+          "treatment_history.courses[0]: TMS ended 2026-01-15, improvement not documented"));
+}
+
+TEST_F(CriteriaTest, RetreatmentWithoutTreatmentHistoryIsMissingInformation) {
+  const auto r = Judge(kRepeatCourse, "age_years: 40");
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(), std::string(kRepeatCourseText) +
+                                 "; whether the patient had TMS before is not documented");
+}
+
+TEST_F(CriteriaTest, RetreatmentJudgesTheLatestCourse) {
+  const auto r = Judge(kRepeatCourse, Courses({Tms("2026-02-01", 30), Tms("2024-02-01", 80)}));
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_THAT(r.evidence(),
+              ElementsAre("treatment_history.courses[0]: TMS ended 2026-02-01, 30% improvement"));
+}
+
+// ---- prescriber, REMS, concurrent antidepressant ------------------------------------------------
+
+constexpr char kPsychiatric[] = R"pb(
+  id: "psychiatric_prescriber"
+  policy_section: "Test policy 9"
+  prescriber {
+    specialties: PRESCRIBER_SPECIALTY_PSYCHIATRIST
+    specialties: PRESCRIBER_SPECIALTY_PSYCHIATRIC_NURSE_PRACTITIONER
+  })pb";
+
+TEST_F(CriteriaTest, Prescriber) {
+  auto r = Judge(kPsychiatric,
+                 "prescriber_specialty: PRESCRIBER_SPECIALTY_PSYCHIATRIC_NURSE_PRACTITIONER");
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.kind(), "prescriber");
+  EXPECT_EQ(r.explanation(),
+            "ordered by a psychiatrist or psychiatric nurse practitioner required; ordered by a "
+            "psychiatric "
+            "nurse practitioner");
+  EXPECT_THAT(r.evidence(), ElementsAre("prescriber_specialty: psychiatric nurse practitioner"));
+
+  r = Judge(kPsychiatric, "prescriber_specialty: PRESCRIBER_SPECIALTY_PRIMARY_CARE");
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(),
+            "ordered by a psychiatrist or psychiatric nurse practitioner required; ordered by a "
+            "primary care "
+            "clinician");
+
+  r = Judge(kPsychiatric, "age_years: 40");
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(),
+            "ordered by a psychiatrist or psychiatric nurse practitioner required; prescriber "
+            "specialty not "
+            "documented");
+}
+
+constexpr char kRems[] = R"pb(id: "rems"
+                              policy_section: "Test policy 10"
+                              rems_enrollment {})pb";
+
+TEST_F(CriteriaTest, RemsEnrollment) {
+  auto r = Judge(kRems, "rems_patient_enrolled: true", v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.kind(), "rems_enrollment");
+  EXPECT_EQ(r.explanation(), "enrollment in the Spravato REMS required; enrolled");
+  EXPECT_THAT(r.evidence(), ElementsAre("rems_patient_enrolled: yes"));
+
+  r = Judge(kRems, "rems_patient_enrolled: false", v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(), "enrollment in the Spravato REMS required; not enrolled yet");
+  EXPECT_THAT(r.evidence(), ElementsAre("rems_patient_enrolled: no"));
+
+  r = Judge(kRems, "age_years: 40", v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(),
+            "enrollment in the Spravato REMS required; REMS enrollment not documented");
+}
+
+constexpr char kWithOralAntidepressant[] = R"pb(id: "with_oral"
+                                                policy_section: "Test policy 11"
+                                                concurrent_antidepressant {})pb";
+constexpr char kWithOralText[] = "an oral antidepressant taken alongside the treatment required";
+
+TEST_F(CriteriaTest, ConcurrentAntidepressantMet) {
+  auto r = Judge(kWithOralAntidepressant, R"pb(takes_oral_antidepressant: true
+                                               oral_antidepressant: "Lexapro")pb",
+                 v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.kind(), "concurrent_antidepressant");
+  EXPECT_EQ(r.explanation(), std::string(kWithOralText) + "; takes escitalopram (SSRI)");
+  EXPECT_THAT(r.evidence(), ElementsAre("takes_oral_antidepressant: yes (Lexapro)"));
+
+  r = Judge(kWithOralAntidepressant, "takes_oral_antidepressant: true", v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.explanation(),
+            std::string(kWithOralText) + "; the patient takes one (name not given)");
+}
+
+TEST_F(CriteriaTest, ConcurrentAntidepressantNotMet) {
+  auto r =
+      Judge(kWithOralAntidepressant, "takes_oral_antidepressant: false", v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(), std::string(kWithOralText) + "; the patient takes none");
+  EXPECT_THAT(r.evidence(), ElementsAre("takes_oral_antidepressant: no"));
+
+  // An augmentation agent alone is not an antidepressant.
+  r = Judge(kWithOralAntidepressant, R"pb(takes_oral_antidepressant: true
+                                          oral_antidepressant: "aripiprazole")pb",
+            v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(), std::string(kWithOralText) +
+                                 "; aripiprazole is an antipsychotic, not an antidepressant");
+}
+
+TEST_F(CriteriaTest, ConcurrentAntidepressantNotMetWordingForEveryAugmentationClass) {
+  const auto r = Judge(kWithOralAntidepressant, R"pb(takes_oral_antidepressant: true
+                                                     oral_antidepressant: "lithium")pb",
+                       v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kNotMet);
+  const std::string want =
+      std::string(kWithOralText) + "; lithium is a mood stabilizer, not an antidepressant";
+  EXPECT_EQ(r.explanation(), want);
+}
+
+TEST_F(CriteriaTest, ConcurrentAntidepressantMissingInformation) {
+  auto r = Judge(kWithOralAntidepressant, "age_years: 40", v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(),
+            std::string(kWithOralText) + "; current oral antidepressant not documented");
+
+  r = Judge(kWithOralAntidepressant, R"pb(takes_oral_antidepressant: true
+                                          oral_antidepressant: "sertralin")pb",
+            v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(),
+            std::string(kWithOralText) + "; 'sertralin' is not in the drug catalog");
+  ASSERT_EQ(notices_.size(), 1u);
+  EXPECT_EQ(notices_[0].code(), "UNKNOWN_DRUG");
+  EXPECT_EQ(
+      notices_[0].message(),
+      "oral_antidepressant: 'sertralin' is not in the drug catalog, so it is not counted; check "
+      "the spelling or use the generic name");
+}
+
+// ---- all_of / any_of / not ----------------------------------------------------------------------
+
+// Leaves with a known answer for the documentation below: adult is met, rems is not met,
+// prescriber is missing information, screened is met.
+constexpr char kLeavesDocumentation[] =
+    "age_years: 40 rems_patient_enrolled: false contraindication_screening {}";
+constexpr char kAdult[] = R"pb(id: "adult"
+                               policy_section: "A"
+                               age { min_years: 18 })pb";
+constexpr char kRemsLeaf[] = R"pb(id: "rems"
+                                  policy_section: "R"
+                                  rems_enrollment {})pb";
+constexpr char kPrescriberLeaf[] =
+    R"pb(id: "prescriber"
+         policy_section: "P"
+         prescriber { specialties: PRESCRIBER_SPECIALTY_PSYCHIATRIST })pb";
+constexpr char kScreened[] =
+    R"pb(id: "screened"
+         policy_section: "S"
+         no_contraindication { contraindications: CONTRAINDICATION_PSYCHOSIS })pb";
+
+std::string Composite(const std::string& op, const std::vector<std::string>& children) {
+  std::string text = absl::StrCat(R"(id: "composite" policy_section: "Test policy 12" )", op, " {");
+  for (const auto& c : children) absl::StrAppend(&text, " criteria { ", c, " }");
+  return text + " }";
+}
+
+std::string Not(const std::string& child) {
+  return absl::StrCat(R"(id: "negated" not { )", child, " }");
+}
+
+std::vector<v1::CriterionStatus> ChildStatuses(const v1::CriterionResult& r) {
+  std::vector<v1::CriterionStatus> s;
+  for (const auto& c : r.children()) s.push_back(c.status());
+  return s;
+}
+
+TEST_F(CriteriaTest, AllOfIsMetWhenEveryChildIs) {
+  const auto r =
+      Judge(Composite("all_of", {kAdult, kScreened}), kLeavesDocumentation, v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.kind(), "all_of");
+  EXPECT_EQ(r.id(), "composite");
+  EXPECT_EQ(r.policy_section(), "Test policy 12");
+  EXPECT_EQ(r.explanation(), "all 2 met");
+  ASSERT_EQ(r.children_size(), 2);
+  EXPECT_EQ(r.children(0).id(), "adult");
+  EXPECT_EQ(r.children(0).kind(), "age");
+  EXPECT_EQ(r.children(1).id(), "screened");
+}
+
+TEST_F(CriteriaTest, AllOfFailsOnANotMetChildEvenWhenAnotherIsMissing) {
+  const auto r = Judge(Composite("all_of", {kAdult, kRemsLeaf, kPrescriberLeaf}),
+                       kLeavesDocumentation, v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(), "1 of 3 not met: rems; information missing for 1 of 3: prescriber");
+  EXPECT_THAT(ChildStatuses(r), ElementsAre(kMet, kNotMet, kMissing));
+}
+
+TEST_F(CriteriaTest, AllOfWithAMissingChildAndNoFailureIsMissingInformation) {
+  const auto r = Judge(Composite("all_of", {kAdult, kPrescriberLeaf}), kLeavesDocumentation,
+                       v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(), "information missing for 1 of 2: prescriber");
+}
+
+TEST_F(CriteriaTest, AnyOfIsMetByOneChildWhateverTheOthers) {
+  const auto r = Judge(Composite("any_of", {kRemsLeaf, kPrescriberLeaf, kAdult}),
+                       kLeavesDocumentation, v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.kind(), "any_of");
+  EXPECT_EQ(r.explanation(), "one of 3 alternatives needed; met by adult");
+  EXPECT_THAT(ChildStatuses(r), ElementsAre(kNotMet, kMissing, kMet));
+}
+
+TEST_F(CriteriaTest, AnyOfWithOneNotMetAndOneMissingIsMissingInformation) {
+  const auto r = Judge(Composite("any_of", {kRemsLeaf, kPrescriberLeaf}), kLeavesDocumentation,
+                       v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(),
+            "one of 2 alternatives needed; none met yet, information missing for prescriber");
+}
+
+TEST_F(CriteriaTest, AnyOfWithEveryChildNotMetIsNotMet) {
+  const auto r = Judge(Composite("any_of", {kRemsLeaf, Not(kAdult)}), kLeavesDocumentation,
+                       v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.explanation(), "one of 2 alternatives needed; none is met");
+}
+
+TEST_F(CriteriaTest, NotSwapsMetAndNotMetAndKeepsMissingInformation) {
+  auto r = Judge(Not(kAdult), kLeavesDocumentation, v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_EQ(r.kind(), "not");
+  EXPECT_EQ(r.explanation(), "must not hold, but adult does");
+  ASSERT_EQ(r.children_size(), 1);
+  EXPECT_EQ(r.children(0).status(), kMet);
+
+  r = Judge(Not(kRemsLeaf), kLeavesDocumentation, v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kMet);
+  EXPECT_EQ(r.explanation(), "must not hold, and rems does not");
+
+  r = Judge(Not(kPrescriberLeaf), kLeavesDocumentation, v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.explanation(), "must not hold; information missing to judge prescriber");
+}
+
+TEST_F(CriteriaTest, CompositesNest) {
+  // all_of(adult, any_of(rems, not(prescriber))): the any_of is missing, so the whole is missing.
+  const auto r = Judge(
+      Composite("all_of", {kAdult, absl::StrCat(R"(id: "inner" any_of { criteria { )", kRemsLeaf,
+                                                " } criteria { ", Not(kPrescriberLeaf), " } }")}),
+      kLeavesDocumentation, v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kMissing);
+  ASSERT_EQ(r.children_size(), 2);
+  EXPECT_EQ(r.children(1).id(), "inner");
+  EXPECT_EQ(r.children(1).status(), kMissing);
+  EXPECT_EQ(r.children(1).children(1).children(0).id(), "prescriber");
+  EXPECT_EQ(r.explanation(), "information missing for 1 of 2: inner");
+}
+
+// ---- checklist sentences ------------------------------------------------------------------------
+
+TEST(ChecklistItemForTest, TheRuleFilesSentenceWins) {
+  const auto c = FromText<v1::Criterion>(R"pb(
+    id: "adult"
+    policy_section: "P"
+    checklist_item: "Copy of a photo ID"
+    age { min_years: 18 })pb");
+  EXPECT_EQ(ChecklistItemFor(c, v1::TREATMENT_TMS), "Copy of a photo ID");
+}
+
+TEST(ChecklistItemForTest, ASentenceIsMadeFromEachCheck) {
+  const struct {
+    const char* criterion;
+    const char* item;
+  } cases[] = {
+      {kTwoClasses,
+       "Medication history showing 2 failed trials from 2 classes (6+ weeks at a therapeutic dose, "
+       "intolerance does not count)"},
+      {kTherapy,
+       "Therapy records showing a failed trial of psychotherapy (6+ weeks; CBT or interpersonal "
+       "therapy)"},
+      {kPhq9, "PHQ-9 score of at least 15 dated within the last 30 days"},
+      {kRecurrentMdd, "Diagnosis code (F33 or F32.2) in the record"},
+      {kAdultUnder65, "Patient's age"},
+      {kNoSeizureOrImplant, "Contraindication screening documented in the record"},
+      {kRepeatCourse, "Records of the earlier TMS course: end date and improvement (%)"},
+      {kPsychiatric, "Order and attestation from a psychiatrist or psychiatric nurse practitioner"},
+      {kRems, "Spravato REMS patient enrollment form"},
+      {kWithOralAntidepressant, "Documentation of the oral antidepressant the patient takes now"},
+      {R"pb(id: "not_psychotic"
+            not {
+              id: "psychotic"
+              policy_section: "P"
+              age { min_years: 18 }
+            })pb",
+       "Documentation that psychotic does not apply"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(ChecklistItemFor(FromText<v1::Criterion>(c.criterion), v1::TREATMENT_TMS), c.item)
+        << c.criterion;
+  }
+  EXPECT_EQ(ChecklistItemFor(FromText<v1::Criterion>(kRepeatCourse), v1::TREATMENT_SPRAVATO),
+            "Records of the earlier Spravato (esketamine) course: end date and improvement (%)");
+}
+
+}  // namespace
+}  // namespace estimator

@@ -1,0 +1,639 @@
+// Prior-authorization readiness against the bundled rules (payer_rules/): Aetna Open Access PPO
+// (prior auth for TMS and Spravato, IV ketamine excluded) and Original Medicare Part B (no prior
+// auth; the criteria say what the chart must show). The day of every check is kToday, 2026-11-20.
+#include "service/engine/readiness.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+#include "tests/unit/engine/test_rules.h"
+
+namespace estimator {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// A patient whose chart meets every criterion of both plans for TMS and Spravato: severe recurrent
+// MDD, sertraline and bupropion (two classes) and aripiprazole augmentation in the current episode,
+// 12 weeks of CBT, a PHQ-9 of 19 eighteen days ago, screened, first course, psychiatrist, REMS.
+constexpr char kComplete[] = R"pb(
+  as_of_date: "2026-11-20"
+  age_years: 42
+  diagnosis_codes: "F33.2"
+  current_episode_start: "2026-01-05"
+  antidepressant_history {
+    trials {
+      drug: "sertraline"
+      daily_dose: "150 mg"
+      weeks: 10
+      start_date: "2026-01-12"
+      outcome: TRIAL_OUTCOME_PARTIAL_RESPONSE
+    }
+    trials {
+      drug: "bupropion"
+      daily_dose: "300 mg"
+      weeks: 8
+      start_date: "2026-04-01"
+      outcome: TRIAL_OUTCOME_NO_RESPONSE
+    }
+    trials {
+      drug: "aripiprazole"
+      daily_dose: "5 mg"
+      weeks: 6
+      start_date: "2026-06-01"
+      outcome: TRIAL_OUTCOME_NO_RESPONSE
+    }
+  }
+  psychotherapy_history {
+    trials {
+      kind: PSYCHOTHERAPY_KIND_CBT
+      weeks: 12
+      sessions: 12
+      outcome: TRIAL_OUTCOME_PARTIAL_RESPONSE
+    }
+  }
+  severity_scores { instrument: SEVERITY_INSTRUMENT_PHQ9 score: 19 date: "2026-11-02" }
+  contraindication_screening {}
+  treatment_history {}
+  prescriber_specialty: PRESCRIBER_SPECIALTY_PSYCHIATRIST
+  rems_patient_enrolled: true
+  takes_oral_antidepressant: true
+  oral_antidepressant: "vortioxetine"
+)pb";
+
+v1::PatientDocumentation Complete() {
+  v1::PatientDocumentation doc;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(kComplete, &doc));
+  return doc;
+}
+
+const PlanVersion& Plan(const std::string& payer_id, const std::string& plan_id) {
+  const std::vector<PlanVersion>* versions = BundledRules().FindPlanVersions(payer_id, plan_id);
+  EXPECT_NE(versions, nullptr) << payer_id << "/" << plan_id;
+  const PlanVersion* plan = RuleSet::VersionOn(*versions, kToday);
+  EXPECT_NE(plan, nullptr);
+  return *plan;
+}
+
+v1::ReadinessAssessment Aetna(v1::Treatment t, const v1::PatientDocumentation& doc) {
+  return AssessReadiness(BundledRules(), Plan("aetna", "open_access_ppo"), t, doc, kToday);
+}
+
+v1::ReadinessAssessment Medicare(v1::Treatment t, const v1::PatientDocumentation& doc) {
+  return AssessReadiness(BundledRules(), Plan("medicare", "part_b"), t, doc, kToday);
+}
+
+// "criterion_id status" for each clinical item, with "(one of <any_of id>)" for alternatives;
+// "admin: item" for the plan's documents.
+std::vector<std::string> Checklist(const v1::ReadinessAssessment& a) {
+  std::vector<std::string> items;
+  for (const auto& i : a.checklist()) {
+    if (i.kind() == v1::DOCUMENTATION_KIND_ADMIN) {
+      EXPECT_TRUE(i.criterion_id().empty()) << i.item();
+      EXPECT_EQ(i.criterion_status(), v1::CRITERION_STATUS_UNSPECIFIED) << i.item();
+      items.push_back("admin: " + i.item());
+      continue;
+    }
+    EXPECT_EQ(i.kind(), v1::DOCUMENTATION_KIND_CLINICAL) << i.item();
+    items.push_back(
+        absl::StrCat(i.criterion_id(), " ",
+                     i.criterion_status() == v1::CRITERION_STATUS_NOT_MET ? "not met" : "missing",
+                     i.one_of_alternatives() ? " (one of " : "", i.alternatives_of(),
+                     i.one_of_alternatives() ? ")" : ""));
+  }
+  return items;
+}
+
+// The three answers, as enums (without their prefix) and as CRD codes ("-" for none), e.g.
+// "COVERED, READY, ADMIN: covered / auth-needed / admin".
+std::string Answers(const v1::ReadinessAssessment& a) {
+  auto bare = [](const std::string& name, absl::string_view prefix) {
+    return std::string(absl::StripPrefix(name, prefix));
+  };
+  return absl::StrCat(
+      bare(v1::CoverageRequirement_Name(a.coverage()), "COVERAGE_REQUIREMENT_"), ", ",
+      bare(v1::PriorAuthReadiness_Name(a.prior_auth()), "PRIOR_AUTH_READINESS_"), ", ",
+      bare(v1::DocumentationNeeded_Name(a.documentation_needed()), "DOCUMENTATION_NEEDED_"), ": ",
+      a.crd_covered(), " / ", a.crd_pa_needed(), " / ",
+      a.crd_doc_needed().empty() ? "-" : a.crd_doc_needed());
+}
+
+void CollectLeaves(const v1::CriterionResult& r, std::vector<const v1::CriterionResult*>& out) {
+  if (r.children().empty()) out.push_back(&r);
+  for (const auto& c : r.children()) CollectLeaves(c, out);
+}
+
+constexpr char kAetnaTmsForm[] =
+    "admin: Aetna precertification request form for TMS (completed and signed)";
+constexpr char kAetnaTmsLetter[] =
+    "admin: Letter of medical necessity from the ordering psychiatrist";
+
+// ---- Aetna: prior auth required -----------------------------------------------------------------
+
+TEST(ReadinessTest, AetnaTmsCompleteChartIsReadyToSubmitWithItsForms) {
+  const auto a = Aetna(v1::TREATMENT_TMS, Complete());
+  EXPECT_EQ(Answers(a), "COVERED, READY, ADMIN: covered / auth-needed / admin");
+  // The HAM-D alternative is not needed once the PHQ-9 meets the any_of: nothing clinical to
+  // obtain.
+  EXPECT_THAT(Checklist(a), testing::ElementsAre(kAetnaTmsForm, kAetnaTmsLetter));
+  // 8 criteria, as CPB 0469 numbers them (the any_of of two scores is one).
+  EXPECT_EQ(
+      a.summary(),
+      "Prior auth ready to submit: all 8 criteria met. Include: Aetna precertification request "
+      "form for TMS (completed and signed); Letter of medical necessity from the ordering "
+      "psychiatrist.");
+  EXPECT_EQ(a.treatment(), v1::TREATMENT_TMS);
+  EXPECT_EQ(a.payer_name(), "Aetna");
+  EXPECT_EQ(a.plan_name(), "Aetna Open Access PPO (illustrative 2026 plan design)");
+  EXPECT_EQ(a.policy_section(),
+            "Aetna CPB 0469, Policy I (repetitive TMS for major depressive disorder) (check)");
+  EXPECT_EQ(a.sources_size(), 3);
+  EXPECT_EQ(a.plan_effective_from(), "2026-01-01");
+  EXPECT_EQ(a.plan_file_version().size(), 64u);
+  EXPECT_EQ(a.as_of_date(), "2026-11-20");
+  EXPECT_TRUE(a.notices().empty());
+  ASSERT_EQ(a.criteria_size(), 1);
+  EXPECT_EQ(a.criteria(0).id(), "aetna_tms_cpb_0469");
+  EXPECT_EQ(a.criteria(0).status(), v1::CRITERION_STATUS_MET);
+  EXPECT_EQ(a.criteria(0).children_size(), 8);
+}
+
+TEST(ReadinessTest, AetnaTmsWithTwoThingsMissingIsNotReadyAndSaysWhat) {
+  auto doc = Complete();
+  doc.clear_psychotherapy_history();
+  doc.clear_prescriber_specialty();
+  const auto a = Aetna(v1::TREATMENT_TMS, doc);
+  EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / both");
+  EXPECT_EQ(a.summary(),
+            "Prior auth not ready: 2 items missing (Therapy notes: at least 6 weeks of an "
+            "evidence-based psychotherapy (e.g. CBT, IPT) without significant improvement on a "
+            "rating scale; Order and attestation from a psychiatrist or psychiatric nurse "
+            "practitioner).");
+  EXPECT_THAT(Checklist(a), testing::ElementsAre("failed_psychotherapy missing",
+                                                 "ordered_by_psychiatric_prescriber missing",
+                                                 kAetnaTmsForm, kAetnaTmsLetter));
+  // The rule file's sentence where it has one, else one made from the check.
+  EXPECT_EQ(a.checklist(1).item(),
+            "Order and attestation from a psychiatrist or psychiatric nurse practitioner");
+}
+
+TEST(ReadinessTest, AetnaTmsWithACriterionNotMetIsNotCovered) {
+  auto doc = Complete();
+  doc.set_diagnosis_codes(0, "F33.1");  // moderate: Aetna asks for severe
+  auto a = Aetna(v1::TREATMENT_TMS, doc);
+  EXPECT_EQ(Answers(a), "NOT_COVERED, NOT_READY, BOTH: not-covered / auth-needed / both");
+  EXPECT_EQ(a.summary(),
+            "Prior auth not ready: 1 criterion not met (severe_mdd_without_psychosis).");
+  EXPECT_THAT(Checklist(a), testing::ElementsAre("severe_mdd_without_psychosis not met",
+                                                 kAetnaTmsForm, kAetnaTmsLetter));
+
+  // Not met and missing together: not met decides the answers, and the summary says both.
+  doc.clear_prescriber_specialty();
+  a = Aetna(v1::TREATMENT_TMS, doc);
+  EXPECT_EQ(Answers(a), "NOT_COVERED, NOT_READY, BOTH: not-covered / auth-needed / both");
+  EXPECT_EQ(
+      a.summary(),
+      "Prior auth not ready: 1 criterion not met (severe_mdd_without_psychosis); 1 item missing "
+      "(Order and attestation from a psychiatrist or psychiatric nurse practitioner).");
+}
+
+TEST(ReadinessTest, AetnaTmsAnyOfWithItsOwnChecklistItemIsOneItem) {
+  auto doc = Complete();
+  doc.clear_severity_scores();
+  const auto a = Aetna(v1::TREATMENT_TMS, doc);
+  EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / both");
+  // The rule file gives severe_score_recent (PHQ-9 or HAM-D) one checklist_item of its own.
+  EXPECT_THAT(Checklist(a), testing::ElementsAre("severe_score_recent missing", kAetnaTmsForm,
+                                                 kAetnaTmsLetter));
+  EXPECT_EQ(a.checklist(0).item(),
+            "A PHQ-9 of 15 or more, or a HAM-D-17 of 20 or more, dated within the last 30 days");
+  EXPECT_EQ(a.summary(),
+            "Prior auth not ready: 1 item missing (A PHQ-9 of 15 or more, or a HAM-D-17 of 20 or "
+            "more, dated within the last 30 days).");
+}
+
+TEST(ReadinessTest, AetnaTmsOneAlternativeNotMetAndTheOtherMissingIsInfoNeeded) {
+  auto doc = Complete();
+  doc.mutable_severity_scores(0)->set_score(10);
+  const auto a = Aetna(v1::TREATMENT_TMS, doc);
+  // The PHQ-9 route is closed, the HAM-D one is still open: nothing fails yet.
+  EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / both");
+  EXPECT_THAT(Checklist(a), testing::ElementsAre("severe_score_recent missing", kAetnaTmsForm,
+                                                 kAetnaTmsLetter));
+  EXPECT_EQ(a.criteria(0).children(4).children(0).status(), v1::CRITERION_STATUS_NOT_MET);
+  EXPECT_EQ(a.criteria(0).children(4).children(1).status(),
+            v1::CRITERION_STATUS_MISSING_INFORMATION);
+}
+
+// Aetna's plan with its TMS criteria replaced by `criteria` (text format).
+PlanVersion AetnaWithTmsCriteria(const std::string& criteria) {
+  PlanVersion plan = Plan("aetna", "open_access_ppo");
+  for (auto& policy : *plan.plan.mutable_treatments()) {
+    if (policy.treatment() != v1::TREATMENT_TMS) continue;
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(
+        criteria, policy.mutable_covered()->mutable_criteria()));
+  }
+  return plan;
+}
+
+TEST(ReadinessTest, AnAlternativeMadeOfTwoCriteriaNeedsBoth) {
+  // One route is therapy AND a recent score; the other is medication history.
+  const PlanVersion plan = AetnaWithTmsCriteria(R"pb(
+    id: "tms"
+    all_of {
+      criteria {
+        id: "adult"
+        policy_section: "P 1"
+        age { min_years: 18 }
+      }
+      criteria {
+        id: "route"
+        any_of {
+          criteria {
+            id: "therapy_and_score"
+            all_of {
+              criteria {
+                id: "therapy"
+                policy_section: "P 2"
+                checklist_item: "Therapy notes"
+                psychotherapy_trial { min_weeks: 6 }
+              }
+              criteria {
+                id: "score"
+                policy_section: "P 3"
+                checklist_item: "A recent PHQ-9"
+                severity { instrument: SEVERITY_INSTRUMENT_PHQ9 min_score: 15 max_age_days: 30 }
+              }
+            }
+          }
+          criteria {
+            id: "trials"
+            policy_section: "P 4"
+            checklist_item: "Medication history"
+            failed_antidepressant_trials { min_trials: 2 min_weeks: 6 }
+          }
+        }
+      }
+    })pb");
+  v1::PatientDocumentation doc;
+  doc.set_age_years(40);
+  const auto a = AssessReadiness(BundledRules(), plan, v1::TREATMENT_TMS, doc, kToday);
+  EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / both");
+  EXPECT_THAT(Checklist(a), testing::ElementsAre(
+                                "therapy missing (one of route)", "score missing (one of route)",
+                                "trials missing (one of route)", kAetnaTmsForm, kAetnaTmsLetter));
+  // Therapy and score are one alternative (the all_of branch), the trials the other.
+  EXPECT_EQ(a.checklist(0).alternative(), a.checklist(1).alternative());
+  EXPECT_NE(a.checklist(0).alternative(), a.checklist(2).alternative());
+  EXPECT_THAT(a.summary(), HasSubstr(absl::StrCat(a.checklist(0).item(), " and ",
+                                                  a.checklist(1).item(), " or ",
+                                                  a.checklist(2).item())));
+}
+
+TEST(ReadinessTest, AlternativesWithoutTheirOwnItemAreListedAndGroupedInTheSummary) {
+  // The same any_of without a checklist_item: each alternative is an item, one need in the summary,
+  // and an alternative that is already not met is not offered.
+  const PlanVersion plan = AetnaWithTmsCriteria(R"pb(
+    id: "tms"
+    all_of {
+      criteria {
+        id: "score"
+        any_of {
+          criteria {
+            id: "phq9"
+            policy_section: "P 1"
+            severity { instrument: SEVERITY_INSTRUMENT_PHQ9 min_score: 15 max_age_days: 30 }
+          }
+          criteria {
+            id: "hamd"
+            policy_section: "P 2"
+            severity { instrument: SEVERITY_INSTRUMENT_HAMD17 min_score: 20 max_age_days: 30 }
+          }
+        }
+      }
+    }
+  )pb");
+  auto doc = Complete();
+  doc.clear_severity_scores();
+  auto a = AssessReadiness(BundledRules(), plan, v1::TREATMENT_TMS, doc, kToday);
+  EXPECT_THAT(Checklist(a), testing::ElementsAre("phq9 missing (one of score)",
+                                                 "hamd missing (one of score)", kAetnaTmsForm,
+                                                 kAetnaTmsLetter));
+  EXPECT_EQ(a.summary(),
+            "Prior auth not ready: 1 item missing (PHQ-9 score of at least 15 dated within the "
+            "last 30 days or HAM-D (17-item) score of at least 20 dated within the last 30 days).");
+
+  v1::SeverityScore* phq9 = doc.add_severity_scores();
+  phq9->set_instrument(v1::SEVERITY_INSTRUMENT_PHQ9);
+  phq9->set_score(10);
+  phq9->set_date("2026-11-10");
+  a = AssessReadiness(BundledRules(), plan, v1::TREATMENT_TMS, doc, kToday);
+  EXPECT_THAT(Checklist(a), testing::ElementsAre("phq9 not met (one of score)",
+                                                 "hamd missing (one of score)", kAetnaTmsForm,
+                                                 kAetnaTmsLetter));
+  EXPECT_EQ(a.summary(),
+            "Prior auth not ready: 1 item missing (HAM-D (17-item) score of at least 20 dated "
+            "within the last 30 days).");
+}
+
+TEST(ReadinessTest, AetnaTmsScoresThatFailBothAlternativesAreNotMet) {
+  auto doc = Complete();
+  doc.mutable_severity_scores(0)->set_score(10);
+  auto* hamd = doc.add_severity_scores();
+  hamd->set_instrument(v1::SEVERITY_INSTRUMENT_HAMD17);
+  hamd->set_score(12);
+  hamd->set_date("2026-11-02");
+  const auto a = Aetna(v1::TREATMENT_TMS, doc);
+  EXPECT_EQ(Answers(a), "NOT_COVERED, NOT_READY, BOTH: not-covered / auth-needed / both");
+  // Both routes are closed: the any_of is the criterion not met.
+  EXPECT_EQ(a.summary(), "Prior auth not ready: 1 criterion not met (severe_score_recent).");
+  EXPECT_THAT(Checklist(a), testing::ElementsAre("severe_score_recent not met", kAetnaTmsForm,
+                                                 kAetnaTmsLetter));
+}
+
+TEST(ReadinessTest, AetnaSpravatoCompleteChartIsReadyWithThreeDocuments) {
+  const auto a = Aetna(v1::TREATMENT_SPRAVATO, Complete());
+  EXPECT_EQ(Answers(a), "COVERED, READY, ADMIN: covered / auth-needed / admin");
+  EXPECT_THAT(
+      Checklist(a),
+      testing::ElementsAre(
+          "admin: Aetna Spravato (esketamine) precertification request form (completed and signed)",
+          "admin: Letter of medical necessity from the prescribing psychiatrist",
+          "admin: Clinic's SPRAVATO REMS healthcare-setting certification"));
+  EXPECT_EQ(a.criteria(0).id(), "aetna_spravato_initial");
+}
+
+TEST(ReadinessTest, AetnaSpravatoWithoutAnOralAntidepressantOrREMSIsNotReady) {
+  auto doc = Complete();
+  doc.set_takes_oral_antidepressant(false);
+  doc.clear_oral_antidepressant();
+  doc.clear_rems_patient_enrolled();
+  const auto a = Aetna(v1::TREATMENT_SPRAVATO, doc);
+  EXPECT_EQ(Answers(a), "NOT_COVERED, NOT_READY, BOTH: not-covered / auth-needed / both");
+  EXPECT_EQ(a.summary(),
+            "Prior auth not ready: 1 criterion not met (oral_antidepressant_alongside); 1 item "
+            "missing (SPRAVATO REMS patient enrollment form signed and submitted before the first "
+            "dose).");
+}
+
+TEST(ReadinessTest, AetnaSpravatoUnknownOralAntidepressantIsANoticeAndConditional) {
+  auto doc = Complete();
+  doc.set_oral_antidepressant("vortioxetin");
+  const auto a = Aetna(v1::TREATMENT_SPRAVATO, doc);
+  EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / both");
+  ASSERT_EQ(a.notices_size(), 1);
+  EXPECT_EQ(a.notices(0).code(), "UNKNOWN_DRUG");
+  EXPECT_THAT(a.notices(0).message(),
+              StartsWith("oral_antidepressant: 'vortioxetin' is not in the drug catalog"));
+  EXPECT_EQ(Checklist(a)[0], "oral_antidepressant_alongside missing");
+}
+
+// ---- Medicare: no prior auth
+// ---------------------------------------------------------------------
+
+TEST(ReadinessTest, MedicareTmsNeedsNoPriorAuthAndTheChartMeetsTheLcd) {
+  const auto a = Medicare(v1::TREATMENT_TMS, Complete());
+  EXPECT_EQ(Answers(a), "COVERED, NOT_NEEDED, NONE: covered / no-auth / -");
+  EXPECT_TRUE(a.checklist().empty());
+  EXPECT_EQ(a.summary(),
+            "No prior auth needed; the documentation meets all 8 of the plan's coverage criteria "
+            "for TMS.");
+  EXPECT_EQ(a.payer_name(), "Medicare");
+  EXPECT_EQ(a.criteria(0).id(), "medicare_tms_lcd_l34641");
+}
+
+TEST(ReadinessTest, MedicareTmsAcceptsIntoleranceOfTwoClassesAsTheAlternative) {
+  auto doc = Complete();
+  auto* trials = doc.mutable_antidepressant_history()->mutable_trials();
+  trials->Mutable(0)->set_outcome(v1::TRIAL_OUTCOME_INTOLERANCE);
+  trials->Mutable(0)->set_weeks(2);
+  trials->Mutable(1)->set_outcome(v1::TRIAL_OUTCOME_INTOLERANCE);
+  trials->Mutable(1)->set_weeks(1);
+  const auto a = Medicare(v1::TREATMENT_TMS, doc);
+  EXPECT_EQ(Answers(a), "COVERED, NOT_NEEDED, NONE: covered / no-auth / -");
+  const auto& any_of = a.criteria(0).children(2);
+  ASSERT_EQ(any_of.id(), "resistance_intolerance_or_prior_response");
+  EXPECT_EQ(any_of.status(), v1::CRITERION_STATUS_MET);
+  EXPECT_EQ(any_of.explanation(), "one of 3 alternatives needed; met by intolerant_two_classes");
+  EXPECT_EQ(any_of.children(0).status(), v1::CRITERION_STATUS_NOT_MET);
+  EXPECT_EQ(any_of.children(2).status(), v1::CRITERION_STATUS_NOT_MET);  // a first course
+}
+
+TEST(ReadinessTest, MedicareTmsCriterionNotMetMeansNotCoveredWithoutPriorAuth) {
+  auto doc = Complete();
+  doc.set_age_years(17);
+  const auto a = Medicare(v1::TREATMENT_TMS, doc);
+  EXPECT_EQ(Answers(a), "NOT_COVERED, NOT_NEEDED, CLINICAL: not-covered / no-auth / clinical");
+  EXPECT_EQ(a.summary(),
+            "No prior auth needed, but the plan pays for TMS only when its criteria are met: 1 "
+            "criterion not met (adult).");
+  // No prior auth, so no forms to send.
+  EXPECT_THAT(Checklist(a), testing::ElementsAre("adult not met"));
+}
+
+TEST(ReadinessTest, MedicareSpravatoCompleteChartIsCovered) {
+  const auto a = Medicare(v1::TREATMENT_SPRAVATO, Complete());
+  EXPECT_EQ(Answers(a), "COVERED, NOT_NEEDED, NONE: covered / no-auth / -");
+  EXPECT_EQ(
+      a.summary(),
+      "No prior auth needed; the documentation meets all 6 of the plan's coverage criteria for "
+      "Spravato (esketamine).");
+}
+
+TEST(ReadinessTest, MedicareSpravatoWithoutREMSEnrollmentIsConditional) {
+  auto doc = Complete();
+  doc.clear_rems_patient_enrolled();
+  const auto a = Medicare(v1::TREATMENT_SPRAVATO, doc);
+  EXPECT_EQ(Answers(a), "CONDITIONAL, NOT_NEEDED, CLINICAL: conditional / no-auth / clinical");
+  EXPECT_EQ(a.summary(),
+            "No prior auth needed, but the plan pays for Spravato (esketamine) only when its "
+            "criteria are met: 1 item missing (SPRAVATO REMS patient enrollment form signed and "
+            "submitted before the first dose).");
+  EXPECT_THAT(Checklist(a), testing::ElementsAre("rems_patient_enrolled missing"));
+}
+
+// ---- IV ketamine: excluded by both plans
+// ---------------------------------------------------------
+
+TEST(ReadinessTest, IvKetamineIsNotCoveredNeedsNoAuthAndPointsToTheSelfPayEstimate) {
+  struct Case {
+    const PlanVersion& plan;
+    const char* explanation;
+    const char* section;
+  };
+  const Case cases[] = {
+      {Plan("aetna", "open_access_ppo"),
+       "Aetna considers ketamine infusion for depression experimental and investigational",
+       "Aetna CPB 0938, Policy (check)"},
+      {Plan("medicare", "part_b"), "Medicare does not pay for ketamine infusions for depression.",
+       "Social Security Act 1862(a)(1)(A)"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.plan.plan.payer_id());
+    // However complete the chart, an excluded treatment is not covered.
+    const auto a =
+        AssessReadiness(BundledRules(), c.plan, v1::TREATMENT_IV_KETAMINE, Complete(), kToday);
+    EXPECT_EQ(Answers(a), "NOT_COVERED, NOT_NEEDED, NONE: not-covered / no-auth / -");
+    EXPECT_TRUE(a.checklist().empty());
+    EXPECT_TRUE(a.criteria().empty());
+    EXPECT_THAT(a.policy_section(), StartsWith(c.section));
+    EXPECT_THAT(a.summary(),
+                StartsWith(absl::StrCat("Not covered (", a.policy_section(), "): ", c.explanation)));
+    EXPECT_THAT(a.summary(), testing::EndsWith(". No prior authorization applies."));
+    ASSERT_EQ(a.notices_size(), 1);
+    EXPECT_EQ(a.notices(0).code(), "SELF_PAY_ESTIMATE");
+    EXPECT_EQ(a.notices(0).kind(), v1::NOTICE_KIND_WARNING);
+    EXPECT_EQ(a.notices(0).message(),
+              absl::StrCat("IV ketamine is not covered by ", c.plan.plan.plan_name(),
+                           ". For what the patient would pay, ask EstimateCourse with coverage "
+                           "self_pay (CLI: estimator quote --self_pay)."));
+  }
+}
+
+// ---- nothing documented ------------------------------------------------------------------------
+
+TEST(ReadinessTest, AbsentDocumentationIsNeverAPass) {
+  struct Case {
+    const char* payer;
+    const char* plan;
+    v1::Treatment treatment;
+    bool prior_auth;
+    int leaves;          // typed criteria in the tree
+    int clinical_items;  // one per leaf, except an any_of with its own checklist_item is one
+    int needs;           // one per criterion of the policy: alternatives are one need
+  };
+  const Case cases[] = {
+      {"aetna", "open_access_ppo", v1::TREATMENT_TMS, true, 9, 8, 8},
+      {"aetna", "open_access_ppo", v1::TREATMENT_SPRAVATO, true, 9, 8, 8},
+      {"medicare", "part_b", v1::TREATMENT_TMS, false, 13, 10, 8},
+      {"medicare", "part_b", v1::TREATMENT_SPRAVATO, false, 6, 6, 6},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(absl::StrCat(c.payer, " ", v1::Treatment_Name(c.treatment)));
+    const auto a = AssessReadiness(BundledRules(), Plan(c.payer, c.plan), c.treatment,
+                                   v1::PatientDocumentation(), kToday);
+    EXPECT_EQ(Answers(a),
+              c.prior_auth ? "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / both"
+                           : "CONDITIONAL, NOT_NEEDED, CLINICAL: conditional / no-auth / clinical");
+    std::vector<const v1::CriterionResult*> leaves;
+    CollectLeaves(a.criteria(0), leaves);
+    for (const auto* leaf : leaves) {
+      EXPECT_EQ(leaf->status(), v1::CRITERION_STATUS_MISSING_INFORMATION) << leaf->id();
+    }
+    int clinical = 0;
+    for (const auto& item : a.checklist()) {
+      if (item.kind() != v1::DOCUMENTATION_KIND_CLINICAL) continue;
+      ++clinical;
+      EXPECT_EQ(item.criterion_status(), v1::CRITERION_STATUS_MISSING_INFORMATION) << item.item();
+    }
+    EXPECT_EQ(clinical, c.clinical_items);
+    EXPECT_EQ(static_cast<int>(leaves.size()), c.leaves);
+    EXPECT_THAT(a.summary(), HasSubstr(absl::StrCat(": ", c.needs, " items missing (")));
+  }
+}
+
+// ---- the RPC's errors and defaults -------------------------------------------------------------
+
+v1::CheckPriorAuthReadinessRequest Request() {
+  v1::CheckPriorAuthReadinessRequest r;
+  r.set_payer_id("aetna");
+  r.set_plan_id("open_access_ppo");
+  r.set_treatment(v1::TREATMENT_TMS);
+  *r.mutable_documentation() = Complete();
+  return r;
+}
+
+TEST(CheckPriorAuthReadinessTest, AnswersWithTheRuleSetVersion) {
+  auto response = CheckPriorAuthReadiness(BundledRules(), Request(), kToday);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->rule_set_version(), BundledRules().version());
+  EXPECT_EQ(response->assessment().prior_auth(), v1::PRIOR_AUTH_READINESS_READY);
+  EXPECT_EQ(response->assessment().as_of_date(), "2026-11-20");
+}
+
+TEST(CheckPriorAuthReadinessTest, WithoutAsOfDateTheCheckIsMadeForToday) {
+  auto request = Request();
+  request.mutable_documentation()->clear_as_of_date();
+  auto response = CheckPriorAuthReadiness(BundledRules(), request, absl::CivilDay(2026, 11, 25));
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->assessment().as_of_date(), "2026-11-25");
+}
+
+TEST(CheckPriorAuthReadinessTest, AbsentDocumentationIsConditional) {
+  auto request = Request();
+  request.clear_documentation();
+  auto response = CheckPriorAuthReadiness(BundledRules(), request, kToday);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->assessment().coverage(), v1::COVERAGE_REQUIREMENT_CONDITIONAL);
+  EXPECT_EQ(response->assessment().prior_auth(), v1::PRIOR_AUTH_READINESS_INFO_NEEDED);
+}
+
+TEST(CheckPriorAuthReadinessTest, UnknownPayerOrPlanIsNotFoundNamingTheField) {
+  auto request = Request();
+  request.set_payer_id("cigna");
+  auto response = CheckPriorAuthReadiness(BundledRules(), request, kToday);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(response.status().message(), "payer_id: no payer 'cigna' (see ListPayers)");
+
+  request = Request();
+  request.set_plan_id("hmo");
+  response = CheckPriorAuthReadiness(BundledRules(), request, kToday);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(response.status().message(),
+            "plan_id: payer 'aetna' has no plan 'hmo' (see ListPayers)");
+}
+
+TEST(CheckPriorAuthReadinessTest, NoPlanVersionOnTheDayIsNotFoundNamingTheDateField) {
+  auto request = Request();
+  request.set_planned_start_date("2025-12-31");
+  auto response = CheckPriorAuthReadiness(BundledRules(), request, kToday);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      response.status().message(),
+      "planned_start_date: no version of aetna/open_access_ppo is in effect on 2025-12-31 (the "
+      "first starts 2026-01-01)");
+
+  // Without a planned start, the day of the check picks the version.
+  request = Request();
+  request.mutable_documentation()->Clear();
+  request.mutable_documentation()->set_as_of_date("2025-06-30");
+  response = CheckPriorAuthReadiness(BundledRules(), request, kToday);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(response.status().message()),
+              StartsWith("documentation.as_of_date: no version of aetna/open_access_ppo is in "
+                         "effect on 2025-06-30"));
+}
+
+TEST(CheckPriorAuthReadinessTest, PlannedStartPicksThePlanVersionButNotTheDayOfTheCheck) {
+  auto request = Request();
+  request.set_planned_start_date("2026-12-14");
+  auto response = CheckPriorAuthReadiness(BundledRules(), request, kToday);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->assessment().as_of_date(), "2026-11-20");
+  EXPECT_EQ(response->assessment().plan_effective_from(), "2026-01-01");
+}
+
+TEST(CheckPriorAuthReadinessTest, InvalidRequestIsRefusedBeforeAnyLookup) {
+  auto request = Request();
+  request.set_payer_id("");
+  EXPECT_EQ(CheckPriorAuthReadiness(BundledRules(), request, kToday).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  request = Request();
+  request.set_payer_id("cigna");  // unknown, but the documentation is refused first
+  request.mutable_documentation()->mutable_severity_scores(0)->set_score(28);
+  auto response = CheckPriorAuthReadiness(BundledRules(), request, kToday);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(response.status().message()),
+              StartsWith("documentation.severity_scores[0].score: "));
+}
+
+}  // namespace
+}  // namespace estimator
