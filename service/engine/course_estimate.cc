@@ -153,16 +153,8 @@ absl::Status ResolveCourse(const RuleSet& rules, const v1::CourseOptions& course
 absl::Status ResolveInsurance(const RuleSet& rules, const v1::InsuranceCoverage& ins,
                               CourseContext& ctx, Notices& notices) {
   ctx.insurance = &ins;
-  if (!rules.HasPayer(ins.payer_id())) {
-    return absl::NotFoundError(absl::StrCat("coverage.insurance.payer_id: no payer '",
-                                            ins.payer_id(), "' in the rules (see ListPayers)"));
-  }
-  ctx.versions = rules.FindPlanVersions(ins.payer_id(), ins.plan_id());
-  if (ctx.versions == nullptr) {
-    return absl::NotFoundError(absl::StrCat("coverage.insurance.plan_id: payer '", ins.payer_id(),
-                                            "' has no plan '", ins.plan_id(),
-                                            "' (see ListPayers)"));
-  }
+  ASSIGN_OR_RETURN(ctx.versions, rules.RequirePlanVersions(ins.payer_id(), ins.plan_id(),
+                                                            "coverage.insurance."));
   ctx.start_version = RuleSet::VersionOn(*ctx.versions, ctx.start);
   if (ctx.start_version == nullptr) {
     const PlanVersion& first = ctx.versions->front();

@@ -248,15 +248,8 @@ absl::StatusOr<v1::CheckPriorAuthReadinessResponse> CheckPriorAuthReadiness(
   if (!request.planned_start_date().empty()) {
     ASSIGN_OR_RETURN(day, ParseDate(request.planned_start_date(), "planned_start_date"));
   }
-  const std::vector<PlanVersion>* versions =
-      rules.FindPlanVersions(request.payer_id(), request.plan_id());
-  if (versions == nullptr) {
-    return absl::NotFoundError(
-        rules.HasPayer(request.payer_id())
-            ? absl::StrCat("plan_id: payer '", request.payer_id(), "' has no plan '",
-                           request.plan_id(), "' (see ListPayers)")
-            : absl::StrCat("payer_id: no payer '", request.payer_id(), "' (see ListPayers)"));
-  }
+  ASSIGN_OR_RETURN(const std::vector<PlanVersion>* versions,
+                   rules.RequirePlanVersions(request.payer_id(), request.plan_id(), ""));
   const PlanVersion* plan = RuleSet::VersionOn(*versions, day);
   if (plan == nullptr) {
     return absl::NotFoundError(absl::StrCat(

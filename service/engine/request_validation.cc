@@ -54,13 +54,18 @@ absl::Status CheckEnum(absl::string_view field, int value, IsValid is_valid, boo
   return absl::OkStatus();
 }
 
-absl::Status CheckCourseStart(absl::string_view field, const std::string& text) {
+// A date of the course or of the check: a real day in the years served.
+absl::StatusOr<absl::CivilDay> CheckServedDay(absl::string_view field, const std::string& text) {
   ASSIGN_OR_RETURN(absl::CivilDay day, ParseDate(text, field));
   if (day.year() < kFirstCourseYear || day.year() > kLastCourseYear) {
     return Invalid(field, absl::StrCat("'", text, "' is outside the years ", kFirstCourseYear, "-",
                                        kLastCourseYear));
   }
-  return absl::OkStatus();
+  return day;
+}
+
+absl::Status CheckCourseStart(absl::string_view field, const std::string& text) {
+  return CheckServedDay(field, text).status();
 }
 
 absl::Status CheckCoverage(const v1::Coverage& coverage) {
@@ -205,11 +210,7 @@ absl::Status ValidateDocumentation(const v1::PatientDocumentation& doc, absl::st
   const std::string p = absl::StrCat(prefix, ".");
   absl::CivilDay as_of = today;
   if (!doc.as_of_date().empty()) {
-    ASSIGN_OR_RETURN(as_of, ParseDate(doc.as_of_date(), p + "as_of_date"));
-    if (as_of.year() < kFirstCourseYear || as_of.year() > kLastCourseYear) {
-      return Invalid(p + "as_of_date", absl::StrCat("'", doc.as_of_date(), "' is outside the years ",
-                                                   kFirstCourseYear, "-", kLastCourseYear));
-    }
+    ASSIGN_OR_RETURN(as_of, CheckServedDay(p + "as_of_date", doc.as_of_date()));
   }
   if (doc.has_age_years()) RETURN_IF_ERROR(CheckRange(p + "age_years", doc.age_years(), 0, 130, "years"));
   RETURN_IF_ERROR(CheckListSize(p + "diagnosis_codes", doc.diagnosis_codes()));

@@ -13,10 +13,12 @@ namespace {
 // The deepest nesting accepted; real policies use two or three levels.
 constexpr int kMaxDepth = 8;
 
+// A list of enum values: no unspecified or unknown value, none twice, and (when `required`) at
+// least one.
 template <typename List, typename IsValid>
 void CheckEnumList(const Where& w, absl::string_view field, const List& values, IsValid is_valid,
-                   Problems& p) {
-  if (values.empty()) p.Add(w.At(field), absl::StrCat(field, ": list at least one"));
+                   Problems& p, bool required = true) {
+  if (required && values.empty()) p.Add(w.At(field), absl::StrCat(field, ": list at least one"));
   std::set<int> seen;
   for (int i = 0; i < values.size(); ++i) {
     if (values[i] == 0 || !is_valid(values[i])) {
@@ -179,15 +181,8 @@ class CriteriaChecker {
     if (c.min_weeks() == 0 && c.min_sessions() == 0) {
       p_.Add(w.At("min_weeks"), "give min_weeks and/or min_sessions: an adequate trial needs a length");
     }
-    std::set<int> seen;
-    for (int i = 0; i < c.accepted_kinds_size(); ++i) {
-      const int k = c.accepted_kinds(i);
-      if (k == 0 || !v1::PsychotherapyKind_IsValid(k)) {
-        p_.Add(w.At("accepted_kinds", i), "accepted_kinds: unknown or unspecified value");
-      } else if (!seen.insert(k).second) {
-        p_.Add(w.At("accepted_kinds", i), "accepted_kinds: listed twice");
-      }
-    }
+    CheckEnumList(w, "accepted_kinds", c.accepted_kinds(), v1::PsychotherapyKind_IsValid, p_,
+                  /*required=*/false);
   }
 
   void Severity(const Where& w, const v1::SeverityCriterion& s) {

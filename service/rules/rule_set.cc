@@ -118,6 +118,20 @@ const std::vector<PlanVersion>* RuleSet::FindPlanVersions(absl::string_view paye
   return it == plans_.end() ? nullptr : &it->second;
 }
 
+absl::StatusOr<const std::vector<PlanVersion>*> RuleSet::RequirePlanVersions(
+    absl::string_view payer_id, absl::string_view plan_id, absl::string_view field_prefix) const {
+  if (!HasPayer(payer_id)) {
+    return absl::NotFoundError(absl::StrCat(field_prefix, "payer_id: no payer '", payer_id,
+                                            "' (see ListPayers)"));
+  }
+  const std::vector<PlanVersion>* versions = FindPlanVersions(payer_id, plan_id);
+  if (versions == nullptr) {
+    return absl::NotFoundError(absl::StrCat(field_prefix, "plan_id: payer '", payer_id,
+                                            "' has no plan '", plan_id, "' (see ListPayers)"));
+  }
+  return versions;
+}
+
 const PlanVersion* RuleSet::VersionOn(const std::vector<PlanVersion>& versions,
                                       absl::CivilDay day) {
   // Versions are few per plan (one a year); a linear scan from the newest is simplest.

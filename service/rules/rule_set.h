@@ -70,6 +70,10 @@ class RuleSet {
   const std::vector<PlanVersion>* FindPlanVersions(absl::string_view payer_id,
                                                    absl::string_view plan_id) const;
   bool HasPayer(absl::string_view payer_id) const { return payers_.contains(payer_id); }
+  // As FindPlanVersions, or NOT_FOUND naming the request field (`field_prefix` + "payer_id" or
+  // "plan_id"), e.g. "coverage.insurance.plan_id: payer 'aetna' has no plan 'hmo' (see ListPayers)".
+  absl::StatusOr<const std::vector<PlanVersion>*> RequirePlanVersions(
+      absl::string_view payer_id, absl::string_view plan_id, absl::string_view field_prefix) const;
   // The version in effect on `day` among `versions`, or nullptr.
   static const PlanVersion* VersionOn(const std::vector<PlanVersion>& versions,
                                       absl::CivilDay day);

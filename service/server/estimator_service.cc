@@ -12,11 +12,14 @@
 namespace estimator {
 namespace {
 
-// Ids only: a plan id is not patient data.
+// Ids only: a plan id is not patient data. Cut to the id length limit, as the request may be invalid.
+std::string PlanLabel(const std::string& payer_id, const std::string& plan_id) {
+  return absl::StrCat(payer_id.substr(0, 64), "/", plan_id.substr(0, 64));
+}
+
 std::string PlanLabel(const v1::Coverage& coverage) {
   if (coverage.has_insurance()) {
-    return absl::StrCat(coverage.insurance().payer_id().substr(0, 64), "/",
-                        coverage.insurance().plan_id().substr(0, 64));
+    return PlanLabel(coverage.insurance().payer_id(), coverage.insurance().plan_id());
   }
   return coverage.has_self_pay() ? "self_pay" : "-";
 }
@@ -72,9 +75,8 @@ grpc::ServerUnaryReactor* EstimatorService::CompareTreatments(
 grpc::ServerUnaryReactor* EstimatorService::CheckPriorAuthReadiness(
     grpc::CallbackServerContext* context, const v1::CheckPriorAuthReadinessRequest* request,
     v1::CheckPriorAuthReadinessResponse* response) {
-  const std::string plan =
-      absl::StrCat(request->payer_id().substr(0, 64), "/", request->plan_id().substr(0, 64));
-  return Serve(context, *store_, "CheckPriorAuthReadiness", plan, response,
+  return Serve(context, *store_, "CheckPriorAuthReadiness",
+               PlanLabel(request->payer_id(), request->plan_id()), response,
                [&](const RuleSet& rules, absl::CivilDay today) {
                  return estimator::CheckPriorAuthReadiness(rules, *request, today);
                });
