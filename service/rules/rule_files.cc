@@ -147,6 +147,8 @@ template absl::StatusOr<RuleFile<v1::TreatmentProtocol>> ParseRuleFile(absl::str
                                                                        absl::string_view);
 template absl::StatusOr<RuleFile<v1::DrugCatalog>> ParseRuleFile(absl::string_view,
                                                                  absl::string_view);
+template absl::StatusOr<RuleFile<v1::BillingCodeCatalog>> ParseRuleFile(absl::string_view,
+                                                                        absl::string_view);
 
 absl::StatusOr<RuleFiles> ReadRuleDirectory(const std::string& dir) {
   const fs::path root(dir);
@@ -163,6 +165,9 @@ absl::StatusOr<RuleFiles> ReadRuleDirectory(const std::string& dir) {
   }
   for (const auto& f : TextprotoFilesIn(root / "catalogs")) {
     ParseInto(root, f, files.catalogs, errors);
+  }
+  for (const auto& f : TextprotoFilesIn(root / "codes")) {
+    ParseInto(root, f, files.code_catalogs, errors);
   }
   if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
   return files;

@@ -1,4 +1,4 @@
-// Reading the rule directory: every *.textproto under plans/, clinics/, protocols/ and catalogs/ is parsed
+// Reading the rule directory: every *.textproto under plans/, clinics/, protocols/, catalogs/ and codes/ is parsed
 // with protobuf's TextFormat parser into its message type, keeping each field's position so that
 // later (semantic) errors can also be reported as `file:line:column: message`.
 //
@@ -32,6 +32,7 @@ struct RuleFiles {
   std::vector<RuleFile<v1::Clinic>> clinics;
   std::vector<RuleFile<v1::TreatmentProtocol>> protocols;
   std::vector<RuleFile<v1::DrugCatalog>> catalogs;
+  std::vector<RuleFile<v1::BillingCodeCatalog>> code_catalogs;
 };
 
 // Parses one file's text. `path` is used in error messages only.

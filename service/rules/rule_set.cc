@@ -76,6 +76,7 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(RuleFiles files,
       set->drugs_.push_back(std::move(drug));
     }
   }
+  for (const auto& f : files.code_catalogs) manifest.emplace_back(f.path, f.sha256);
   for (auto& f : files.plans) {
     manifest.emplace_back(f.path, f.sha256);
     PlanVersion version;

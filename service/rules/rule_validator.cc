@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "service/common/dates.h"
 #include "service/common/money.h"
+#include "service/rules/billing_codes.h"
 #include "service/rules/criteria_validator.h"
 #include "service/rules/located_problems.h"
 #include "service/rules/session_match.h"
@@ -190,7 +191,9 @@ using ProtocolsByTreatment = std::map<int, std::vector<const v1::TreatmentProtoc
 void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment treatment,
                      const v1::TreatmentCovered& c, const ProtocolsByTreatment& protocols,
                      const std::map<std::string, const v1::TreatmentProtocol*>& protocol_ids,
-                     bool has_catalog, Problems& p) {
+                     bool has_catalog, const BillingCodes& codes,
+                     std::optional<absl::CivilDay> from, std::optional<absl::CivilDay> to,
+                     Problems& p) {
   CheckText(w, "policy_section", c.policy_section(), p);
   if (c.has_criteria()) {
     ValidateCriteria(w.In("criteria"), c.criteria(), treatment, has_catalog, p);
@@ -263,6 +266,10 @@ void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment tr
     if (!IsCode(fee.code())) {
       p.Add(fw.At("code"), absl::StrCat("code '", fee.code(),
                                         "' is not a CPT/HCPCS code (5+ upper-case letters/digits)"));
+    } else if (from) {
+      codes.CheckFeeCode(fw, "code", fee.code(), treatment, *from, to, p);
+    } else {
+      codes.CheckKnown(fw, "code", fee.code(), p);
     }
     CheckText(fw, "description", fee.description(), p);
     CheckMoney(fw, "allowed_cents", fee.allowed_cents(), p);
@@ -300,7 +307,7 @@ void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment tr
 
 void ValidatePlan(const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& protocols,
                   const std::map<std::string, const v1::TreatmentProtocol*>& protocol_ids,
-                  bool has_catalog, Problems& p) {
+                  bool has_catalog, const BillingCodes& codes, Problems& p) {
   const auto& m = f.message;
   const Where w = Where::Of(f);
   CheckId(w, "payer_id", m.payer_id(), p);
@@ -349,7 +356,7 @@ void ValidatePlan(const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& 
     switch (t.status_case()) {
       case v1::TreatmentPolicy::kCovered:
         ValidateCovered(tw.In("covered"), m, t.treatment(), t.covered(), protocols, protocol_ids,
-                        has_catalog, p);
+                        has_catalog, codes, from, to, p);
         break;
       case v1::TreatmentPolicy::kExcluded: {
         const Where ew = tw.In("excluded");
@@ -420,7 +427,7 @@ void ValidatePlanVersions(const std::vector<RuleFile<v1::PayerPlan>>& plans, Pro
 // ---- clinics -----------------------------------------------------------------------------------
 
 void ValidateClinic(const RuleFile<v1::Clinic>& f, const ProtocolsByTreatment& protocols,
-                    Problems& p) {
+                    const BillingCodes& codes, Problems& p) {
   const auto& m = f.message;
   const Where w = Where::Of(f);
   CheckId(w, "clinic_id", m.clinic_id(), p);
@@ -477,6 +484,8 @@ void ValidateClinic(const RuleFile<v1::Clinic>& f, const ProtocolsByTreatment& p
     const Where cw = w.In("charges", i);
     if (!IsCode(m.charges(i).code())) {
       p.Add(cw.At("code"), absl::StrCat("code '", m.charges(i).code(), "' is not a billing code"));
+    } else {
+      codes.CheckKnown(cw, "code", m.charges(i).code(), p);
     }
     CheckMoney(cw, "charge_cents", m.charges(i).charge_cents(), p);
     if (!charged.insert(m.charges(i).code()).second) {
@@ -525,13 +534,14 @@ absl::Status ValidateRuleFiles(const RuleFiles& files) {
     }
   }
   ValidateDrugCatalogs(files.catalogs, p);
+  const BillingCodes codes = BillingCodes::Build(files.code_catalogs, p);
   for (const auto& f : files.plans) {
-    ValidatePlan(f, protocols, protocol_ids, !files.catalogs.empty(), p);
+    ValidatePlan(f, protocols, protocol_ids, !files.catalogs.empty(), codes, p);
   }
   ValidatePlanVersions(files.plans, p);
   std::set<std::string> clinic_ids;
   for (const auto& f : files.clinics) {
-    ValidateClinic(f, protocols, p);
+    ValidateClinic(f, protocols, codes, p);
     if (!clinic_ids.insert(f.message.clinic_id()).second) {
       p.Add(Where::Of(f).At("clinic_id"),
             absl::StrCat("clinic_id '", f.message.clinic_id(), "' is used by another file"));
