@@ -697,4 +697,30 @@ std::string ChecklistItemFor(const v1::Criterion& c, v1::Treatment treatment) {
   }
 }
 
+std::string RequirementOf(const v1::Criterion& criterion, v1::Treatment treatment) {
+  switch (criterion.check_case()) {
+    case v1::Criterion::kAllOf:
+    case v1::Criterion::kAnyOf:
+    case v1::Criterion::kNot:
+    case v1::Criterion::CHECK_NOT_SET:
+      return "";
+    default:
+      break;
+  }
+  // Every typed check explains a missing fact as "<requirement>; <what is not documented>", so
+  // judging it against no documentation yields the requirement in the very words readiness uses.
+  static const v1::PatientDocumentation* const kNothing = new v1::PatientDocumentation();
+  DocumentedFacts nothing;
+  nothing.doc = kNothing;
+  nothing.treatment = treatment;
+  const std::string explanation = EvaluateCriterion(criterion, nothing).explanation();
+  int depth = 0;  // a requirement may hold "; " inside parentheses
+  for (size_t i = 0; i + 1 < explanation.size(); ++i) {
+    if (explanation[i] == '(') ++depth;
+    if (explanation[i] == ')') --depth;
+    if (depth == 0 && explanation[i] == ';' && explanation[i + 1] == ' ') return explanation.substr(0, i);
+  }
+  return explanation;
+}
+
 }  // namespace estimator

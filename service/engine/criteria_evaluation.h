@@ -50,6 +50,10 @@ v1::CriterionResult EvaluateCriterion(const v1::Criterion& criterion, const Docu
 // made from the check, e.g. "PHQ-9 score of at least 15 dated within the last 30 days".
 std::string ChecklistItemFor(const v1::Criterion& criterion, v1::Treatment treatment);
 
+// What a typed criterion requires, in the words its explanations use, e.g. "PHQ-9 of at least 15
+// within the last 30 days" or "age 18 or older required". Composites: "".
+std::string RequirementOf(const v1::Criterion& criterion, v1::Treatment treatment);
+
 // "all_of", "severity", ... (the oneof field's name).
 std::string CriterionKind(const v1::Criterion& criterion);
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
+#include "estimator/v1/rule_tests.pb.h"
 #include "service/common/sha256.h"
 
 namespace estimator {
@@ -117,6 +118,15 @@ std::vector<fs::path> TextprotoFilesIn(const fs::path& dir) {
 }  // namespace
 
 template <typename Message>
+void ReadRuleFilesIn(const std::string& root, const std::string& subdir,
+                     std::vector<RuleFile<Message>>& out, std::vector<std::string>& errors) {
+  for (const auto& f : TextprotoFilesIn(fs::path(root) / subdir)) ParseInto(root, f, out, errors);
+}
+
+template void ReadRuleFilesIn(const std::string&, const std::string&,
+                              std::vector<RuleFile<v1::RuleTestFile>>&, std::vector<std::string>&);
+
+template <typename Message>
 absl::StatusOr<RuleFile<Message>> ParseRuleFile(absl::string_view path, absl::string_view text) {
   RuleFile<Message> file;
   file.path = std::string(path);
@@ -149,6 +159,8 @@ template absl::StatusOr<RuleFile<v1::DrugCatalog>> ParseRuleFile(absl::string_vi
                                                                  absl::string_view);
 template absl::StatusOr<RuleFile<v1::BillingCodeCatalog>> ParseRuleFile(absl::string_view,
                                                                         absl::string_view);
+template absl::StatusOr<RuleFile<v1::RuleTestFile>> ParseRuleFile(absl::string_view,
+                                                                  absl::string_view);
 
 absl::StatusOr<RuleFiles> ReadRuleDirectory(const std::string& dir) {
   const fs::path root(dir);
@@ -158,17 +170,11 @@ absl::StatusOr<RuleFiles> ReadRuleDirectory(const std::string& dir) {
   }
   RuleFiles files;
   std::vector<std::string> errors;
-  for (const auto& f : TextprotoFilesIn(root / "plans")) ParseInto(root, f, files.plans, errors);
-  for (const auto& f : TextprotoFilesIn(root / "clinics")) ParseInto(root, f, files.clinics, errors);
-  for (const auto& f : TextprotoFilesIn(root / "protocols")) {
-    ParseInto(root, f, files.protocols, errors);
-  }
-  for (const auto& f : TextprotoFilesIn(root / "catalogs")) {
-    ParseInto(root, f, files.catalogs, errors);
-  }
-  for (const auto& f : TextprotoFilesIn(root / "codes")) {
-    ParseInto(root, f, files.code_catalogs, errors);
-  }
+  ReadRuleFilesIn(dir, "plans", files.plans, errors);
+  ReadRuleFilesIn(dir, "clinics", files.clinics, errors);
+  ReadRuleFilesIn(dir, "protocols", files.protocols, errors);
+  ReadRuleFilesIn(dir, "catalogs", files.catalogs, errors);
+  ReadRuleFilesIn(dir, "codes", files.code_catalogs, errors);
   if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
   return files;
 }

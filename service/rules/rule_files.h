@@ -39,6 +39,12 @@ struct RuleFiles {
 template <typename Message>
 absl::StatusOr<RuleFile<Message>> ParseRuleFile(absl::string_view path, absl::string_view text);
 
+// Reads and parses every *.textproto in `root`/`subdir` (sorted by name) into `out`, shown relative
+// to `root`; each problem is one `path:line:column: message` entry of `errors`.
+template <typename Message>
+void ReadRuleFilesIn(const std::string& root, const std::string& subdir,
+                     std::vector<RuleFile<Message>>& out, std::vector<std::string>& errors);
+
 // Reads and parses every rule file under `dir` (sorted by path, so the result is deterministic).
 // All syntax errors of all files are reported together; nothing is returned unless every file parses.
 absl::StatusOr<RuleFiles> ReadRuleDirectory(const std::string& dir);

@@ -9,14 +9,19 @@
 //   estimator payers --server=estimator.internal:50051
 //   estimator readiness --payer=aetna --plan=open_access_ppo --treatment=spravato
 //       --documentation=deploy/examples/patient_tms_ready.json      (one command line)
+//   estimator check --rules_dir=payer_rules                 (offline: no server)
+//   estimator check --rules_dir=payer_rules --policy=medicare/part_b --date=2026-03-02
 //
 // `readiness` judges a patient's documentation (a PatientDocumentation in protobuf JSON, as in
 // deploy/examples/) against the plan's prior-authorization criteria and lists what to obtain before
 // submitting; quote and compare take the same --documentation and then quote a treatment whose
 // criteria are not shown to be met as not covered, with what it would cost if approved.
 //
-// Exit codes: 0 success, 1 the call failed (printed as "error: <grpc code>: <message>"),
-// 2 usage error (unknown subcommand or flag, or a flag value that cannot be used).
+// `check` needs no server: it validates every rule file in --rules_dir and runs every rule test in
+// its tests/ folder (or, with --policy, prints one plan's policy in plain words).
+//
+// Exit codes: 0 success, 1 the call failed (printed as "error: <grpc code>: <message>") or the
+// rule check failed, 2 usage error (unknown subcommand or flag, or a flag value that cannot be used).
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
@@ -57,7 +62,9 @@
 #include "service/common/dates.h"
 #include "service/common/money.h"
 #include "service/common/status_macros.h"
+#include "service/tools/policy_summary.h"
 #include "service/tools/readiness_format.h"
+#include "service/tools/rule_check.h"
 #include "service/tools/table_format.h"
 
 // ---- Connection ---------------------------------------------------------------------------------
@@ -122,6 +129,12 @@ ABSL_FLAG(std::string, documentation, "",
 // ---- Output -------------------------------------------------------------------------------------
 ABSL_FLAG(bool, lines, false, "Also print every session line (quote, compare).");
 ABSL_FLAG(bool, json, false, "Print the response as JSON instead of tables.");
+ABSL_FLAG(std::string, rules_dir, "payer_rules",
+          "check: the rule directory (plans/, clinics/, protocols/, catalogs/, codes/, tests/).");
+ABSL_FLAG(std::string, policy, "",
+          "check: print this plan's policy in plain words instead, written payer/plan.");
+ABSL_FLAG(std::string, date, "",
+          "check --policy: the day whose plan version is printed, YYYY-MM-DD. Default: today.");
 
 namespace estimator {
 namespace {
@@ -151,13 +164,15 @@ constexpr size_t kTextWidth = 100;
 
 constexpr char kUsage[] = R"(the front-desk client of the treatment cost estimator.
 
-Usage: estimator <quote|compare|payers|readiness> [flags]
+Usage: estimator <quote|compare|payers|readiness|check> [flags]
 
   quote      One treatment's course for one patient: coverage, cost per phase and plan year.
   compare    Every treatment the clinic offers (or --treatments) side by side.
   payers     The payers, plans, clinics and protocols the server knows, with their ids.
   readiness  Whether the patient's documentation meets the plan's prior-authorization criteria,
              and what to obtain before submitting.
+  check      Offline, no server: validate every rule file in --rules_dir and run every rule test
+             in its tests/ folder; with --policy=payer/plan, print that plan's policy instead.
 
 Examples:
   estimator payers
@@ -166,8 +181,11 @@ Examples:
   estimator compare --clinic=downtown --self_pay
   estimator readiness --payer=aetna --plan=open_access_ppo --treatment=spravato \
       --documentation=deploy/examples/patient_tms_ready.json
+  estimator check --rules_dir=payer_rules
+  estimator check --rules_dir=payer_rules --policy=aetna/open_access_ppo --date=2026-03-02
 
-Exit codes: 0 success, 1 the call failed (or the server is unreachable), 2 usage error.)";
+Exit codes: 0 success, 1 the call failed (or the server is unreachable) or the rule check found a
+problem, 2 usage error.)";
 
 absl::Status FlagError(absl::string_view flag, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat("--", flag, ": ", problem));
@@ -1271,6 +1289,7 @@ void PrintHelp() {
         "verified_deductible", "verified_oop_max", "verified_copay", "verified_coinsurance"}},
       {"What is documented about the patient", {"documentation"}},
       {"Output", {"lines", "json"}},
+      {"Rule check (offline)", {"rules_dir", "policy", "date"}},
   };
   constexpr size_t kNameWidth = 28;
   std::cout << "estimator: " << kUsage << "\n";
@@ -1293,6 +1312,64 @@ void PrintHelp() {
   }
 }
 
+// ---- Offline rule check ---------------------------------------------------------------------------
+
+constexpr const char* kCheckFlags[] = {"rules_dir", "policy", "date"};
+
+int RunCheck() {
+  if (absl::Status refused =
+          RefuseFlags({"clinic", "payer", "plan", "self_pay", "treatment", "treatments", "start",
+                       "documentation", "json", "lines"},
+                      "does not apply to `check` (it reads --rules_dir; see --policy)");
+      !refused.ok()) {
+    return UsageError(refused);
+  }
+  const std::string dir = absl::GetFlag(FLAGS_rules_dir);
+  if (!std::filesystem::is_directory(dir)) {
+    return UsageError(FlagError("rules_dir", absl::StrCat("'", dir, "' is not a directory")));
+  }
+  const std::string policy = absl::GetFlag(FLAGS_policy);
+  if (policy.empty()) {
+    if (FlagGiven("date")) return UsageError(FlagError("date", "applies with --policy only"));
+    const RuleCheckReport report = CheckRules(dir, absl::Now());
+    PrintRuleCheck(report, std::cout);
+    return report.ok() ? kExitOk : kExitCallFailed;
+  }
+
+  const std::vector<std::string> ids = absl::StrSplit(policy, '/');
+  if (ids.size() != 2 || ids[0].empty() || ids[1].empty()) {
+    return UsageError(FlagError("policy", "write payer/plan, e.g. medicare/part_b"));
+  }
+  absl::CivilDay day = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  if (FlagGiven("date")) {
+    absl::StatusOr<absl::CivilDay> parsed = ParseDate(absl::GetFlag(FLAGS_date), "--date");
+    if (!parsed.ok()) return UsageError(parsed.status());
+    day = *parsed;
+  }
+  absl::StatusOr<RuleFiles> files = ReadRuleDirectory(dir);
+  absl::StatusOr<std::shared_ptr<const RuleSet>> rules =
+      files.ok() ? RuleSet::Create(*std::move(files), absl::Now())
+                 : absl::StatusOr<std::shared_ptr<const RuleSet>>(files.status());
+  if (!rules.ok()) {
+    std::cerr << rules.status().message() << "\nerror: the rules in " << dir
+              << " do not validate; run `estimator check --rules_dir=" << dir << "`\n";
+    return kExitCallFailed;
+  }
+  absl::StatusOr<const std::vector<PlanVersion>*> versions =
+      (*rules)->RequirePlanVersions(ids[0], ids[1], "--policy: ");
+  if (!versions.ok()) {
+    std::cerr << "error: " << versions.status().message() << "\n";
+    return kExitCallFailed;
+  }
+  const std::string text = PolicySummary(**versions, day);
+  if (text.empty()) {
+    std::cerr << "error: no version of " << policy << " is in effect on " << FormatDate(day) << "\n";
+    return kExitCallFailed;
+  }
+  std::cout << text;
+  return kExitOk;
+}
+
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
   for (int i = 1; i < argc; ++i) {
@@ -1308,17 +1385,21 @@ int Main(int argc, char** argv) {
 
   if (args.size() < 2) {
     return UsageError(absl::InvalidArgumentError(
-        "missing subcommand: quote, compare, payers or readiness (see --help)"));
+        "missing subcommand: quote, compare, payers, readiness or check (see --help)"));
   }
   if (args.size() > 2) {
     return UsageError(absl::InvalidArgumentError(
         absl::StrCat("unexpected argument '", args[2], "' (flags are written --name=value)")));
   }
   const absl::string_view command = args[1];
+  if (command == "check") return RunCheck();
   if (command != "quote" && command != "compare" && command != "payers" && command != "readiness") {
     return UsageError(absl::InvalidArgumentError(
         absl::StrCat("unknown subcommand '", command,
-                     "': use quote, compare, payers or readiness (see --help)")));
+                     "': use quote, compare, payers, readiness or check (see --help)")));
+  }
+  if (absl::Status refused = RefuseFlags(kCheckFlags, "applies to `check` only"); !refused.ok()) {
+    return UsageError(refused);
   }
   if (absl::GetFlag(FLAGS_server).empty()) {
     return UsageError(FlagError("server", "required (host:port)"));
