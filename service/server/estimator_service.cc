@@ -94,6 +94,7 @@ grpc::ServerUnaryReactor* EstimatorService::ListPayers(grpc::CallbackServerConte
 }
 
 void DescribeRules(const RuleSet& rules, v1::ListPayersResponse& out) {
+  const std::string loaded_at = Rfc3339(rules.loaded_at());
   for (const PlanVersion* v : rules.AllPlanVersions()) {
     v1::PlanInfo& p = *out.add_plans();
     p.set_payer_id(v->plan.payer_id());
@@ -107,6 +108,8 @@ void DescribeRules(const RuleSet& rules, v1::ListPayersResponse& out) {
     p.set_file(v->file);
     p.set_file_version(v->file_version);
     p.set_fee_note(v->plan.fee_note());
+    p.set_loaded_at(loaded_at);
+    p.set_amounts_published_through(v->plan.amounts_published_through());
     for (const v1::TreatmentPolicy& policy : v->plan.treatments()) {
       v1::TreatmentSummary& t = *p.add_treatments();
       t.set_treatment(policy.treatment());
@@ -128,6 +131,7 @@ void DescribeRules(const RuleSet& rules, v1::ListPayersResponse& out) {
     *info.mutable_offered_treatments() = c->clinic.offered_treatments();
     info.set_file(c->file);
     info.set_file_version(c->file_version);
+    info.set_loaded_at(loaded_at);
   }
   for (const v1::TreatmentProtocol* p : rules.AllProtocols()) {
     v1::ProtocolInfo& info = *out.add_protocols();
@@ -137,7 +141,7 @@ void DescribeRules(const RuleSet& rules, v1::ListPayersResponse& out) {
     info.set_default_for_treatment(p->default_for_treatment());
   }
   out.set_rule_set_version(rules.version());
-  out.set_loaded_at(Rfc3339(rules.loaded_at()));
+  out.set_loaded_at(loaded_at);
 }
 
 }  // namespace estimator

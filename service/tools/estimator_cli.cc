@@ -1148,8 +1148,14 @@ void PrintPayers(const ListPayersRequest&, const ListPayersResponse& response) {
     std::vector<std::pair<std::string, std::string>> fields = {
         {"Type", PlanTypeName(plan.plan_type())},
         {"Effective", EffectiveRange(plan.effective_from(), plan.effective_to())},
-        {"File", absl::StrCat(plan.file(), " (version ", ShortHash(plan.file_version()), ")")},
+        {"File", absl::StrCat(plan.file(), " (sha256 ", ShortHash(plan.file_version()),
+                              plan.loaded_at().empty() ? "" : absl::StrCat(", loaded ", SingleLine(plan.loaded_at())),
+                              ")")},
     };
+    if (!plan.amounts_published_through().empty()) {
+      fields.push_back({"Amounts", absl::StrCat("published through ",
+                                                SingleLine(plan.amounts_published_through()))});
+    }
     // One line per treatment, labelled by the treatment: "TMS:  Covered, per LCD L34641, ...".
     for (const v1::TreatmentSummary& treatment : plan.treatments()) {
       std::string coverage = CoverageStatusName(treatment.status());

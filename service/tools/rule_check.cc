@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
 namespace estimator {
@@ -62,9 +63,18 @@ RuleCheckReport CheckRules(const std::string& rules_dir, absl::Time now) {
   }
   report.test_files = static_cast<int>(tests->size());
   if (report.rules == nullptr) return report;  // nothing to run them against
+  for (const PlanVersion* v : report.rules->AllPlanVersions()) {
+    report.tests_per_plan[absl::StrCat(v->plan.payer_id(), "/", v->plan.plan_id())] = 0;
+  }
   for (const auto& file : *tests) {
     for (int i = 0; i < file.message.tests_size(); ++i) {
       report.results.push_back(RunRuleTest(*report.rules, file, i));
+      const v1::Coverage& coverage = file.message.tests(i).request().coverage();
+      if (coverage.has_insurance()) {
+        auto it = report.tests_per_plan.find(
+            absl::StrCat(coverage.insurance().payer_id(), "/", coverage.insurance().plan_id()));
+        if (it != report.tests_per_plan.end()) ++it->second;
+      }
     }
   }
   return report;
@@ -93,6 +103,14 @@ void PrintRuleCheck(const RuleCheckReport& r, std::ostream& out) {
       }
       out << "    " << (t.failures.empty() ? "PASS " : "FAIL ") << t.name << "\n";
       for (const auto& f : t.failures) out << "         " << f << "\n";
+    }
+  }
+  if (!r.tests_per_plan.empty()) {
+    std::vector<std::string> counts;
+    for (const auto& [plan, n] : r.tests_per_plan) counts.push_back(absl::StrCat(plan, " ", n));
+    out << "Tests per plan: " << absl::StrJoin(counts, ", ") << "\n";
+    for (const auto& [plan, n] : r.tests_per_plan) {
+      if (n == 0) out << "  warning: no rule test quotes " << plan << "; add some to tests/\n";
     }
   }
   // The closing line says everything a CI log reader needs.

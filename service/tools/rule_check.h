@@ -7,6 +7,7 @@
 #ifndef ESTIMATOR_TOOLS_RULE_CHECK_H_
 #define ESTIMATOR_TOOLS_RULE_CHECK_H_
 
+#include <map>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -30,6 +31,8 @@ struct RuleCheckReport {
   std::vector<std::string> test_file_problems;
   int test_files = 0;
   std::vector<RuleTestResult> results;
+  // Tests per loaded plan ("payer/plan"), zero included: the plans the tests leave untested show.
+  std::map<std::string, int> tests_per_plan;
 
   int failed() const;
   bool ok() const {
