@@ -128,9 +128,10 @@ const v1::ListPayersResponse& Payers() {
   return *payers;
 }
 
+// The plan's open-ended (latest) version: the scenarios are dated in it.
 const v1::PlanInfo& PlanInfo(const std::string& payer, const std::string& plan) {
   for (const v1::PlanInfo& p : Payers().plans()) {
-    if (p.payer_id() == payer && p.plan_id() == plan) return p;
+    if (p.payer_id() == payer && p.plan_id() == plan && p.effective_to().empty()) return p;
   }
   ADD_FAILURE() << "ListPayers does not list " << payer << "/" << plan;
   static const v1::PlanInfo kNone;

@@ -89,8 +89,10 @@ Message ParseRuleFile(const std::string& path) {
 
 // The bundled rules, read straight from payer_rules/ with the rule schema.
 struct BundledRules {
-  std::map<std::string, v1::PayerPlan> plans;              // by "payer/plan"
-  std::map<std::string, std::string> plan_files;           // "payer/plan" -> "plans/x.textproto"
+  // The open-ended (latest) version of each plan, by "payer/plan": the tests quote courses in it.
+  std::map<std::string, v1::PayerPlan> plans;
+  std::map<std::string, std::string> plan_files;           // "payer/plan" -> its file
+  std::map<std::string, v1::PayerPlan> plan_versions;      // every version, by "plans/x.textproto"
   std::map<std::string, v1::Clinic> clinics;               // by clinic_id
   std::map<std::string, v1::TreatmentProtocol> protocols;  // by protocol_id
 
@@ -129,8 +131,11 @@ const BundledRules& Bundled() {
     const fs::path root = RulesDir();
     for (const auto& f : TextprotoFiles(root / "plans")) {
       auto plan = ParseRuleFile<v1::PayerPlan>(f.string());
+      const std::string file = fs::relative(f, root).generic_string();
+      r->plan_versions[file] = plan;
+      if (!plan.effective_to().empty()) continue;
       const std::string key = plan.payer_id() + "/" + plan.plan_id();
-      r->plan_files[key] = fs::relative(f, root).generic_string();
+      r->plan_files[key] = file;
       r->plans[key] = std::move(plan);
     }
     for (const auto& f : TextprotoFiles(root / "clinics")) {
@@ -515,35 +520,42 @@ TEST_F(e2eServer, ListPayersDescribesTheBundledFiles) {
   EXPECT_TRUE(absl::EndsWith(r.loaded_at(), "Z")) << "loaded_at must be UTC: " << r.loaded_at();
 
   const BundledRules& rules = Bundled();
-  ASSERT_EQ(rules.plans.size(), 2u) << "test setup: expected the two bundled plan files";
-  ASSERT_EQ(r.plans_size(), 2);
+  ASSERT_GE(rules.plans.size(), 7u) << "test setup: the library has at least seven plans";
+  ASSERT_EQ(r.plans_size(), static_cast<int>(rules.plan_versions.size()))
+      << "every plan file version is listed once";
   std::map<std::string, int> listed;
   for (int i = 0; i < r.plans_size(); ++i) {
     const v1::PlanInfo& p = r.plans(i);
     const std::string key = p.payer_id() + "/" + p.plan_id();
-    SCOPED_TRACE(key);
-    ++listed[key];
-    if (i > 0) {  // by payer, plan, then effective date
+    SCOPED_TRACE(p.file());
+    ++listed[p.file()];
+    if (i > 0 && r.plans(i - 1).payer_id() == p.payer_id() &&
+        r.plans(i - 1).plan_id() == p.plan_id()) {
+      // Versions of one plan follow each other by date, each ending the day before the next.
       const v1::PlanInfo& prev = r.plans(i - 1);
-      EXPECT_LE(std::tie(prev.payer_id(), prev.plan_id(), prev.effective_from()),
-                std::tie(p.payer_id(), p.plan_id(), p.effective_from()));
+      EXPECT_EQ(Day(prev.effective_to()) + 1, Day(p.effective_from())) << prev.file();
+    } else if (i > 0) {  // by payer, then plan
+      const v1::PlanInfo& prev = r.plans(i - 1);
+      EXPECT_LT(std::tie(prev.payer_id(), prev.plan_id()), std::tie(p.payer_id(), p.plan_id()));
     }
-    ASSERT_EQ(rules.plans.count(key), 1u) << "listed a plan that is not in payer_rules/";
-    const v1::PayerPlan& file = rules.Plan(key);
+    ASSERT_EQ(rules.plan_versions.count(p.file()), 1u) << "listed a file that is not in payer_rules/";
+    const v1::PayerPlan& file = rules.plan_versions.at(p.file());
+    EXPECT_EQ(key, file.payer_id() + "/" + file.plan_id());
     EXPECT_EQ(p.payer_name(), file.payer_name());
     EXPECT_EQ(p.plan_name(), file.plan_name());
     EXPECT_EQ(p.plan_type(), file.plan_type());
-    EXPECT_EQ(p.file(), rules.plan_files.at(key));
     EXPECT_EQ(p.file_version(), Sha256HexOfFile(RulesDir() + "/" + p.file()))
         << "file_version must be the SHA-256 of " << p.file();
     EXPECT_EQ(p.effective_from(), file.effective_from());
-    EXPECT_EQ(p.effective_from(), "2026-01-01");
     EXPECT_EQ(p.effective_to(), file.effective_to());
+    EXPECT_EQ(p.amounts_published_through(), file.amounts_published_through());
+    EXPECT_EQ(p.loaded_at(), r.loaded_at()) << "loaded with the rule set";
     EXPECT_EQ(p.fee_note(), file.fee_note());
     ASSERT_GT(p.sources_size(), 0);
     ASSERT_EQ(p.sources_size(), file.sources_size());
     for (int j = 0; j < p.sources_size(); ++j) {
       EXPECT_FALSE(p.sources(j).document_id().empty()) << "source " << j;
+      EXPECT_FALSE(p.sources(j).date().empty()) << "source " << j;
       EXPECT_EQ(Diff(file.sources(j), p.sources(j)), "") << "source " << j;
     }
     ASSERT_EQ(p.treatments_size(), file.treatments_size());
@@ -554,19 +566,27 @@ TEST_F(e2eServer, ListPayersDescribesTheBundledFiles) {
       EXPECT_FALSE(p.treatments(j).policy_section().empty());
     }
   }
-  EXPECT_EQ(listed["medicare/part_b"], 1);
-  EXPECT_EQ(listed["aetna/open_access_ppo"], 1);
+  for (const auto& [file, plan] : rules.plan_versions) EXPECT_EQ(listed[file], 1) << file;
 
-  // A few decisions spelled out, so a wrong rule file is caught too.
+  // A few decisions spelled out, so a wrong rule file is caught too: nobody covers IV ketamine;
+  // TMS needs prior auth except under Original Medicare, and one plan excludes it.
+  const std::map<std::string, v1::CoverageStatus> tms = {
+      {"medicare/part_b", v1::COVERAGE_STATUS_COVERED},
+      {"aetna/open_access_ppo", v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH},
+      {"cigna/open_access_plus", v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH},
+      {"bcbs_michigan/ppo", v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH},
+      {"humana/medicare_advantage_hmo", v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH},
+      {"medi_cal/fee_for_service", v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH},
+      {"illustrative_employer/basic_epo", v1::COVERAGE_STATUS_NOT_COVERED}};
   for (const v1::PlanInfo& p : r.plans()) {
+    const std::string key = p.payer_id() + "/" + p.plan_id();
     for (const auto& t : p.treatments()) {
       if (t.treatment() == v1::TREATMENT_IV_KETAMINE) {
-        EXPECT_EQ(t.status(), v1::COVERAGE_STATUS_NOT_COVERED) << p.plan_id();
+        EXPECT_EQ(t.status(), v1::COVERAGE_STATUS_NOT_COVERED) << key;
       }
       if (t.treatment() == v1::TREATMENT_TMS) {
-        EXPECT_EQ(t.status(), p.payer_id() == "aetna" ? v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH
-                                                      : v1::COVERAGE_STATUS_COVERED)
-            << p.plan_id();
+        ASSERT_EQ(tms.count(key), 1u) << "spell out TMS for " << key;
+        EXPECT_EQ(t.status(), tms.at(key)) << key;
       }
     }
   }
@@ -1425,7 +1445,7 @@ TEST(e2eRuleReload, VersionIsAContentHashAndSighupKeepsTheLastGoodRules) {
   v1::ListPayersResponse payers;
   const std::string v2_version = RuleSetVersionOf(*stub, &payers);
   for (const auto& p : payers.plans()) {
-    if (p.payer_id() == "medicare") {
+    if (p.file() == "plans/medicare_part_b_2026.textproto") {
       EXPECT_EQ(p.file_version(), Sha256HexOfFile(medicare));
     }
   }

@@ -113,8 +113,10 @@ int64_t OutOfPocketMax(const Generated& g) {
   if (ins.verified_benefits().has_out_of_pocket_max_cents()) {
     return ins.verified_benefits().out_of_pocket_max_cents();
   }
+  // Every generated course starts in 2026: its plan years use the version in effect then.
   const auto* versions = g.rules->FindPlanVersions(ins.payer_id(), ins.plan_id());
-  const auto& plan = versions->front().plan;
+  const auto& plan =
+      RuleSet::VersionOn(*versions, *ParseDate(g.request.course_start_date(), "start"))->plan;
   const auto& n = ins.network() == v1::NETWORK_OUT_OF_NETWORK ? plan.out_of_network()
                                                               : plan.in_network();
   return n.has_out_of_pocket_max_cents() ? n.out_of_pocket_max_cents() : -1;

@@ -577,10 +577,10 @@ TEST(CheckPriorAuthReadinessTest, AbsentDocumentationIsConditional) {
 
 TEST(CheckPriorAuthReadinessTest, UnknownPayerOrPlanIsNotFoundNamingTheField) {
   auto request = Request();
-  request.set_payer_id("cigna");
+  request.set_payer_id("no_such_payer");
   auto response = CheckPriorAuthReadiness(BundledRules(), request, kToday);
   EXPECT_EQ(response.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(response.status().message(), "payer_id: no payer 'cigna' (see ListPayers)");
+  EXPECT_EQ(response.status().message(), "payer_id: no payer 'no_such_payer' (see ListPayers)");
 
   request = Request();
   request.set_plan_id("hmo");
@@ -592,23 +592,23 @@ TEST(CheckPriorAuthReadinessTest, UnknownPayerOrPlanIsNotFoundNamingTheField) {
 
 TEST(CheckPriorAuthReadinessTest, NoPlanVersionOnTheDayIsNotFoundNamingTheDateField) {
   auto request = Request();
-  request.set_planned_start_date("2025-12-31");
+  request.set_planned_start_date("2024-12-31");
   auto response = CheckPriorAuthReadiness(BundledRules(), request, kToday);
   EXPECT_EQ(response.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(
       response.status().message(),
-      "planned_start_date: no version of aetna/open_access_ppo is in effect on 2025-12-31 (the "
-      "first starts 2026-01-01)");
+      "planned_start_date: no version of aetna/open_access_ppo is in effect on 2024-12-31 (the "
+      "first starts 2025-01-01)");
 
   // Without a planned start, the day of the check picks the version.
   request = Request();
   request.mutable_documentation()->Clear();
-  request.mutable_documentation()->set_as_of_date("2025-06-30");
+  request.mutable_documentation()->set_as_of_date("2024-06-30");
   response = CheckPriorAuthReadiness(BundledRules(), request, kToday);
   EXPECT_EQ(response.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(response.status().message()),
               StartsWith("documentation.as_of_date: no version of aetna/open_access_ppo is in "
-                         "effect on 2025-06-30"));
+                         "effect on 2024-06-30"));
 }
 
 TEST(CheckPriorAuthReadinessTest, PlannedStartPicksThePlanVersionButNotTheDayOfTheCheck) {
@@ -627,7 +627,7 @@ TEST(CheckPriorAuthReadinessTest, InvalidRequestIsRefusedBeforeAnyLookup) {
             absl::StatusCode::kInvalidArgument);
 
   request = Request();
-  request.set_payer_id("cigna");  // unknown, but the documentation is refused first
+  request.set_payer_id("no_such_payer");  // unknown, but the documentation is refused first
   request.mutable_documentation()->mutable_severity_scores(0)->set_score(28);
   auto response = CheckPriorAuthReadiness(BundledRules(), request, kToday);
   EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
