@@ -39,6 +39,11 @@ void ValidateTestFile(const RuleFile<v1::RuleTestFile>& f, Problems& p) {
     CheckText(tw, "description", t.description(), p);
     CheckDate(tw, "today", t.today(), /*required=*/true, p);
     if (!t.has_request()) p.Add(tw.At("request"), "request is required: the scenario to run");
+    if (t.request().has_documentation() && t.request().documentation().as_of_date().empty()) {
+      p.Add(tw.In("request").At("documentation"),
+            "documentation.as_of_date is required in a rule test, so that the verdict does not "
+            "change with the day it runs (use the test's `today`)");
+    }
     if (!HasExpectation(t.expect())) {
       p.Add(tw.At("expect"), "expect: write at least one expected outcome");
     }
@@ -209,49 +214,65 @@ absl::StatusOr<std::vector<RuleFile<v1::RuleTestFile>>> ReadRuleTests(const std:
   return files;
 }
 
-RuleTestResult RunRuleTest(const RuleSet& rules, const RuleFile<v1::RuleTestFile>& file,
-                           int index) {
+bool ChecksReadiness(const v1::RuleTest& test) { return ChecksReadiness(test.expect()); }
+
+v1::CheckPriorAuthReadinessRequest ReadinessRequestOf(const v1::RuleTest& test) {
+  v1::CheckPriorAuthReadinessRequest req;
+  const v1::InsuranceCoverage& ins = test.request().coverage().insurance();
+  req.set_payer_id(ins.payer_id());
+  req.set_plan_id(ins.plan_id());
+  req.set_treatment(test.request().course().treatment());
+  req.set_planned_start_date(test.request().course_start_date());
+  if (test.request().has_documentation()) {
+    *req.mutable_documentation() = test.request().documentation();
+  }
+  return req;
+}
+
+RuleTestResult JudgeRuleTest(const RuleFile<v1::RuleTestFile>& file, int index,
+                             const RuleTestOutcome& outcome) {
   const v1::RuleTest& test = file.message.tests(index);
   const Where tw = Where::Of(file).In("tests", index);
   const Where ew = tw.In("expect");
   RuleTestResult result{file.path, test.name(), {}};
-  absl::StatusOr<absl::CivilDay> today = ParseDate(test.today(), "today");
-  if (!today.ok()) {  // ReadRuleTests has reported it; kept for direct callers
-    result.failures.push_back(absl::StrCat(tw.At("today"), ": ", today.status().message()));
+  if (!outcome.estimate.ok()) {
+    result.failures.push_back(absl::StrCat(tw.At("request"), ": the request was refused: ",
+                                           absl::StatusCodeToString(outcome.estimate.status().code()),
+                                           ": ", outcome.estimate.status().message()));
     return result;
   }
   Differences d(ew);
   const v1::RuleTestExpectation& e = test.expect();
-  absl::StatusOr<v1::EstimateCourseResponse> estimate = EstimateCourse(rules, test.request(), *today);
-  if (!estimate.ok()) {
-    result.failures.push_back(absl::StrCat(tw.At("request"), ": the request was refused: ",
-                                           absl::StatusCodeToString(estimate.status().code()), ": ",
-                                           estimate.status().message()));
-    return result;
-  }
-  CompareEstimate(e, estimate->estimate(), d);
+  CompareEstimate(e, outcome.estimate->estimate(), d);
   if (ChecksReadiness(e)) {
-    v1::CheckPriorAuthReadinessRequest req;
-    const v1::InsuranceCoverage& ins = test.request().coverage().insurance();
-    req.set_payer_id(ins.payer_id());
-    req.set_plan_id(ins.plan_id());
-    req.set_treatment(test.request().course().treatment());
-    req.set_planned_start_date(test.request().course_start_date());
-    if (test.request().has_documentation()) {
-      *req.mutable_documentation() = test.request().documentation();
-    }
-    absl::StatusOr<v1::CheckPriorAuthReadinessResponse> readiness =
-        CheckPriorAuthReadiness(rules, req, *today);
-    if (!readiness.ok()) {
+    if (!outcome.readiness.has_value()) {
+      d.Add("prior_auth", "the readiness check was not run");
+    } else if (!outcome.readiness->ok()) {
       d.Add("prior_auth", absl::StrCat("the readiness check was refused: ",
-                                       absl::StatusCodeToString(readiness.status().code()), ": ",
-                                       readiness.status().message()));
+                                       absl::StatusCodeToString(outcome.readiness->status().code()),
+                                       ": ", outcome.readiness->status().message()));
     } else {
-      CompareReadiness(e, readiness->assessment(), d);
+      CompareReadiness(e, (*outcome.readiness)->assessment(), d);
     }
   }
   result.failures = d.Take();
   return result;
+}
+
+RuleTestResult RunRuleTest(const RuleSet& rules, const RuleFile<v1::RuleTestFile>& file,
+                           int index) {
+  const v1::RuleTest& test = file.message.tests(index);
+  absl::StatusOr<absl::CivilDay> today = ParseDate(test.today(), "today");
+  if (!today.ok()) {  // ReadRuleTests has reported it; kept for direct callers
+    return {file.path, test.name(),
+            {absl::StrCat(Where::Of(file).In("tests", index).At("today"), ": ",
+                          today.status().message())}};
+  }
+  RuleTestOutcome outcome{EstimateCourse(rules, test.request(), *today), std::nullopt};
+  if (ChecksReadiness(test)) {
+    outcome.readiness = CheckPriorAuthReadiness(rules, ReadinessRequestOf(test), *today);
+  }
+  return JudgeRuleTest(file, index, outcome);
 }
 
 }  // namespace estimator

@@ -7,10 +7,12 @@
 #ifndef ESTIMATOR_TOOLS_RULE_TESTS_H_
 #define ESTIMATOR_TOOLS_RULE_TESTS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "estimator/v1/readiness.pb.h"
 #include "estimator/v1/rule_tests.pb.h"
 #include "service/rules/rule_files.h"
 #include "service/rules/rule_set.h"
@@ -29,8 +31,24 @@ struct RuleTestResult {
   std::vector<std::string> failures;
 };
 
-// Runs test `index` of `file` against `rules`.
+// Runs test `index` of `file` against `rules`, in process, judged on the test's `today`.
 RuleTestResult RunRuleTest(const RuleSet& rules, const RuleFile<v1::RuleTestFile>& file, int index);
+
+// What a test's scenario produced, however it was run (in process, or through a server).
+struct RuleTestOutcome {
+  absl::StatusOr<v1::EstimateCourseResponse> estimate;
+  // Present when the test expects readiness answers (see ChecksReadiness).
+  std::optional<absl::StatusOr<v1::CheckPriorAuthReadinessResponse>> readiness;
+};
+
+// Whether the test expects readiness answers, and the readiness request it implies: the same
+// payer, plan, treatment, course start (as planned_start_date) and documentation.
+bool ChecksReadiness(const v1::RuleTest& test);
+v1::CheckPriorAuthReadinessRequest ReadinessRequestOf(const v1::RuleTest& test);
+
+// Compares an outcome with test `index`'s expectations.
+RuleTestResult JudgeRuleTest(const RuleFile<v1::RuleTestFile>& file, int index,
+                             const RuleTestOutcome& outcome);
 
 }  // namespace estimator
 

@@ -40,6 +40,7 @@
 #include "service/common/money.h"
 #include "tests/e2e/e2e_environment.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/shared_server.h"
 
 namespace estimator::e2e {
 namespace {
@@ -73,33 +74,6 @@ Request With(Request request, const std::string& file) {
 std::string Dollars(int64_t cents) { return FormatMoney(Money::Cents(cents)); }
 
 // ---- one server for the whole binary -------------------------------------------------------------
-
-class SharedServer : public ::testing::Environment {
- public:
-  void SetUp() override {
-    server = std::make_unique<ServerProcess>(ServerBinary(), SourceDir() + "/payer_rules");
-    if (const absl::Status started = server->Start(); !started.ok()) {
-      error = started.ToString();
-      return;
-    }
-    channel = grpc::CreateChannel(server->Address(), grpc::InsecureChannelCredentials());
-    if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
-      error = "the channel did not connect within 10 s";
-      return;
-    }
-    stub = v1::EstimatorService::NewStub(channel);
-  }
-  void TearDown() override {
-    stub.reset();
-    channel.reset();
-    server.reset();  // SIGTERM and wait
-  }
-
-  std::unique_ptr<ServerProcess> server;
-  std::shared_ptr<grpc::Channel> channel;
-  std::unique_ptr<v1::EstimatorService::Stub> stub;
-  std::string error;
-};
 
 SharedServer* const g_server =
     static_cast<SharedServer*>(::testing::AddGlobalTestEnvironment(new SharedServer));
