@@ -2,7 +2,8 @@
 # The main job, on a fresh Debian 12 machine: installs what is missing, builds, starts the server
 # on the bundled payer rules and shows real quotes - the three treatments side by side for a
 # sample patient under Medicare Part B, a commercial PPO, and self-pay; then prior-authorization
-# readiness for that patient's documentation - then stops the server.
+# readiness for that patient's documentation, the plans the rules know and the offline rule check
+# - then stops the server.
 # Idempotent: run it again and it only rebuilds what changed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -37,3 +38,5 @@ banner "Front desk: the same comparison with incomplete documentation (deploy/ex
   --oop_met=400 --documentation="$ROOT/deploy/examples/patient_incomplete.json"
 banner "What the rules know (estimator payers)"
 "${CLI[@]}" payers
+banner "Billing lead: the offline rule check (estimator check: validate every file, run the rule tests)"
+"$ROOT/build/estimator" check --rules_dir="$ROOT/payer_rules" | grep -v '^    PASS \|^  tests/\|^Rule tests'
