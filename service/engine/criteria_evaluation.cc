@@ -154,7 +154,10 @@ std::string TrialsRequirement(const v1::FailedTrialsCriterion& c) {
   std::string s = Count(c.min_trials(), "failed trial", "failed trials");
   if (c.min_distinct_classes() > 1) absl::StrAppend(&s, " from ", c.min_distinct_classes(), " classes");
   if (c.current_episode_only()) absl::StrAppend(&s, " in the current episode");
-  if (c.augmentation_required()) absl::StrAppend(&s, ", one of them an augmentation");
+  if (c.min_augmentation_trials() > 0) {
+    absl::StrAppend(&s, ", plus ", c.min_augmentation_trials() == 1 ? std::string("an augmentation trial")
+                                                                     : Count(c.min_augmentation_trials(), "augmentation trial", "augmentation trials"));
+  }
   std::vector<std::string> terms = {absl::StrCat(c.min_weeks(), "+ weeks")};
   if (c.adequate_dose_required()) terms.back() += " at a therapeutic dose";
   if (c.min_adherence_percent() > 0) terms.push_back(absl::StrCat(c.min_adherence_percent(), "%+ adherence"));
@@ -169,17 +172,17 @@ v1::CriterionResult FailedTrials(const v1::FailedTrialsCriterion& c, const Docum
   struct Tally {
     int trials = 0;
     std::set<int> classes;
-    bool augmentation = false;
+    int augmentations = 0;
     void Add(const DocumentedTrial& t) {
       if (t.drug->is_antidepressant()) {
         ++trials;
         classes.insert(t.drug->drug.drug_class());
       }
-      augmentation = augmentation || IsAugmentation(t);
+      if (IsAugmentation(t)) ++augmentations;
     }
     bool Meets(const v1::FailedTrialsCriterion& c) const {
       return trials >= c.min_trials() && static_cast<int>(classes.size()) >= c.min_distinct_classes() &&
-             (!c.augmentation_required() || augmentation);
+             augmentations >= c.min_augmentation_trials();
     }
   };
   Tally counted, possible;
@@ -202,7 +205,7 @@ v1::CriterionResult FailedTrials(const v1::FailedTrialsCriterion& c, const Docum
           possible.Add(t);
         } else {
           possible.trials = c.min_trials();  // an unknown drug could be anything
-          possible.augmentation = true;
+          possible.augmentations = c.min_augmentation_trials();
           for (int k = 0; k < c.min_distinct_classes(); ++k) possible.classes.insert(100 + k);
         }
         break;
@@ -218,8 +221,11 @@ v1::CriterionResult FailedTrials(const v1::FailedTrialsCriterion& c, const Docum
     absl::StrAppend(&text, "; augmentation trial", augmentations.size() == 1 ? "" : "s", ": ",
                     absl::StrJoin(augmentations, "; "));
   }
-  if (c.augmentation_required() && !counted.augmentation) {
-    absl::StrAppend(&text, "; no augmentation trial");
+  if (counted.augmentations < c.min_augmentation_trials()) {
+    absl::StrAppend(&text, counted.augmentations == 0
+                               ? std::string("; no augmentation trial")
+                               : absl::StrCat("; ", counted.augmentations, " of ",
+                                              c.min_augmentation_trials(), " augmentation trials"));
   }
   if (f.trials.empty()) absl::StrAppend(&text, "; no trials documented");
   for (const auto& r : reasons) absl::StrAppend(&text, "; ", r);

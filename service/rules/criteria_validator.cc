@@ -165,6 +165,9 @@ class CriteriaChecker {
                           f.min_trials(), ": it could never be met"));
     }
     if (f.min_weeks() < 1 || f.min_weeks() > 52) p_.Add(w.At("min_weeks"), "min_weeks: use 1 to 52");
+    if (f.min_augmentation_trials() < 0 || f.min_augmentation_trials() > 10) {
+      p_.Add(w.At("min_augmentation_trials"), "min_augmentation_trials: use 0 to 10");
+    }
     if (f.min_adherence_percent() < 0 || f.min_adherence_percent() > 100) {
       p_.Add(w.At("min_adherence_percent"), "min_adherence_percent: use 0 to 100");
     }

@@ -16,18 +16,100 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The text between `lead` and the next '"' in `message`, or "".
+std::string Quoted(const std::string& message, const std::string& lead) {
+  const size_t at = message.find(lead);
+  if (at == std::string::npos) return "";
+  const size_t begin = at + lead.size();
+  const size_t end = message.find('"', begin);
+  return end == std::string::npos ? "" : message.substr(begin, end - begin);
+}
+
+// Edit distance, for "did you mean".
+size_t Distance(absl::string_view a, absl::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// " Did you mean \"x\"?" for the closest of `names` to `wrong` within `max_distance` edits, else the
+// names in full.
+std::string Suggest(const std::string& wrong, const std::vector<std::string>& names,
+                    absl::string_view what, size_t max_distance) {
+  const std::string* best = nullptr;
+  size_t best_distance = max_distance + 1;
+  for (const std::string& name : names) {
+    const size_t d = Distance(wrong, name);
+    if (d < best_distance) best = &name, best_distance = d;
+  }
+  if (best != nullptr) return absl::StrCat(" Did you mean \"", *best, "\"?");
+  return absl::StrCat(" ", what, ": ", absl::StrJoin(names, ", "), ".");
+}
+
+// Every message type reachable from `root` through its fields.
+void Reachable(const google::protobuf::Descriptor* d,
+               std::vector<const google::protobuf::Descriptor*>& out) {
+  if (std::find(out.begin(), out.end(), d) != out.end()) return;
+  out.push_back(d);
+  for (int i = 0; i < d->field_count(); ++i) {
+    if (d->field(i)->message_type() != nullptr) Reachable(d->field(i)->message_type(), out);
+  }
+}
+
+// How to fix what protobuf's parser reports: the field or enum value probably meant.
+std::string Hint(const std::string& message, const google::protobuf::Descriptor* root) {
+  if (root == nullptr) return "";
+  std::vector<const google::protobuf::Descriptor*> types;
+  Reachable(root, types);
+  if (const std::string field = Quoted(message, "has no field named \""); !field.empty()) {
+    const std::string type = Quoted(message, "Message type \"");
+    for (const auto* d : types) {
+      if (d->full_name() != type) continue;
+      std::vector<std::string> names;
+      for (int i = 0; i < d->field_count(); ++i) names.push_back(d->field(i)->name());
+      return Suggest(field, names, absl::StrCat("The fields of ", d->name(), " are"),
+                     std::max<size_t>(2, field.size() / 3));
+    }
+  }
+  if (const std::string value = Quoted(message, "Unknown enumeration value of \""); !value.empty()) {
+    const std::string field = Quoted(message, "for field \"");
+    for (const auto* d : types) {
+      const google::protobuf::FieldDescriptor* f = d->FindFieldByName(field);
+      if (f == nullptr || f->enum_type() == nullptr) continue;
+      std::vector<std::string> names;
+      for (int i = 1; i < f->enum_type()->value_count(); ++i) {  // 0 is *_UNSPECIFIED
+        names.push_back(f->enum_type()->value(i)->name());
+      }
+      // Values share a long prefix, so only a near-miss is worth suggesting.
+      return Suggest(value, names, "Use one of", 2);
+    }
+  }
+  return "";
+}
+
 // Collects parser errors as "path:line:column: message" with 1-based line and column
 // (the parser reports both 0-based). For an unknown field or enum value the parser points just
 // past the offending name, sometimes at the next line; the name's own position is reported instead.
 class LocatedErrorCollector final : public google::protobuf::io::ErrorCollector {
  public:
-  LocatedErrorCollector(absl::string_view path, absl::string_view text)
-      : path_(path), text_(text) {}
+  LocatedErrorCollector(absl::string_view path, absl::string_view text,
+                        const google::protobuf::Descriptor* root)
+      : path_(path), text_(text), root_(root) {}
 
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
     PointAtName(message, line, column);
-    errors_.push_back(absl::StrCat(path_, ":", line + 1, ":", column + 1, ": ", message));
+    errors_.push_back(
+        absl::StrCat(path_, ":", line + 1, ":", column + 1, ": ", message, Hint(message, root_)));
   }
   void AddWarning(int line, google::protobuf::io::ColumnNumber column,
                   const std::string& message) override {
@@ -37,14 +119,8 @@ class LocatedErrorCollector final : public google::protobuf::io::ErrorCollector 
 
  private:
   void PointAtName(const std::string& message, int& line, int& column) const {
-    std::string name;
-    for (const std::string lead : {"has no field named \"", "Unknown enumeration value of \""}) {
-      const size_t at = message.find(lead);
-      if (at == std::string::npos) continue;
-      const size_t begin = at + lead.size();
-      const size_t end = message.find('"', begin);
-      if (end != std::string::npos) name = message.substr(begin, end - begin);
-    }
+    std::string name = Quoted(message, "has no field named \"");
+    if (name.empty()) name = Quoted(message, "Unknown enumeration value of \"");
     if (name.empty()) return;
     // Offset of the reported position, then the last occurrence of the name before it.
     size_t offset = 0;
@@ -63,6 +139,7 @@ class LocatedErrorCollector final : public google::protobuf::io::ErrorCollector 
 
   std::string path_;
   absl::string_view text_;
+  const google::protobuf::Descriptor* root_;
   std::vector<std::string> errors_;
 };
 
@@ -133,7 +210,7 @@ absl::StatusOr<RuleFile<Message>> ParseRuleFile(absl::string_view path, absl::st
   file.sha256 = Sha256Hex(text);
   file.locations = std::make_shared<google::protobuf::TextFormat::ParseInfoTree>();
 
-  LocatedErrorCollector collector(path, text);
+  LocatedErrorCollector collector(path, text, Message::descriptor());
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&collector);
   parser.WriteLocationsTo(file.locations.get());

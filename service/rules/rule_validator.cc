@@ -415,10 +415,12 @@ void ValidatePlanVersions(const std::vector<RuleFile<v1::PayerPlan>>& plans, Pro
                            prev.to ? FormatDate(*prev.to) : "open", "); end that version the day "
                            "before ", FormatDate(next.from)));
       } else if (*prev.to + 1 != next.from) {
-        p.Add(w.At("effective_from"),
-              absl::StrCat("gap in effective dates of ", key, ": ", prev.file->path, " ends ",
-                           FormatDate(*prev.to), " but this version starts ",
-                           FormatDate(next.from), "; no rules would apply in between"));
+        // Reported where the fix usually is: the earlier version's last day.
+        p.Add(Where::Of(*prev.file).At("effective_to"),
+              absl::StrCat("gap in effective dates of ", key, ": this version ends ",
+                           FormatDate(*prev.to), " but the next, ", next.file->path, ", starts ",
+                           FormatDate(next.from), "; no rules would apply in between. End this "
+                           "version on ", FormatDate(next.from - 1), " (or start the next earlier)"));
       }
     }
   }

@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
+#include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "service/engine/request_validation.h"
 #include "tests/unit/engine/test_rules.h"
@@ -20,7 +21,9 @@ namespace estimator {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 constexpr v1::CriterionStatus kMet = v1::CRITERION_STATUS_MET;
 constexpr v1::CriterionStatus kNotMet = v1::CRITERION_STATUS_NOT_MET;
@@ -275,7 +278,7 @@ TEST_F(CriteriaTest, FailedTrialsMicrogramDosesAreComparedExactly) {
       min_trials: 1
       min_weeks: 6
       adequate_dose_required: true
-      augmentation_required: true
+      min_augmentation_trials: 1
     })pb";
   const auto at_minimum = Judge(criterion, Trials({Sertraline(), R"pb(
                                                      drug: "T3"
@@ -436,7 +439,7 @@ constexpr char kAugmentation[] = R"pb(
     min_distinct_classes: 2
     min_weeks: 6
     adequate_dose_required: true
-    augmentation_required: true
+    min_augmentation_trials: 1
   })pb";
 
 TEST_F(CriteriaTest, FailedTrialsAugmentationRequiredWithoutOneIsNotMet) {
@@ -444,7 +447,7 @@ TEST_F(CriteriaTest, FailedTrialsAugmentationRequiredWithoutOneIsNotMet) {
   EXPECT_EQ(r.status(), kNotMet);
   EXPECT_EQ(
       r.explanation(),
-      "2 failed trials from 2 classes, one of them an augmentation (6+ weeks at a therapeutic "
+      "2 failed trials from 2 classes, plus an augmentation trial (6+ weeks at a therapeutic "
       "dose, intolerance does not count) required; found 2 adequate trials (sertraline 100 mg, "
       "8 weeks, SSRI; bupropion 300 mg, 8 weeks, atypical) from 2 classes; no augmentation trial");
 }
@@ -459,13 +462,33 @@ TEST_F(CriteriaTest, FailedTrialsAugmentationMetByAnAugmentationAgent) {
   // The antipsychotic is not one of the antidepressant trials: it is listed on its own.
   EXPECT_EQ(
       r.explanation(),
-      "2 failed trials from 2 classes, one of them an augmentation (6+ weeks at a therapeutic "
+      "2 failed trials from 2 classes, plus an augmentation trial (6+ weeks at a therapeutic "
       "dose, intolerance does not count) required; found 2 adequate trials (sertraline 100 "
       "mg, 8 weeks, SSRI; bupropion 300 mg, 8 weeks, atypical) from 2 classes; augmentation "
       "trial: aripiprazole 5 mg, 6 weeks, antipsychotic");
   EXPECT_EQ(r.evidence(2),
             "antidepressant_history.trials[2]: aripiprazole 5 mg a day, 6 weeks, partial response "
             "(antipsychotic, therapeutic from 2 mg, augmentation)");
+}
+
+// "Four trials: two antidepressants and two augmentations" (BCBS Michigan): one augmentation is
+// not enough; two are.
+TEST_F(CriteriaTest, FailedTrialsTwoAugmentationsRequiredCountsThem) {
+  const std::string two = absl::StrReplaceAll(kAugmentation, {{"min_augmentation_trials: 1",
+                                                               "min_augmentation_trials: 2"}});
+  const char* aripiprazole = R"pb(
+    drug: "aripiprazole" daily_dose: "5 mg" weeks: 6 outcome: TRIAL_OUTCOME_PARTIAL_RESPONSE)pb";
+  const char* mirtazapine_added = R"pb(
+    drug: "mirtazapine" daily_dose: "30 mg" weeks: 6 outcome: TRIAL_OUTCOME_NO_RESPONSE
+    augmentation: true)pb";
+  const auto one = Judge(two, Trials({Sertraline(), Bupropion(), aripiprazole}));
+  EXPECT_EQ(one.status(), kNotMet);
+  EXPECT_THAT(one.explanation(), StartsWith("2 failed trials from 2 classes, plus 2 augmentation "
+                                            "trials (6+ weeks"));
+  EXPECT_THAT(one.explanation(), EndsWith("; 1 of 2 augmentation trials"));
+  const auto both =
+      Judge(two, Trials({Sertraline(), Bupropion(), aripiprazole, mirtazapine_added}));
+  EXPECT_EQ(both.status(), kMet) << both.explanation();
 }
 
 TEST_F(CriteriaTest, FailedTrialsAugmentationMetByATrialMarkedAugmentation) {
