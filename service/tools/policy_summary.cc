@@ -78,7 +78,7 @@ std::string Sessions(const v1::SessionMatch& m) {
   if (m.min_dose_mg() > 0) parts.push_back(absl::StrCat("from ", m.min_dose_mg(), " mg"));
   if (m.max_dose_mg() > 0) parts.push_back(absl::StrCat("up to ", m.max_dose_mg(), " mg"));
   if (m.drug_benefit() == v1::BENEFIT_MEDICAL) parts.push_back("drug billed by the clinic");
-  if (m.drug_benefit() == v1::BENEFIT_PHARMACY) parts.push_back("drug from a specialty pharmacy");
+  if (m.drug_benefit() == v1::BENEFIT_PHARMACY) parts.push_back("drug under the pharmacy benefit");
   return parts.empty() ? "every session" : absl::StrJoin(parts, ", ");
 }
 
