@@ -29,6 +29,12 @@ bool ClinicRules::Offers(v1::Treatment t) const {
          clinic.offered_treatments().end();
 }
 
+absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
+                                                             absl::Time loaded_at) {
+  ASSIGN_OR_RETURN(RuleFiles files, ReadRuleDirectory(dir));
+  return Create(std::move(files), loaded_at);
+}
+
 absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(RuleFiles files,
                                                                absl::Time loaded_at) {
   RETURN_IF_ERROR(ValidateRuleFiles(files));

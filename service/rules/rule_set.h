@@ -61,6 +61,9 @@ class RuleSet {
   // `file:line:column: message` line per problem.
   static absl::StatusOr<std::shared_ptr<const RuleSet>> Create(RuleFiles files,
                                                                absl::Time loaded_at);
+  // ReadRuleDirectory(dir), then Create: the one way a directory becomes a rule set.
+  static absl::StatusOr<std::shared_ptr<const RuleSet>> Load(const std::string& dir,
+                                                             absl::Time loaded_at);
 
   // Content hash of every file (paths and bytes): the version stamped on every answer.
   const std::string& version() const { return version_; }

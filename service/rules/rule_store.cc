@@ -11,11 +11,7 @@ std::shared_ptr<const RuleSet> RuleStore::Current() const {
 
 absl::Status RuleStore::LoadDirectory(const std::string& dir) {
   // Parse and validate outside the lock: readers keep the old set meanwhile.
-  absl::StatusOr<std::shared_ptr<const RuleSet>> loaded = [&]() {
-    absl::StatusOr<RuleFiles> files = ReadRuleDirectory(dir);
-    if (!files.ok()) return absl::StatusOr<std::shared_ptr<const RuleSet>>(files.status());
-    return RuleSet::Create(*std::move(files), absl::Now());
-  }();
+  absl::StatusOr<std::shared_ptr<const RuleSet>> loaded = RuleSet::Load(dir, absl::Now());
   absl::MutexLock lock(&mu_);
   if (!loaded.ok()) {
     report_.last_rejection = absl::Now();

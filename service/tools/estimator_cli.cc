@@ -1352,10 +1352,7 @@ int RunCheck() {
     if (!parsed.ok()) return UsageError(parsed.status());
     day = *parsed;
   }
-  absl::StatusOr<RuleFiles> files = ReadRuleDirectory(dir);
-  absl::StatusOr<std::shared_ptr<const RuleSet>> rules =
-      files.ok() ? RuleSet::Create(*std::move(files), absl::Now())
-                 : absl::StatusOr<std::shared_ptr<const RuleSet>>(files.status());
+  absl::StatusOr<std::shared_ptr<const RuleSet>> rules = RuleSet::Load(dir, absl::Now());
   if (!rules.ok()) {
     std::cerr << rules.status().message() << "\nerror: the rules in " << dir
               << " do not validate; run `estimator check --rules_dir=" << dir << "`\n";

@@ -1,6 +1,6 @@
 #include "service/tools/policy_summary.h"
 
-#include "absl/strings/match.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
@@ -115,7 +115,7 @@ void Criteria(const v1::Criterion& root, v1::Treatment treatment, std::string& o
   for (int i = 0; i < list->size(); ++i) line((*list)[i], absl::StrCat(i + 1, "."));
 }
 
-void Treatment(const PlanVersion& v, const v1::TreatmentPolicy& policy, std::string& out) {
+void Treatment(const v1::TreatmentPolicy& policy, std::string& out) {
   const v1::Treatment t = policy.treatment();
   if (policy.has_excluded()) {
     const auto& e = policy.excluded();
@@ -207,7 +207,7 @@ std::string PolicySummary(const std::vector<PlanVersion>& versions, absl::CivilD
   absl::StrAppend(&out, "Fee amounts: ", p.fee_note(), "\n");
   for (const auto& policy : p.treatments()) {
     absl::StrAppend(&out, "\n");
-    Treatment(*v, policy, out);
+    Treatment(policy, out);
   }
   return out;
 }

@@ -24,9 +24,7 @@ const absl::CivilDay kToday(2026, 11, 20);
 
 const RuleSet& Rules() {
   static const std::shared_ptr<const RuleSet> rules = [] {
-    auto files = ReadRuleDirectory(std::string(ESTIMATOR_SOURCE_DIR) + "/payer_rules");
-    if (!files.ok()) std::abort();
-    auto set = RuleSet::Create(*std::move(files), absl::Now());
+    auto set = RuleSet::Load(std::string(ESTIMATOR_SOURCE_DIR) + "/payer_rules", absl::Now());
     if (!set.ok()) std::abort();
     return *set;
   }();

@@ -22,10 +22,7 @@ inline std::string SourceDir() {
 }
 
 inline std::shared_ptr<const RuleSet> LoadRules(const std::string& relative_dir) {
-  auto files = ReadRuleDirectory(SourceDir() + "/" + relative_dir);
-  EXPECT_TRUE(files.ok()) << files.status();
-  if (!files.ok()) return nullptr;
-  auto set = RuleSet::Create(*std::move(files), absl::Now());
+  auto set = RuleSet::Load(SourceDir() + "/" + relative_dir, absl::Now());
   EXPECT_TRUE(set.ok()) << set.status();
   return set.ok() ? *set : nullptr;
 }
