@@ -11,7 +11,7 @@ bash "$ROOT/deploy/install-deps.sh"
 bash "$ROOT/deploy/build.sh" estimator_server estimator
 
 WORK="$(mktemp -d)"
-"$ROOT/build/estimator_server" --rules_dir="$ROOT/payer_rules" --listen=127.0.0.1:0 \
+"$ROOT/build/estimator_server" --rules_dir="$ROOT/payer_rules" --listen=127.0.0.1:0 --plaintext \
   --port_file="$WORK/port" >/dev/null 2>"$WORK/server.log" &
 SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT

@@ -1,7 +1,7 @@
 // estimator_server: serves estimator.v1.EstimatorService on the bundled (or given) payer rules.
 //
-//   estimator_server --rules_dir=payer_rules --listen=127.0.0.1:50051
-//   estimator_server --listen=127.0.0.1:0 --port_file=/tmp/port   # pick a free port
+//   estimator_server --rules_dir=payer_rules --listen=127.0.0.1:50051 --plaintext   # development
+//   estimator_server --listen=127.0.0.1:0 --port_file=/tmp/port --plaintext    # pick a free port
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -11,6 +11,8 @@
 
 ABSL_FLAG(std::string, rules_dir, "payer_rules", "Directory of rule files (plans/, clinics/, protocols/)");
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "host:port to listen on; port 0 picks a free one");
+ABSL_FLAG(bool, plaintext, false,
+          "Development only: serve without TLS; refused unless --listen is a loopback address");
 ABSL_FLAG(std::string, port_file, "", "If set, the bound port is written here once listening");
 
 int main(int argc, char** argv) {
@@ -24,5 +26,6 @@ int main(int argc, char** argv) {
   options.rules_dir = absl::GetFlag(FLAGS_rules_dir);
   options.listen = absl::GetFlag(FLAGS_listen);
   options.port_file = absl::GetFlag(FLAGS_port_file);
+  options.plaintext = absl::GetFlag(FLAGS_plaintext);
   return estimator::RunServer(options);
 }

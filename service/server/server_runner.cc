@@ -5,6 +5,7 @@
 #include <fstream>
 #include <memory>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -37,6 +38,11 @@ bool WritePortFile(const std::string& path, int port) {
   return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
+// True for 127.0.0.0/8, [::1] and localhost: the only hosts plaintext may listen on.
+bool IsLoopbackHost(absl::string_view host) {
+  return host == "localhost" || host == "[::1]" || absl::StartsWith(host, "127.");
+}
+
 }  // namespace
 
 int RunServer(const ServerOptions& options) {
@@ -47,6 +53,19 @@ int RunServer(const ServerOptions& options) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const std::string host = options.listen.substr(0, options.listen.rfind(':'));
+  if (options.plaintext && !IsLoopbackHost(host)) {
+    spdlog::critical("--plaintext is for development on loopback only; '{}' is not loopback. "
+                     "Give --tls_cert_file and --tls_key_file to serve on other addresses.",
+                     options.listen);
+    return 1;
+  }
+  if (!options.plaintext) {
+    spdlog::critical("no transport security configured: give --tls_cert_file and --tls_key_file, "
+                     "or --plaintext on a loopback address for development");
+    return 1;
+  }
 
   RuleStore store;
   if (absl::Status loaded = store.LoadDirectory(options.rules_dir); !loaded.ok()) {
@@ -81,7 +100,6 @@ int RunServer(const ServerOptions& options) {
   health->SetServingStatus(kServiceName, true);
   health->SetServingStatus(true);
 
-  const std::string host = options.listen.substr(0, options.listen.rfind(':'));
   std::printf("listening on %s:%d\n", host.c_str(), port);
   std::fflush(stdout);
   if (!options.port_file.empty() && !WritePortFile(options.port_file, port)) {

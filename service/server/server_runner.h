@@ -13,6 +13,8 @@ struct ServerOptions {
   // host:port; port 0 picks a free port, printed on stdout and written to port_file.
   std::string listen = "127.0.0.1:50051";
   std::string port_file;
+  // Development only: serve without TLS. Refused unless `listen` is a loopback address.
+  bool plaintext = false;
   int shutdown_grace_seconds = 10;
 };
 

@@ -1314,7 +1314,7 @@ ProcessResult RunServerOn(const std::string& rules_dir, bool* port_file_written)
   const std::string port_file = dir + "/port";
   ProcessResult result = ServerProcess::RunToCompletion(
       ServerBinary(),
-      {"--rules_dir=" + rules_dir, "--listen=127.0.0.1:0", "--port_file=" + port_file});
+      {"--rules_dir=" + rules_dir, "--listen=127.0.0.1:0", "--plaintext", "--port_file=" + port_file});
   *port_file_written = fs::exists(port_file);
   std::error_code ec;
   fs::remove_all(dir, ec);

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -151,6 +152,12 @@ absl::Status ServerProcess::Start(std::chrono::milliseconds timeout) {
   std::vector<std::string> args = {"--rules_dir=" + rules_dir_, "--listen=127.0.0.1:0",
                                    "--port_file=" + port_file_};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  // Plaintext on loopback unless the test configures TLS itself.
+  if (std::none_of(extra_args_.begin(), extra_args_.end(), [](const std::string& a) {
+        return a.rfind("--tls_cert_file", 0) == 0;
+      })) {
+    args.push_back("--plaintext");
+  }
   std::string error;
   pid_ = Spawn(binary_, args, stdout_file_, stderr_file_, &error);
   if (pid_ < 0) return absl::InternalError(error);
