@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 
 namespace estimator {
 
@@ -15,6 +16,9 @@ namespace estimator {
 absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text, absl::string_view field);
 
 std::string FormatDate(absl::CivilDay day);
+
+// RFC 3339 in UTC to the second, e.g. "2026-11-21T06:52:14Z".
+std::string Rfc3339Utc(absl::Time time);
 
 bool IsWeekend(absl::CivilDay day);
 
