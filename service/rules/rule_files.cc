@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
+#include "estimator/v1/access.pb.h"
 #include "estimator/v1/rule_tests.pb.h"
 #include "service/common/sha256.h"
 
@@ -237,6 +238,9 @@ template absl::StatusOr<RuleFile<v1::DrugCatalog>> ParseRuleFile(absl::string_vi
 template absl::StatusOr<RuleFile<v1::BillingCodeCatalog>> ParseRuleFile(absl::string_view,
                                                                         absl::string_view);
 template absl::StatusOr<RuleFile<v1::RuleTestFile>> ParseRuleFile(absl::string_view,
+                                                                  absl::string_view);
+// The server's --access_config file is parsed the same way, with the same error format.
+template absl::StatusOr<RuleFile<v1::AccessConfig>> ParseRuleFile(absl::string_view,
                                                                   absl::string_view);
 
 absl::StatusOr<RuleFiles> ReadRuleDirectory(const std::string& dir) {

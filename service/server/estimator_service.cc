@@ -5,60 +5,52 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/engine/course_estimate.h"
+#include "service/common/dates.h"
 #include "service/engine/readiness.h"
-#include "service/server/grpc_status.h"
-#include "spdlog/spdlog.h"
+#include "service/server/unary_call.h"
 
 namespace estimator {
 namespace {
 
-// Ids only: a plan id is not patient data. Cut to the id length limit, as the request may be invalid.
-std::string PlanLabel(const std::string& payer_id, const std::string& plan_id) {
-  return absl::StrCat(payer_id.substr(0, 64), "/", plan_id.substr(0, 64));
+// "payer/plan" for the audit line, only when the rules know both ids: whatever else a caller
+// typed there could be anything, a patient's name included.
+std::string PlanLabel(const RuleSet& rules, const std::string& payer_id,
+                      const std::string& plan_id) {
+  if (rules.FindPlanVersions(payer_id, plan_id) == nullptr) return "unknown";
+  return absl::StrCat(payer_id, "/", plan_id);
 }
 
-std::string PlanLabel(const v1::Coverage& coverage) {
+std::string PlanLabel(const RuleSet& rules, const v1::Coverage& coverage) {
   if (coverage.has_insurance()) {
-    return PlanLabel(coverage.insurance().payer_id(), coverage.insurance().plan_id());
+    return PlanLabel(rules, coverage.insurance().payer_id(), coverage.insurance().plan_id());
   }
   return coverage.has_self_pay() ? "self_pay" : "-";
 }
 
-// Runs `handle(rules, today)` against the current rule set, moves its answer into `response` and
-// finishes the call with its status.
+// Runs `handle(rules, today)` on one snapshot of the current rules, for an authorized caller.
 template <typename Response, typename Handle>
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const RuleStore& store,
-                                const char* method, const std::string& plan, Response* response,
-                                Handle&& handle) {
-  const absl::Time start = absl::Now();
-  const std::shared_ptr<const RuleSet> rules = store.Current();  // one snapshot per call
-  absl::Status status;
-  if (rules == nullptr) {
-    status = absl::UnavailableError("no rules are loaded yet");
-  } else {
-    absl::StatusOr<Response> result = handle(*rules, absl::ToCivilDay(start, absl::UTCTimeZone()));
-    status = result.status();
-    if (result.ok()) *response = *std::move(result);
-  }
-  spdlog::info("call method={} plan={} rules={} status={} latency_us={}", method, plan,
-               rules ? rules->version() : "-", absl::StatusCodeToString(status.code()),
-               absl::ToInt64Microseconds(absl::Now() - start));
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+                                const AccessControl& access, Method method,
+                                bool with_documentation, Response* response, Handle&& handle) {
+  return ServeUnary(context, access, method, with_documentation, response,
+                    [&](const Caller&, AuditFields& audit) -> absl::StatusOr<Response> {
+                      const std::shared_ptr<const RuleSet> rules = store.Current();
+                      if (rules == nullptr) return absl::UnavailableError("no rules are loaded yet");
+                      audit.rules = rules->version();
+                      const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+                      return handle(*rules, today, audit);
+                    });
 }
 
-std::string Rfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
-}
 
 }  // namespace
 
 grpc::ServerUnaryReactor* EstimatorService::EstimateCourse(
     grpc::CallbackServerContext* context, const v1::EstimateCourseRequest* request,
     v1::EstimateCourseResponse* response) {
-  return Serve(context, *store_, "EstimateCourse", PlanLabel(request->coverage()), response,
-               [&](const RuleSet& rules, absl::CivilDay today) {
+  return Serve(context, *store_, *access_, Method::kEstimateCourse, request->has_documentation(),
+               response, [&](const RuleSet& rules, absl::CivilDay today, AuditFields& audit) {
+                 audit.plan = PlanLabel(rules, request->coverage());
                  return estimator::EstimateCourse(rules, *request, today);
                });
 }
@@ -66,8 +58,10 @@ grpc::ServerUnaryReactor* EstimatorService::EstimateCourse(
 grpc::ServerUnaryReactor* EstimatorService::CompareTreatments(
     grpc::CallbackServerContext* context, const v1::CompareTreatmentsRequest* request,
     v1::CompareTreatmentsResponse* response) {
-  return Serve(context, *store_, "CompareTreatments", PlanLabel(request->coverage()), response,
-               [&](const RuleSet& rules, absl::CivilDay today) {
+  return Serve(context, *store_, *access_, Method::kCompareTreatments,
+               request->has_documentation(), response,
+               [&](const RuleSet& rules, absl::CivilDay today, AuditFields& audit) {
+                 audit.plan = PlanLabel(rules, request->coverage());
                  return estimator::CompareTreatments(rules, *request, today);
                });
 }
@@ -75,9 +69,10 @@ grpc::ServerUnaryReactor* EstimatorService::CompareTreatments(
 grpc::ServerUnaryReactor* EstimatorService::CheckPriorAuthReadiness(
     grpc::CallbackServerContext* context, const v1::CheckPriorAuthReadinessRequest* request,
     v1::CheckPriorAuthReadinessResponse* response) {
-  return Serve(context, *store_, "CheckPriorAuthReadiness",
-               PlanLabel(request->payer_id(), request->plan_id()), response,
-               [&](const RuleSet& rules, absl::CivilDay today) {
+  return Serve(context, *store_, *access_, Method::kCheckPriorAuthReadiness,
+               request->has_documentation(), response,
+               [&](const RuleSet& rules, absl::CivilDay today, AuditFields& audit) {
+                 audit.plan = PlanLabel(rules, request->payer_id(), request->plan_id());
                  return estimator::CheckPriorAuthReadiness(rules, *request, today);
                });
 }
@@ -85,8 +80,9 @@ grpc::ServerUnaryReactor* EstimatorService::CheckPriorAuthReadiness(
 grpc::ServerUnaryReactor* EstimatorService::ListPayers(grpc::CallbackServerContext* context,
                                                        const v1::ListPayersRequest* request,
                                                        v1::ListPayersResponse* response) {
-  return Serve(context, *store_, "ListPayers", "-", response,
-               [&](const RuleSet& rules, absl::CivilDay) -> absl::StatusOr<v1::ListPayersResponse> {
+  return Serve(context, *store_, *access_, Method::kListPayers, false, response,
+               [&](const RuleSet& rules, absl::CivilDay,
+                   AuditFields&) -> absl::StatusOr<v1::ListPayersResponse> {
                  v1::ListPayersResponse out;
                  DescribeRules(rules, out);
                  return out;
@@ -94,7 +90,7 @@ grpc::ServerUnaryReactor* EstimatorService::ListPayers(grpc::CallbackServerConte
 }
 
 void DescribeRules(const RuleSet& rules, v1::ListPayersResponse& out) {
-  const std::string loaded_at = Rfc3339(rules.loaded_at());
+  const std::string loaded_at = Rfc3339Utc(rules.loaded_at());
   for (const PlanVersion* v : rules.AllPlanVersions()) {
     v1::PlanInfo& p = *out.add_plans();
     p.set_payer_id(v->plan.payer_id());

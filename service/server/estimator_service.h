@@ -1,17 +1,18 @@
-// The gRPC face of the estimator: each handler takes one rule-set snapshot, calls the engine and
-// maps its status. No money is computed here. One audit line per call: method, payer/plan ids,
-// rule-set version, status code and latency; never names, dates of birth or clinical data.
+// The gRPC face of the estimator: each handler checks the caller (unary_call.h), takes one
+// rule-set snapshot, calls the engine and maps its status. No money is computed here.
 #ifndef ESTIMATOR_SERVER_ESTIMATOR_SERVICE_H_
 #define ESTIMATOR_SERVER_ESTIMATOR_SERVICE_H_
 
 #include "estimator/v1/estimator.grpc.pb.h"
 #include "service/rules/rule_store.h"
+#include "service/server/access_control.h"
 
 namespace estimator {
 
 class EstimatorService final : public v1::EstimatorService::CallbackService {
  public:
-  explicit EstimatorService(const RuleStore* store) : store_(store) {}
+  EstimatorService(const RuleStore* store, const AccessControl* access)
+      : store_(store), access_(access) {}
 
   grpc::ServerUnaryReactor* EstimateCourse(grpc::CallbackServerContext* context,
                                            const v1::EstimateCourseRequest* request,
@@ -28,6 +29,7 @@ class EstimatorService final : public v1::EstimatorService::CallbackService {
 
  private:
   const RuleStore* store_;
+  const AccessControl* access_;
 };
 
 // Fills a ListPayers answer from a rule set.

@@ -1,19 +1,35 @@
-// estimator_server: serves estimator.v1.EstimatorService on the bundled (or given) payer rules.
+// estimator_server: serves estimator.v1.EstimatorService and RuleAdminService on the bundled (or
+// given) payer rules.
 //
-//   estimator_server --rules_dir=payer_rules --listen=127.0.0.1:50051 --plaintext   # development
-//   estimator_server --listen=127.0.0.1:0 --port_file=/tmp/port --plaintext    # pick a free port
+//   estimator_server --rules_dir=payer_rules --listen=0.0.0.0:8443 \
+//       --tls_cert_file=server.pem --tls_key_file=server.key [--tls_client_ca_file=clinic_ca.pem] \
+//       --access_config=access.textproto
+//   estimator_server --listen=127.0.0.1:0 --port_file=/tmp/port --plaintext   # development
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/time/time.h"
 #include "service/server/server_runner.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
 
-ABSL_FLAG(std::string, rules_dir, "payer_rules", "Directory of rule files (plans/, clinics/, protocols/)");
+ABSL_FLAG(std::string, rules_dir, "payer_rules",
+          "Directory of rule files (plans/, clinics/, protocols/, catalogs/, codes/)");
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "host:port to listen on; port 0 picks a free one");
+ABSL_FLAG(std::string, port_file, "", "If set, the bound port is written here once listening");
+ABSL_FLAG(std::string, tls_cert_file, "", "TLS: the server's certificate chain (PEM)");
+ABSL_FLAG(std::string, tls_key_file, "", "TLS: the server's private key (PEM)");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "Mutual TLS: CA (PEM) that client certificates are verified against");
 ABSL_FLAG(bool, plaintext, false,
           "Development only: serve without TLS; refused unless --listen is a loopback address");
-ABSL_FLAG(std::string, port_file, "", "If set, the bound port is written here once listening");
+ABSL_FLAG(std::string, access_config, "",
+          "Callers, their credentials (token hashes, client certificate names) and roles "
+          "(estimator.v1.AccessConfig, text format); required with TLS");
+ABSL_FLAG(absl::Duration, rules_poll_interval, absl::Seconds(2),
+          "How often the rules directory is checked for changed files; 0 turns polling off");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "On SIGTERM, how long in-flight calls may take to finish");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Serves treatment cost estimates over gRPC.");
@@ -26,6 +42,12 @@ int main(int argc, char** argv) {
   options.rules_dir = absl::GetFlag(FLAGS_rules_dir);
   options.listen = absl::GetFlag(FLAGS_listen);
   options.port_file = absl::GetFlag(FLAGS_port_file);
+  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
   options.plaintext = absl::GetFlag(FLAGS_plaintext);
+  options.access_config = absl::GetFlag(FLAGS_access_config);
+  options.poll_interval = absl::GetFlag(FLAGS_rules_poll_interval);
+  options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   return estimator::RunServer(options);
 }

@@ -4,29 +4,51 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
+#include <sstream>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
-#include "grpcpp/security/server_credentials.h"
-#include "grpcpp/resource_quota.h"
-#include "grpc/health/v1/health.pb.h"
 #include "service/rules/rule_store.h"
+#include "service/server/access_control.h"
 #include "service/server/estimator_service.h"
+#include "service/server/rule_admin_service.h"
 #include "spdlog/spdlog.h"
 
 namespace estimator {
 namespace {
 
-constexpr int kMaxRequestBytes = 1 << 20;      // 1 MiB; real requests are a few hundred bytes
-constexpr int kMaxResponseBytes = 16 << 20;    // a 36-month weekly course is well under this
-constexpr int kMaxConcurrentStreams = 100;     // per connection
-constexpr int kMaxThreads = 64;                // resource quota
+// The server's explicit limits. Requests are a few hundred bytes to a few KiB; the largest answer
+// (a 36-month weekly maintenance course, three treatments) is well under 1 MiB.
+constexpr int kMaxRequestBytes = 1 << 20;
+constexpr int kMaxResponseBytes = 16 << 20;
+// Streams one connection may have open at once: bounds the work a single client can queue, and
+// the damage of HTTP/2 rapid reset (CVE-2023-44487) per connection.
+constexpr int kMaxConcurrentStreams = 100;
+// Request headers (HPACK-decoded) per call; the CVE-2023-33953 class of bugs lives in metadata
+// handling. Our calls need an authorization header and a few gRPC ones.
+constexpr int kMaxMetadataBytes = 16 << 10;
+// Connections are recycled: idle ones after 5 minutes, all after 30 (with 30 s to finish calls),
+// so no client holds resources indefinitely.
+constexpr int kMaxConnectionIdleMs = 5 * 60 * 1000;
+constexpr int kMaxConnectionAgeMs = 30 * 60 * 1000;
+constexpr int kMaxConnectionAgeGraceMs = 30 * 1000;
+// Memory gRPC may use for its buffers, and threads for its synchronous parts. Beyond the memory,
+// new streams are refused (RESOURCE_EXHAUSTED) instead of the process growing.
+constexpr size_t kQuotaBytes = size_t{256} << 20;
+constexpr int kMaxThreads = 64;
 
 constexpr char kServiceName[] = "estimator.v1.EstimatorService";
+constexpr char kAdminServiceName[] = "estimator.v1.RuleAdminService";
 
 bool WritePortFile(const std::string& path, int port) {
   const std::string tmp = path + ".tmp";
@@ -43,6 +65,121 @@ bool IsLoopbackHost(absl::string_view host) {
   return host == "localhost" || host == "[::1]" || absl::StartsWith(host, "127.");
 }
 
+std::optional<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The listening port's credentials, or nullptr (logged) when the options do not make sense.
+std::shared_ptr<grpc::ServerCredentials> TransportCredentials(const ServerOptions& options) {
+  const std::string host = options.listen.substr(0, options.listen.rfind(':'));
+  const bool tls = !options.tls_cert_file.empty() || !options.tls_key_file.empty();
+  if (tls && options.plaintext) {
+    spdlog::critical("give either --plaintext or --tls_cert_file/--tls_key_file, not both");
+    return nullptr;
+  }
+  if (options.plaintext) {
+    if (!IsLoopbackHost(host)) {
+      spdlog::critical("--plaintext is for development on loopback only; '{}' is not loopback. "
+                       "Give --tls_cert_file and --tls_key_file to serve on other addresses.",
+                       options.listen);
+      return nullptr;
+    }
+    if (!options.tls_client_ca_file.empty()) {
+      spdlog::critical("--tls_client_ca_file needs TLS (--tls_cert_file, --tls_key_file)");
+      return nullptr;
+    }
+    spdlog::warn("serving WITHOUT TLS on {} (development)", options.listen);
+    return grpc::InsecureServerCredentials();
+  }
+  if (!tls) {
+    spdlog::critical("no transport security configured: give --tls_cert_file and --tls_key_file, "
+                     "or --plaintext on a loopback address for development");
+    return nullptr;
+  }
+  const std::optional<std::string> cert = ReadFile(options.tls_cert_file);
+  const std::optional<std::string> key = ReadFile(options.tls_key_file);
+  if (!cert || !key || cert->empty() || key->empty()) {
+    spdlog::critical("cannot read --tls_cert_file '{}' and --tls_key_file '{}'",
+                     options.tls_cert_file, options.tls_key_file);
+    return nullptr;
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!options.tls_client_ca_file.empty()) {
+    const std::optional<std::string> ca = ReadFile(options.tls_client_ca_file);
+    if (!ca || ca->empty()) {
+      spdlog::critical("cannot read --tls_client_ca_file '{}'", options.tls_client_ca_file);
+      return nullptr;
+    }
+    ssl.pem_root_certs = *ca;
+    // Requested, and verified when presented; a caller without one may use a bearer token.
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+  } else {
+    ssl.client_certificate_request = GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+std::optional<AccessControl> LoadAccessControl(const ServerOptions& options) {
+  if (options.access_config.empty()) {
+    if (!options.plaintext) {
+      spdlog::critical("--access_config is required with TLS: list the callers and their roles");
+      return std::nullopt;
+    }
+    spdlog::warn("no --access_config: every caller is let in as admin (development)");
+    return AccessControl::AllowEveryone();
+  }
+  absl::StatusOr<AccessControl> access = AccessControl::FromFile(options.access_config);
+  if (!access.ok()) {
+    spdlog::critical("access config refused:\n{}", std::string(access.status().message()));
+    return std::nullopt;
+  }
+  spdlog::info("access config {}: {} callers", options.access_config, access->caller_count());
+  return *std::move(access);
+}
+
+// Reloads the rules when the directory's files change. A change is acted on once the directory
+// has looked the same for one whole interval, so a writer replacing several files one by one is
+// usually read once, after the last.
+class DirectoryPoller {
+ public:
+  DirectoryPoller(RuleStore* store, absl::Duration interval, std::string initial_fingerprint)
+      : store_(store), interval_(interval), loaded_(std::move(initial_fingerprint)) {
+    if (interval_ > absl::ZeroDuration()) thread_ = std::thread([this] { Run(); });
+  }
+  ~DirectoryPoller() {
+    stop_.Notify();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Run() {
+    std::string pending;
+    while (!stop_.WaitForNotificationWithTimeout(interval_)) {
+      const std::string now = RuleDirectoryFingerprint(store_->rules_dir());
+      if (now == loaded_) {
+        pending.clear();
+      } else if (now != pending) {
+        pending = now;  // changed; wait one interval for it to settle
+      } else {
+        (void)store_->Load(v1::LOAD_TRIGGER_FILE_CHANGE);  // a rejection is logged and recorded
+        loaded_ = now;
+        pending.clear();
+      }
+    }
+  }
+
+  RuleStore* store_;
+  absl::Duration interval_;
+  std::string loaded_;
+  absl::Notification stop_;
+  std::thread thread_;
+};
+
 }  // namespace
 
 int RunServer(const ServerOptions& options) {
@@ -54,43 +191,45 @@ int RunServer(const ServerOptions& options) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  const std::string host = options.listen.substr(0, options.listen.rfind(':'));
-  if (options.plaintext && !IsLoopbackHost(host)) {
-    spdlog::critical("--plaintext is for development on loopback only; '{}' is not loopback. "
-                     "Give --tls_cert_file and --tls_key_file to serve on other addresses.",
-                     options.listen);
-    return 1;
-  }
-  if (!options.plaintext) {
-    spdlog::critical("no transport security configured: give --tls_cert_file and --tls_key_file, "
-                     "or --plaintext on a loopback address for development");
-    return 1;
-  }
+  const std::shared_ptr<grpc::ServerCredentials> credentials = TransportCredentials(options);
+  if (credentials == nullptr) return 1;
+  const std::optional<AccessControl> access = LoadAccessControl(options);
+  if (!access) return 1;
 
-  RuleStore store;
-  if (absl::Status loaded = store.LoadDirectory(options.rules_dir); !loaded.ok()) {
+  RuleStore store(options.rules_dir);
+  const std::string fingerprint = RuleDirectoryFingerprint(options.rules_dir);
+  if (!store.Load(v1::LOAD_TRIGGER_STARTUP).ok()) {
     // The store logged each file:line:column problem; refuse to serve without rules.
     spdlog::critical("refusing to start: the rules in '{}' do not load", options.rules_dir);
     return 1;
   }
 
-  EstimatorService service(&store);
+  EstimatorService service(&store, &*access);
+  RuleAdminService admin(&store, &*access, options.poll_interval);
   grpc::EnableDefaultHealthCheckService(true);
   // Links the health schema into the descriptor pool so reflection can describe the service.
   (void)::grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ResourceQuota quota("estimator");
+  quota.Resize(kQuotaBytes);
   quota.SetMaxThreads(kMaxThreads);
 
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen, credentials, &port);
   builder.RegisterService(&service);
+  builder.RegisterService(&admin);
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
   builder.SetMaxSendMessageSize(kMaxResponseBytes);
   builder.SetResourceQuota(quota);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxConcurrentStreams);
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, kMaxMetadataBytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, kMaxConnectionIdleMs);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, kMaxConnectionAgeMs);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, kMaxConnectionAgeGraceMs);
+  // A client pinging more often than every 5 minutes without data is cut off after 2 strikes.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     spdlog::critical("cannot listen on {}", options.listen);
@@ -98,8 +237,10 @@ int RunServer(const ServerOptions& options) {
   }
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   health->SetServingStatus(kServiceName, true);
+  health->SetServingStatus(kAdminServiceName, true);
   health->SetServingStatus(true);
 
+  const std::string host = options.listen.substr(0, options.listen.rfind(':'));
   std::printf("listening on %s:%d\n", host.c_str(), port);
   std::fflush(stdout);
   if (!options.port_file.empty() && !WritePortFile(options.port_file, port)) {
@@ -107,22 +248,21 @@ int RunServer(const ServerOptions& options) {
     server->Shutdown();
     return 1;
   }
-  spdlog::info("serving on {}:{} with rules {}", host, port, store.Current()->version());
+  spdlog::info("serving on {}:{} ({}) with rules {}", host, port,
+               options.plaintext ? "plaintext" : "TLS", store.Current()->version());
 
-  while (true) {
-    int sig = 0;
-    if (sigwait(&signals, &sig) != 0) continue;
-    if (sig == SIGHUP) {
-      spdlog::info("SIGHUP: reloading rules from {}", options.rules_dir);
-      (void)store.LoadDirectory(options.rules_dir);  // failure keeps the last good set, logged
-      continue;
+  {
+    DirectoryPoller poller(&store, options.poll_interval, fingerprint);
+    while (true) {
+      int sig = 0;
+      if (sigwait(&signals, &sig) != 0) continue;
+      if (sig != SIGHUP) break;
+      (void)store.Load(v1::LOAD_TRIGGER_SIGNAL);  // a rejection is logged and recorded
     }
-    break;
-  }
+  }  // the poller stops here
   spdlog::info("shutting down: health NOT_SERVING, finishing in-flight calls");
-  health->SetServingStatus(false);
-  server->Shutdown(std::chrono::system_clock::now() +
-                   std::chrono::seconds(options.shutdown_grace_seconds));
+  health->Shutdown();  // NOT_SERVING for every service, and no more status changes
+  server->Shutdown(absl::ToChronoTime(absl::Now() + options.shutdown_grace));
   server->Wait();
   spdlog::info("stopped");
   return 0;

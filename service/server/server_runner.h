@@ -1,10 +1,19 @@
-// Starting, running and stopping the gRPC server: health and reflection on, explicit message and
-// stream limits, SIGHUP reloads the rules (a bad file keeps the last good set), SIGTERM/SIGINT
-// turns health NOT_SERVING, lets in-flight calls finish and returns 0.
+// Starting, running and stopping the gRPC server.
+//
+// - Transport: TLS from certificate files, with optional mutual TLS (client certificates verified
+//   against a CA); plaintext only when asked for, on a loopback address (development).
+// - Callers: an access config (access.proto) lists who may call in which role; required with TLS.
+// - Rules: loaded at start (refusing to start without them), then reloaded when the directory
+//   changes (polled), on SIGHUP and on ReloadRules; a bad file keeps the last good set.
+// - Limits: message sizes, streams per connection, metadata size, connection age, ping abuse, a
+//   resource quota (see kLimits in server_runner.cc and the README).
+// - SIGTERM/SIGINT: health NOT_SERVING, in-flight calls finish (up to the grace period), exit 0.
 #ifndef ESTIMATOR_SERVER_SERVER_RUNNER_H_
 #define ESTIMATOR_SERVER_SERVER_RUNNER_H_
 
 #include <string>
+
+#include "absl/time/time.h"
 
 namespace estimator {
 
@@ -13,13 +22,24 @@ struct ServerOptions {
   // host:port; port 0 picks a free port, printed on stdout and written to port_file.
   std::string listen = "127.0.0.1:50051";
   std::string port_file;
+  // TLS: the server's certificate chain and private key (PEM). With tls_client_ca_file, client
+  // certificates are requested and verified against it (mutual TLS); a caller without one may
+  // still use a bearer token.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
   // Development only: serve without TLS. Refused unless `listen` is a loopback address.
   bool plaintext = false;
-  int shutdown_grace_seconds = 10;
+  // Who may call (access.proto). Required with TLS; without it (plaintext development) every
+  // caller is let in as admin.
+  std::string access_config;
+  // How often the rules directory is looked at for changes; zero turns polling off.
+  absl::Duration poll_interval = absl::Seconds(2);
+  absl::Duration shutdown_grace = absl::Seconds(10);
 };
 
-// Blocks until SIGTERM or SIGINT. Returns the process exit code: 0 after a clean shutdown,
-// 1 when the rules do not load or the port cannot be bound.
+// Blocks until SIGTERM or SIGINT. Returns the process exit code: 0 after a clean shutdown, 1 when
+// the configuration is refused, the rules do not load or the port cannot be bound.
 int RunServer(const ServerOptions& options);
 
 }  // namespace estimator
