@@ -160,7 +160,8 @@ absl::Status Authorize(const Caller& caller, Method method, bool with_documentat
       allowed = false;
   }
   if (allowed) return absl::OkStatus();
-  if (caller.role == v1::ROLE_PORTAL && with_documentation) {
+  if (caller.role == v1::ROLE_PORTAL && with_documentation &&
+      (method == Method::kEstimateCourse || method == Method::kCompareTreatments)) {
     return absl::PermissionDeniedError(absl::StrCat(
         "role portal may not send documentation with ", MethodName(method),
         ": readiness with clinical detail is for the front desk and billing roles"));

@@ -58,9 +58,11 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "estimator/v1/admin.grpc.pb.h"
 #include "estimator/v1/estimator.grpc.pb.h"
 #include "service/common/dates.h"
 #include "service/common/money.h"
+#include "service/common/sha256.h"
 #include "service/common/status_macros.h"
 #include "service/tools/policy_summary.h"
 #include "service/tools/readiness_format.h"
@@ -70,6 +72,15 @@
 // ---- Connection ---------------------------------------------------------------------------------
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "Address of the estimator server, host:port.");
 ABSL_FLAG(int32_t, timeout_ms, 10000, "Deadline of the call, milliseconds.");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "TLS: the CA (PEM) that the server's certificate is verified against. Without it the "
+          "connection is plaintext, which the server allows on loopback only.");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "Mutual TLS: this client's certificate chain (PEM); needs --tls_key_file.");
+ABSL_FLAG(std::string, tls_key_file, "", "Mutual TLS: this client's private key (PEM).");
+ABSL_FLAG(std::string, token_file, "",
+          "A file holding the bearer token to send (else the ESTIMATOR_TOKEN environment "
+          "variable, if set).");
 
 // ---- Where, who pays, when ----------------------------------------------------------------------
 ABSL_FLAG(std::string, clinic, "",
@@ -164,15 +175,18 @@ constexpr size_t kTextWidth = 100;
 
 constexpr char kUsage[] = R"(the front-desk client of the treatment cost estimator.
 
-Usage: estimator <quote|compare|payers|readiness|check> [flags]
+Usage: estimator <quote|compare|payers|readiness|rules-status|reload|check|hash-token> [flags]
 
   quote      One treatment's course for one patient: coverage, cost per phase and plan year.
   compare    Every treatment the clinic offers (or --treatments) side by side.
   payers     The payers, plans, clinics and protocols the server knows, with their ids.
   readiness  Whether the patient's documentation meets the plan's prior-authorization criteria,
              and what to obtain before submitting.
+  rules-status  The rules the server serves, and its last successful and last rejected load.
+  reload     Ask the server to reload its rules now (admin role).
   check      Offline, no server: validate every rule file in --rules_dir and run every rule test
              in its tests/ folder; with --policy=payer/plan, print that plan's policy instead.
+  hash-token Offline: print the SHA-256 of the token on standard input, for an access config.
 
 Examples:
   estimator payers
@@ -183,6 +197,7 @@ Examples:
       --documentation=deploy/examples/patient_tms_ready.json
   estimator check --rules_dir=payer_rules
   estimator check --rules_dir=payer_rules --policy=aetna/open_access_ppo --date=2026-03-02
+  estimator rules-status --server=estimator.internal:8443 --tls_ca_file=ca.pem --token_file=t
 
 Exit codes: 0 success, 1 the call failed (or the server is unreachable) or the rule check found a
 problem, 2 usage error.)";
@@ -356,22 +371,25 @@ absl::StatusOr<v1::Treatment> TreatmentFromFlags(absl::string_view command) {
   return ParseTreatment("treatment", text);
 }
 
+// The whole of the file `path` named by --`flag`.
+absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag, const std::string& path) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    return FlagError(flag, absl::StrCat("'", path, "' is a folder, not a file"));
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return FlagError(flag, absl::StrCat("cannot read '", path, "': ", std::strerror(errno)));
+  std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  if (file.bad()) return FlagError(flag, absl::StrCat("cannot read '", path, "'"));
+  return text;
+}
+
 // The file named by --documentation, parsed; nullopt when not given. Field names may be the
 // proto's (age_years) or JSON's (ageYears); enum values are written as their names.
 absl::StatusOr<std::optional<PatientDocumentation>> DocumentationFromFlags() {
   const std::string path = absl::GetFlag(FLAGS_documentation);
   if (path.empty()) return std::optional<PatientDocumentation>();
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path, ignored)) {
-    return FlagError("documentation", absl::StrCat("'", path, "' is a folder, not a file"));
-  }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return FlagError("documentation",
-                     absl::StrCat("cannot read '", path, "': ", std::strerror(errno)));
-  }
-  const std::string json{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  if (file.bad()) return FlagError("documentation", absl::StrCat("cannot read '", path, "'"));
+  ASSIGN_OR_RETURN(const std::string json, ReadFlagFile("documentation", path));
   PatientDocumentation documentation;
   const absl::Status parsed =
       FromProtobuf(google::protobuf::util::JsonStringToMessage(json, &documentation),
@@ -966,38 +984,79 @@ std::optional<int> MaybePrintJson(const google::protobuf::Message& response) {
   return kExitCallFailed;
 }
 
+// The channel's credentials from the connection flags: TLS (and a client certificate) when a CA is
+// given, plaintext otherwise.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFromFlags() {
+  const std::string ca_file = absl::GetFlag(FLAGS_tls_ca_file);
+  const std::string cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  const std::string key_file = absl::GetFlag(FLAGS_tls_key_file);
+  if (ca_file.empty()) {
+    if (!cert_file.empty() || !key_file.empty()) {
+      return FlagError("tls_ca_file", "required with --tls_cert_file/--tls_key_file");
+    }
+    return grpc::InsecureChannelCredentials();
+  }
+  if (cert_file.empty() != key_file.empty()) {
+    return FlagError(cert_file.empty() ? "tls_cert_file" : "tls_key_file",
+                     "give both --tls_cert_file and --tls_key_file, or neither");
+  }
+  grpc::SslCredentialsOptions ssl;
+  ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFlagFile("tls_ca_file", ca_file));
+  if (!cert_file.empty()) {
+    ASSIGN_OR_RETURN(ssl.pem_cert_chain, ReadFlagFile("tls_cert_file", cert_file));
+    ASSIGN_OR_RETURN(ssl.pem_private_key, ReadFlagFile("tls_key_file", key_file));
+  }
+  return grpc::SslCredentials(ssl);
+}
+
+// The bearer token from --token_file or $ESTIMATOR_TOKEN; "" for none.
+absl::StatusOr<std::string> TokenFromFlags() {
+  std::string token;
+  if (const std::string file = absl::GetFlag(FLAGS_token_file); !file.empty()) {
+    ASSIGN_OR_RETURN(token, ReadFlagFile("token_file", file));
+  } else if (const char* env = std::getenv("ESTIMATOR_TOKEN"); env != nullptr) {
+    token = env;
+  }
+  return std::string(absl::StripAsciiWhitespace(token));
+}
+
 class Client {
  public:
-  explicit Client(const std::string& server)
-      : stub_(EstimatorService::NewStub(
-            grpc::CreateChannel(server, grpc::InsecureChannelCredentials()))) {}
+  Client(const std::string& server, std::shared_ptr<grpc::ChannelCredentials> credentials,
+         std::string token)
+      : channel_(grpc::CreateChannel(server, std::move(credentials))),
+        token_(std::move(token)) {}
 
   // A fresh context per call: a ClientContext cannot be reused.
   std::unique_ptr<grpc::ClientContext> Context() const {
     auto context = std::make_unique<grpc::ClientContext>();
     context->set_deadline(std::chrono::system_clock::now() +
                           std::chrono::milliseconds(absl::GetFlag(FLAGS_timeout_ms)));
+    if (!token_.empty()) context->AddMetadata("authorization", absl::StrCat("Bearer ", token_));
     return context;
   }
 
-  EstimatorService::Stub& stub() { return *stub_; }
+  EstimatorService::Stub& stub() { return stub_; }
+  v1::RuleAdminService::Stub& admin() { return admin_; }
 
  private:
-  std::unique_ptr<EstimatorService::Stub> stub_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::string token_;
+  EstimatorService::Stub stub_{channel_};
+  v1::RuleAdminService::Stub admin_{channel_};
 };
 
-template <typename Request, typename Response>
-using UnaryMethod = grpc::Status (EstimatorService::Stub::*)(grpc::ClientContext*, const Request&,
-                                                             Response*);
+template <typename Stub, typename Request, typename Response>
+using UnaryMethod = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
 
 // One subcommand: sends the request built from the flags and prints the answer, as JSON with
 // --json and otherwise with `print`. Returns the exit code.
-template <typename Request, typename Response>
-int Run(Client& client, UnaryMethod<Request, Response> method,
+template <typename Stub, typename Request, typename Response>
+int Run(Client& client, Stub& stub, UnaryMethod<Stub, Request, Response> method,
         const absl::StatusOr<Request>& request, void (*print)(const Request&, const Response&)) {
   if (!request.ok()) return UsageError(request.status());
   Response response;
-  grpc::Status status = (client.stub().*method)(client.Context().get(), *request, &response);
+  grpc::Status status = (stub.*method)(client.Context().get(), *request, &response);
   if (!status.ok()) return CallFailed(status);
   if (std::optional<int> code = MaybePrintJson(response)) return *code;
   print(*request, response);
@@ -1232,6 +1291,67 @@ void PrintReadiness(const CheckPriorAuthReadinessRequest& request,
   }
 }
 
+std::string LoadLine(const v1::RuleLoad& load) {
+  std::string line = absl::StrCat(SingleLine(load.finished_at()), ", ",
+                                  absl::AsciiStrToLower(absl::StripPrefix(
+                                      v1::LoadTrigger_Name(load.trigger()), "LOAD_TRIGGER_")));
+  if (!load.requested_by().empty()) absl::StrAppend(&line, " by ", SingleLine(load.requested_by()));
+  if (!load.version().empty()) absl::StrAppend(&line, ", version ", ShortHash(load.version()));
+  return line;
+}
+
+void PrintRuleStatusFields(const v1::GetRuleStatusResponse& status) {
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"Directory", SingleLine(status.rules_dir())},
+      {"Serving", absl::StrCat("version ", ShortHash(status.rule_set_version()), ", loaded ",
+                               SingleLine(status.loaded_at()), " (", status.plan_version_count(),
+                               " plan versions, ", status.clinic_count(), " clinics)")},
+      {"Loads", absl::StrCat(status.successful_load_count(), " successful, ",
+                             status.rejected_load_count(), " rejected")},
+      {"Polling", status.poll_interval_seconds() > 0
+                      ? absl::StrCat("every ", status.poll_interval_seconds(), " s")
+                      : "off"},
+  };
+  if (status.has_last_success()) fields.push_back({"Last success", LoadLine(status.last_success())});
+  if (status.has_last_rejection()) {
+    fields.push_back({"Last rejected", LoadLine(status.last_rejection())});
+  }
+  PrintFields(fields);
+  if (status.has_last_rejection()) {
+    PrintSection("Why the last load was rejected");
+    for (const std::string& error : status.last_rejection().errors()) {
+      std::cout << WrapText(error, kTextWidth, "  ", "    ");
+    }
+  }
+}
+
+void PrintRuleStatus(const v1::GetRuleStatusRequest&, const v1::GetRuleStatusResponse& status) {
+  PrintRuleStatusFields(status);
+}
+
+void PrintReload(const v1::ReloadRulesRequest&, const v1::ReloadRulesResponse& response) {
+  std::cout << (response.changed() ? "Reloaded: the new rules are served.\n"
+                                   : "Reloaded: the files are unchanged.\n");
+  PrintRuleStatusFields(response.status());
+}
+
+// Reads a token from standard input and prints its SHA-256, the form an access config stores.
+int RunHashToken() {
+  if (absl::Status refused = RefuseFlags({"server", "tls_ca_file", "token_file", "json"},
+                                         "does not apply to `hash-token` (it reads stdin)");
+      !refused.ok()) {
+    return UsageError(refused);
+  }
+  const std::string input{std::istreambuf_iterator<char>(std::cin),
+                          std::istreambuf_iterator<char>()};
+  const absl::string_view token = absl::StripAsciiWhitespace(input);
+  if (token.empty()) {
+    return UsageError(absl::InvalidArgumentError("hash-token: no token on standard input"));
+  }
+  std::cout << Sha256Hex(token) << "\n";
+  return kExitOk;
+}
+
 // ---- Command line -------------------------------------------------------------------------------
 
 // Abseil's --help family, which is handled inside absl::ParseCommandLine, not registered as flags.
@@ -1284,7 +1404,8 @@ absl::Status CheckFlagSyntax(int argc, char** argv) {
 // lists them alphabetically and exits with status 1, which here means a failed call.)
 void PrintHelp() {
   const std::pair<const char*, std::vector<const char*>> groups[] = {
-      {"Connection", {"server", "timeout_ms"}},
+      {"Connection", {"server", "timeout_ms", "tls_ca_file", "tls_cert_file", "tls_key_file",
+                      "token_file"}},
       {"Clinic, coverage and start",
        {"clinic", "payer", "plan", "self_pay", "network", "tier", "start"}},
       {"Course",
@@ -1388,7 +1509,8 @@ int Main(int argc, char** argv) {
 
   if (args.size() < 2) {
     return UsageError(absl::InvalidArgumentError(
-        "missing subcommand: quote, compare, payers, readiness or check (see --help)"));
+        "missing subcommand: quote, compare, payers, readiness, rules-status, reload, check or "
+        "hash-token (see --help)"));
   }
   if (args.size() > 2) {
     return UsageError(absl::InvalidArgumentError(
@@ -1396,10 +1518,13 @@ int Main(int argc, char** argv) {
   }
   const absl::string_view command = args[1];
   if (command == "check") return RunCheck();
-  if (command != "quote" && command != "compare" && command != "payers" && command != "readiness") {
-    return UsageError(absl::InvalidArgumentError(
-        absl::StrCat("unknown subcommand '", command,
-                     "': use quote, compare, payers, readiness or check (see --help)")));
+  if (command == "hash-token") return RunHashToken();
+  if (command != "quote" && command != "compare" && command != "payers" && command != "readiness" &&
+      command != "rules-status" && command != "reload") {
+    return UsageError(absl::InvalidArgumentError(absl::StrCat(
+        "unknown subcommand '", command,
+        "': use quote, compare, payers, readiness, rules-status, reload, check or hash-token "
+        "(see --help)")));
   }
   if (absl::Status refused = RefuseFlags(kCheckFlags, "applies to `check` only"); !refused.ok()) {
     return UsageError(refused);
@@ -1411,19 +1536,36 @@ int Main(int argc, char** argv) {
     return UsageError(FlagError("timeout_ms", "must be above 0"));
   }
 
-  Client client(absl::GetFlag(FLAGS_server));
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      ChannelCredentialsFromFlags();
+  if (!credentials.ok()) return UsageError(credentials.status());
+  absl::StatusOr<std::string> token = TokenFromFlags();
+  if (!token.ok()) return UsageError(token.status());
+  Client client(absl::GetFlag(FLAGS_server), *std::move(credentials), *std::move(token));
   using Stub = EstimatorService::Stub;
+  using Admin = v1::RuleAdminService::Stub;
   if (command == "quote") {
-    return Run(client, &Stub::EstimateCourse, QuoteRequestFromFlags(), PrintQuote);
+    return Run(client, client.stub(), &Stub::EstimateCourse, QuoteRequestFromFlags(), PrintQuote);
   }
   if (command == "compare") {
-    return Run(client, &Stub::CompareTreatments, CompareRequestFromFlags(), PrintComparison);
+    return Run(client, client.stub(), &Stub::CompareTreatments, CompareRequestFromFlags(),
+               PrintComparison);
   }
   if (command == "readiness") {
-    return Run(client, &Stub::CheckPriorAuthReadiness, ReadinessRequestFromFlags(), PrintReadiness);
+    return Run(client, client.stub(), &Stub::CheckPriorAuthReadiness, ReadinessRequestFromFlags(),
+               PrintReadiness);
   }
-  return Run(client, &Stub::ListPayers, absl::StatusOr<ListPayersRequest>(ListPayersRequest()),
-             PrintPayers);
+  if (command == "rules-status") {
+    return Run(client, client.admin(), &Admin::GetRuleStatus,
+               absl::StatusOr<v1::GetRuleStatusRequest>(v1::GetRuleStatusRequest()),
+               PrintRuleStatus);
+  }
+  if (command == "reload") {
+    return Run(client, client.admin(), &Admin::ReloadRules,
+               absl::StatusOr<v1::ReloadRulesRequest>(v1::ReloadRulesRequest()), PrintReload);
+  }
+  return Run(client, client.stub(), &Stub::ListPayers,
+             absl::StatusOr<ListPayersRequest>(ListPayersRequest()), PrintPayers);
 }
 
 }  // namespace
