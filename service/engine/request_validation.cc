@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "service/common/dates.h"
 #include "service/common/dose.h"
@@ -56,11 +57,18 @@ absl::Status CheckEnum(absl::string_view field, int value, IsValid is_valid, boo
 
 // A date of the course or of the check: a real day in the years served.
 absl::StatusOr<absl::CivilDay> CheckServedDay(absl::string_view field, const std::string& text) {
-  ASSIGN_OR_RETURN(absl::CivilDay day, ParseDate(text, field));
-  if (day.year() < kFirstCourseYear || day.year() > kLastCourseYear) {
+  auto outside = [&] {
     return Invalid(field, absl::StrCat("'", text, "' is outside the years ", kFirstCourseYear, "-",
                                        kLastCourseYear));
+  };
+  // A year far out ("9999-12-31") gets the served years too, not ParseDate's wider 1900-2199.
+  int year = 0;
+  if (text.size() == 10 && absl::SimpleAtoi(text.substr(0, 4), &year) &&
+      (year < kFirstCourseYear || year > kLastCourseYear)) {
+    return outside();
   }
+  ASSIGN_OR_RETURN(absl::CivilDay day, ParseDate(text, field));
+  if (day.year() < kFirstCourseYear || day.year() > kLastCourseYear) return outside();
   return day;
 }
 
@@ -188,7 +196,9 @@ absl::Status CheckPastDate(const std::string& field, const std::string& text, ab
     return Invalid(field, absl::StrCat(text, " is in the future (after ", FormatDate(as_of),
                                        ", the day of the check)"));
   }
-  if (day.year() < 1900) return Invalid(field, absl::StrCat(text, " is before 1900"));
+  if (day.year() < kFirstDocumentedYear) {
+    return Invalid(field, absl::StrCat(text, " is before ", kFirstDocumentedYear));
+  }
   return absl::OkStatus();
 }
 
@@ -212,7 +222,9 @@ absl::Status ValidateDocumentation(const v1::PatientDocumentation& doc, absl::st
   if (!doc.as_of_date().empty()) {
     ASSIGN_OR_RETURN(as_of, CheckServedDay(p + "as_of_date", doc.as_of_date()));
   }
-  if (doc.has_age_years()) RETURN_IF_ERROR(CheckRange(p + "age_years", doc.age_years(), 0, 130, "years"));
+  if (doc.has_age_years()) {
+    RETURN_IF_ERROR(CheckRange(p + "age_years", doc.age_years(), 0, kMaxAgeYears, "years"));
+  }
   RETURN_IF_ERROR(CheckListSize(p + "diagnosis_codes", doc.diagnosis_codes()));
   for (int i = 0; i < doc.diagnosis_codes_size(); ++i) {
     if (!IsIcd10Code(doc.diagnosis_codes(i))) {
@@ -230,7 +242,9 @@ absl::Status ValidateDocumentation(const v1::PatientDocumentation& doc, absl::st
     const std::string f = absl::StrCat(p, "antidepressant_history.trials[", i, "].");
     RETURN_IF_ERROR(CheckDrugName(f + "drug", t.drug(), true));
     RETURN_IF_ERROR(ParseDoseMcg(t.daily_dose(), f + "daily_dose").status());
-    if (t.has_weeks()) RETURN_IF_ERROR(CheckRange(f + "weeks", t.weeks(), 0, 520, "weeks"));
+    if (t.has_weeks()) {
+      RETURN_IF_ERROR(CheckRange(f + "weeks", t.weeks(), 0, kMaxTrialWeeks, "weeks"));
+    }
     if (t.has_adherence_percent()) {
       RETURN_IF_ERROR(CheckRange(f + "adherence_percent", t.adherence_percent(), 0, 100, "percent"));
     }
@@ -244,8 +258,13 @@ absl::Status ValidateDocumentation(const v1::PatientDocumentation& doc, absl::st
     const auto& t = therapy[i];
     const std::string f = absl::StrCat(p, "psychotherapy_history.trials[", i, "].");
     RETURN_IF_ERROR(CheckEnum(f + "kind", t.kind(), v1::PsychotherapyKind_IsValid, true));
-    if (t.has_weeks()) RETURN_IF_ERROR(CheckRange(f + "weeks", t.weeks(), 0, 520, "weeks"));
-    if (t.has_sessions()) RETURN_IF_ERROR(CheckRange(f + "sessions", t.sessions(), 0, 1000, "sessions"));
+    if (t.has_weeks()) {
+      RETURN_IF_ERROR(CheckRange(f + "weeks", t.weeks(), 0, kMaxTrialWeeks, "weeks"));
+    }
+    if (t.has_sessions()) {
+      RETURN_IF_ERROR(
+          CheckRange(f + "sessions", t.sessions(), 0, kMaxTherapySessions, "sessions"));
+    }
     RETURN_IF_ERROR(CheckEnum(f + "outcome", t.outcome(), v1::TrialOutcome_IsValid, false));
   }
   RETURN_IF_ERROR(CheckListSize(p + "severity_scores", doc.severity_scores()));

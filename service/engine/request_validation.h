@@ -11,11 +11,14 @@
 
 namespace estimator {
 
-// Request limits, documented in README ("Limits").
+// Request limits, documented in README ("Limits"). Each is checked before any rule is consulted,
+// so together with the server's 1 MiB receive limit they bound the work and memory of a request.
 inline constexpr int kMaxIdLength = 64;
+// Course length: the protocol's sessions (at most 400, checked when rule files load) plus at most
+// this many months of maintenance (weekly at most, so about 157 more sessions).
 inline constexpr int kMaxMaintenanceMonths = 36;
 inline constexpr int kMaxCoursesPerComparison = 3;
-inline constexpr int kMaxDoseMg = 1000;
+inline constexpr int kMaxDoseMg = 1000;  // a Spravato session dose (the label's doses are 28-84 mg)
 // Course start dates outside these years are refused.
 inline constexpr int kFirstCourseYear = 2000;
 inline constexpr int kLastCourseYear = 2099;
@@ -23,6 +26,11 @@ inline constexpr int kLastCourseYear = 2099;
 // Documentation: at most this many trials, scores, courses, codes or conditions in each list.
 inline constexpr int kMaxDocumentedItems = 50;
 inline constexpr int kMaxDrugNameLength = 64;
+inline constexpr int kMaxAgeYears = 130;
+inline constexpr int kMaxTrialWeeks = 520;  // ten years, for an antidepressant or a psychotherapy
+inline constexpr int kMaxTherapySessions = 1000;
+// Documented dates (scores, trials, episodes, earlier courses) before this year are refused.
+inline constexpr int kFirstDocumentedYear = 1900;
 
 absl::Status ValidateEstimateCourseRequest(const v1::EstimateCourseRequest& request);
 absl::Status ValidateCompareTreatmentsRequest(const v1::CompareTreatmentsRequest& request);
