@@ -244,7 +244,7 @@ server_refuses 'an empty date' EstimateCourse \
   invalid_argument "course_start_date: '' is empty"
 server_refuses 'a date 8000 years ahead' CheckPriorAuthReadiness \
   '{"payerId":"aetna","planId":"open_access_ppo","treatment":"TREATMENT_TMS","plannedStartDate":"9999-12-31"}' \
-  invalid_argument "planned_start_date: '9999-12-31' is outside the years"
+  invalid_argument "planned_start_date: '9999-12-31' is outside the years 2000-2099"
 server_refuses '"NaN mg" as a dose' CheckPriorAuthReadiness \
   "$(readiness_with ',"antidepressantHistory":{"trials":[{"drug":"sertraline","dailyDose":"NaN mg"}]}')" \
   invalid_argument "documentation.antidepressant_history.trials[0].daily_dose: 'NaN mg' does not start with a number"
