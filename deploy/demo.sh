@@ -38,5 +38,7 @@ banner "Front desk: the same comparison with incomplete documentation (deploy/ex
   --oop_met=400 --documentation="$ROOT/deploy/examples/patient_incomplete.json"
 banner "What the rules know (estimator payers)"
 "${CLI[@]}" payers
+banner "Operations: which rules are served and how the last loads went (estimator rules-status)"
+"$ROOT/build/estimator" --server="127.0.0.1:$(cat "$WORK/port")" rules-status
 banner "Billing lead: the offline rule check (estimator check: validate every file, run the rule tests)"
 "$ROOT/build/estimator" check --rules_dir="$ROOT/payer_rules" | grep -v '^    PASS \|^  tests/\|^Rule tests'
