@@ -12,7 +12,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -21,6 +23,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/e2e_environment.h"
+#include "tests/e2e/sample_requests.h"
 #include "tests/e2e/server_process.h"
 
 namespace estimator::e2e {
@@ -38,18 +41,6 @@ int64_t ResidentKib(pid_t pid) {
     }
   }
   return -1;
-}
-
-// The heaviest ordinary request: every treatment the clinic offers, with a year of maintenance.
-v1::CompareTreatmentsRequest CompareRequest() {
-  v1::CompareTreatmentsRequest r;
-  r.set_clinic_id("riverbend");
-  v1::InsuranceCoverage* ins = r.mutable_coverage()->mutable_insurance();
-  ins->set_payer_id("aetna");
-  ins->set_plan_id("open_access_ppo");
-  ins->set_network(v1::NETWORK_IN_NETWORK);
-  r.set_course_start_date("2026-12-14");
-  return r;
 }
 
 // A channel of its own (not shared with other channels to the same address), so that N channels
@@ -72,7 +63,7 @@ std::map<grpc::StatusCode, int> Flood(const std::string& address, int channels, 
   absl::Mutex mu;
   std::map<grpc::StatusCode, int> codes;
   int pending = channels * per_channel;
-  const v1::CompareTreatmentsRequest request = CompareRequest();
+  const v1::CompareTreatmentsRequest request = AetnaCompareRequest("2026-12-14");
   std::vector<std::shared_ptr<grpc::Channel>> open;
   std::vector<std::unique_ptr<v1::EstimatorService::Stub>> stubs;
   std::vector<std::unique_ptr<Call>> calls;
@@ -110,7 +101,7 @@ TEST(e2eOverload, FarMoreCallsThanItCanServeAreAnsweredOrRefusedAndMemoryStaysBo
   auto stub = v1::EstimatorService::NewStub(
       grpc::CreateChannel(server.Address(), grpc::InsecureChannelCredentials()));
   v1::CompareTreatmentsResponse warm;
-  ASSERT_TRUE(stub->CompareTreatments(Context().get(), CompareRequest(), &warm).ok());
+  ASSERT_TRUE(stub->CompareTreatments(Context().get(), AetnaCompareRequest("2026-12-14"), &warm).ok());
   const int64_t rss_start = ResidentKib(server.pid());
 
   // 8 connections x 2,500 calls at once with a 300 ms deadline: about 20,000 calls of ~0.3 ms of
@@ -136,16 +127,22 @@ TEST(e2eOverload, FarMoreCallsThanItCanServeAreAnsweredOrRefusedAndMemoryStaysBo
         << "the server stopped answering altogether";
   }
   ASSERT_TRUE(server.running()) << server.StderrText();
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps up to 256 MiB of freed memory in quarantine and adds shadow memory, so
+  // resident memory says nothing about the server's own; the plain build checks it.
+  std::cerr << "memory bounds not checked under AddressSanitizer\n";
+#else
   // Bounded: the second flood does not add more than a quarter of the first's footprint again,
   // and the whole stays under 256 MiB (the resource quota) plus the rules and code.
   EXPECT_LT(rss_second, rss_first + rss_first / 4);
   EXPECT_LT(rss_second, 300 * 1024);
+#endif
 
   // And it answers promptly afterwards.
   auto context = Context();
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
   v1::CompareTreatmentsResponse after;
-  const grpc::Status s = stub->CompareTreatments(context.get(), CompareRequest(), &after);
+  const grpc::Status s = stub->CompareTreatments(context.get(), AetnaCompareRequest("2026-12-14"), &after);
   EXPECT_TRUE(s.ok()) << StatusText(s);
   EXPECT_EQ(Diff(warm, after), "");
   EXPECT_EQ(server.Stop(), 0) << server.StderrText();
@@ -160,14 +157,14 @@ TEST(e2eDeadline, ACallWhoseDeadlineHasPassedIsNotServed) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() - std::chrono::milliseconds(1));
   v1::CompareTreatmentsResponse response;
-  const grpc::Status s = stub->CompareTreatments(&context, CompareRequest(), &response);
+  const grpc::Status s = stub->CompareTreatments(&context, AetnaCompareRequest("2026-12-14"), &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_EQ(response.estimates_size(), 0);
   EXPECT_EQ(server.Stop(), 0) << server.StderrText();
 }
 
-// SIGTERM while clients are calling: health turns NOT_SERVING (a watcher sees it), the calls the
-// server had received finish with their answers, later calls are refused, and the process exits 0.
+// SIGTERM while clients are calling: health turns NOT_SERVING (a watcher sees it), every call the
+// server had started is answered in full, later calls are refused, and the process exits 0.
 // gRPC's Server::Shutdown waits for clients to close their connections up to the grace period, so
 // with clients still connected the exit comes at the end of the grace (here 2 s).
 TEST(e2eShutdown, SigtermTurnsHealthNotServingFinishesInFlightCallsAndExitsZero) {
@@ -206,7 +203,7 @@ TEST(e2eShutdown, SigtermTurnsHealthNotServingFinishesInFlightCallsAndExitsZero)
       while (!stop.load()) {
         v1::CompareTreatmentsResponse response;
         const auto start = std::chrono::steady_clock::now();
-        const grpc::Status s = stub->CompareTreatments(Context().get(), CompareRequest(), &response);
+        const grpc::Status s = stub->CompareTreatments(Context().get(), AetnaCompareRequest("2026-12-14"), &response);
         const auto end = std::chrono::steady_clock::now();
         {
           absl::MutexLock lock(&mu);
@@ -233,12 +230,8 @@ TEST(e2eShutdown, SigtermTurnsHealthNotServingFinishesInFlightCallsAndExitsZero)
 
   absl::MutexLock lock(&mu);
   std::map<grpc::StatusCode, int> before, straddling, after;
+  int answered = 0;
   for (const Call& call : calls) {
-    // A call sent 2 ms or more before the signal had reached the server: it must be answered, in
-    // full. (A call sent a moment before may reach it after shutdown began, and be refused.)
-    if (call.start + std::chrono::milliseconds(2) <= signalled) {
-      EXPECT_TRUE(call.complete) << "a call sent before SIGTERM ended with code " << call.code;
-    }
     auto& bucket = call.end < signalled ? before : call.start < signalled ? straddling : after;
     ++bucket[call.code];
     // Answered, or refused because the server is going (UNAVAILABLE; CANCELLED for a call the
@@ -246,12 +239,23 @@ TEST(e2eShutdown, SigtermTurnsHealthNotServingFinishesInFlightCallsAndExitsZero)
     EXPECT_TRUE(call.code == grpc::StatusCode::OK || call.code == grpc::StatusCode::UNAVAILABLE ||
                 call.code == grpc::StatusCode::CANCELLED)
         << "a call ended with code " << call.code;
-    if (call.code == grpc::StatusCode::OK) EXPECT_TRUE(call.complete);
+    if (call.code == grpc::StatusCode::OK) {
+      EXPECT_TRUE(call.complete);
+      ++answered;
+    }
   }
   std::cerr << "calls ended before SIGTERM: " << CodesText(before)
             << "; in flight at SIGTERM: " << CodesText(straddling)
             << "; sent after: " << CodesText(after) << "\n";
   EXPECT_GT(before[grpc::StatusCode::OK], 0);
+  // Every call the server computed reached its client: as many answers as audit lines saying OK.
+  // (A call cut off in flight would be logged OK by the server and seen failed by the client.)
+  const std::string audit_ok = "audit method=CompareTreatments caller=anonymous role=admin";
+  int served = 0;
+  for (absl::string_view line : absl::StrSplit(server.StderrText(), '\n')) {
+    if (absl::StrContains(line, audit_ok) && absl::StrContains(line, " status=OK ")) ++served;
+  }
+  EXPECT_EQ(answered, served);
   const std::string log = server.StderrText();
   EXPECT_LT(log.find("shutting down: health NOT_SERVING"), log.find("stopped")) << log;
 }

@@ -10,7 +10,6 @@
 #include <fstream>
 #include <map>
 #include <random>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -26,6 +25,7 @@
 #include "service/engine/course_estimate.h"
 #include "service/rules/rule_set.h"
 #include "tests/e2e/e2e_environment.h"
+#include "tests/e2e/sample_requests.h"
 #include "tests/e2e/server_process.h"
 
 namespace estimator::e2e {
@@ -35,13 +35,6 @@ namespace fs = std::filesystem;
 
 constexpr char kMedicare2026[] = "plans/medicare_part_b_2026.textproto";
 constexpr char kDeductibleLine[] = "deductible_cents: 28300  # $283.00";
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Replaces `path` the way the README tells writers to: write a temporary file beside it, then
 // rename it over the old one, so a reader sees either the old bytes or the new, never a mix.
@@ -78,20 +71,6 @@ std::string BrokenMedicare(const std::string& original) {
 
 int LineOf(const std::string& text, const std::string& needle) {
   return 1 + static_cast<int>(std::count(text.begin(), text.begin() + text.find(needle), '\n'));
-}
-
-v1::EstimateCourseRequest MedicareTmsRequest() {
-  v1::EstimateCourseRequest r;
-  r.set_clinic_id("riverbend");
-  v1::InsuranceCoverage* ins = r.mutable_coverage()->mutable_insurance();
-  ins->set_payer_id("medicare");
-  ins->set_plan_id("part_b");
-  ins->set_network(v1::NETWORK_IN_NETWORK);
-  ins->mutable_met_so_far()->set_deductible_met_cents(0);
-  ins->mutable_met_so_far()->set_out_of_pocket_met_cents(0);
-  r.set_course_start_date("2026-03-02");
-  r.mutable_course()->set_treatment(v1::TREATMENT_TMS);
-  return r;
 }
 
 class ReloadTest : public ::testing::Test {
@@ -156,7 +135,7 @@ class ReloadTest : public ::testing::Test {
 
 TEST_F(ReloadTest, PollSeesARenamedFileAndRejectsABrokenOneKeepingTheLastGoodRules) {
   StartServer("50ms");
-  const std::string original = ReadAll(rules_.Path(kMedicare2026));
+  const std::string original = ReadFileOrEmpty(rules_.Path(kMedicare2026));
   const v1::GetRuleStatusResponse at_start = Status();
   EXPECT_EQ(at_start.successful_load_count(), 1);
   EXPECT_EQ(at_start.rejected_load_count(), 0);
@@ -209,7 +188,7 @@ TEST_F(ReloadTest, PollSeesARenamedFileAndRejectsABrokenOneKeepingTheLastGoodRul
 
 TEST_F(ReloadTest, SighupAndReloadRulesLoadAtOnceAndSameBytesKeepTheLoadTime) {
   StartServer("0s");  // polling off: only the signal and the call reload
-  const std::string original = ReadAll(rules_.Path(kMedicare2026));
+  const std::string original = ReadFileOrEmpty(rules_.Path(kMedicare2026));
   const v1::GetRuleStatusResponse at_start = Status();
   EXPECT_DOUBLE_EQ(at_start.poll_interval_seconds(), 0);
 
@@ -255,7 +234,7 @@ TEST_F(ReloadTest, SighupAndReloadRulesLoadAtOnceAndSameBytesKeepTheLoadTime) {
 // one of the good variants; at the end the server serves the last good variant.
 TEST_F(ReloadTest, UnderLoadEveryAnswerMatchesALiveRuleSetAndTheLastGoodOneWins) {
   StartServer("20ms");
-  const std::string original = ReadAll(rules_.Path(kMedicare2026));
+  const std::string original = ReadFileOrEmpty(rules_.Path(kMedicare2026));
   const v1::EstimateCourseRequest request = MedicareTmsRequest();
 
   constexpr int kVariants = 6;

@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -31,13 +30,6 @@ namespace estimator::e2e {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Runs a shell command in `dir`; false if it fails.
 bool Run(const std::string& dir, const std::string& command) {
@@ -65,7 +57,7 @@ class TestPki {
   }
   bool ok() const { return ok_; }
   std::string Path(const std::string& name) const { return dir_ + "/" + name; }
-  std::string Read(const std::string& name) const { return ReadAll(Path(name)); }
+  std::string Read(const std::string& name) const { return ReadFileOrEmpty(Path(name)); }
 
  private:
   bool Issue(const std::string& name, const std::string& cn, const std::string& ca,
@@ -113,7 +105,7 @@ std::string AccessConfigText() {
 v1::PatientDocumentation ReadyDocumentation() {
   v1::PatientDocumentation documentation;
   const auto status = google::protobuf::util::JsonStringToMessage(
-      ReadAll(SourceDir() + "/deploy/examples/patient_tms_ready.json"), &documentation);
+      ReadFileOrEmpty(SourceDir() + "/deploy/examples/patient_tms_ready.json"), &documentation);
   EXPECT_TRUE(status.ok()) << status.ToString();
   return documentation;
 }

@@ -45,6 +45,7 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/e2e_environment.h"
+#include "tests/e2e/sample_requests.h"
 #include "tests/e2e/server_process.h"
 
 namespace estimator::e2e {
@@ -238,31 +239,6 @@ HealthResult CheckHealth(const std::shared_ptr<grpc::Channel>& channel,
 }
 
 // ---- requests ----------------------------------------------------------------------------------
-
-v1::EstimateCourseRequest MedicareTmsRequest() {
-  v1::EstimateCourseRequest r;
-  r.set_clinic_id("riverbend");
-  v1::InsuranceCoverage* ins = r.mutable_coverage()->mutable_insurance();
-  ins->set_payer_id("medicare");
-  ins->set_plan_id("part_b");
-  ins->set_network(v1::NETWORK_IN_NETWORK);
-  ins->mutable_met_so_far()->set_deductible_met_cents(0);
-  ins->mutable_met_so_far()->set_out_of_pocket_met_cents(0);
-  r.set_course_start_date("2026-03-02");  // a Monday, the clinic is open
-  r.mutable_course()->set_treatment(v1::TREATMENT_TMS);
-  return r;
-}
-
-v1::CompareTreatmentsRequest AetnaCompareRequest() {
-  v1::CompareTreatmentsRequest r;
-  r.set_clinic_id("riverbend");
-  v1::InsuranceCoverage* ins = r.mutable_coverage()->mutable_insurance();
-  ins->set_payer_id("aetna");
-  ins->set_plan_id("open_access_ppo");
-  ins->set_network(v1::NETWORK_IN_NETWORK);
-  r.set_course_start_date("2026-03-02");
-  return r;
-}
 
 v1::CompareTreatmentsRequest SelfPayCompareRequest() {
   v1::CompareTreatmentsRequest r;
