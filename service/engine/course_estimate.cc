@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/types/span.h"
 #include "service/common/dates.h"
 #include "service/common/money.h"
 #include "service/common/status_macros.h"
@@ -52,13 +53,16 @@ struct DocumentationInput {
   absl::CivilDay as_of;
 };
 
+// The notices of one estimate, written straight into it (once each, in the order they arise).
 class Notices {
  public:
+  explicit Notices(google::protobuf::RepeatedPtrField<v1::Notice>* list) : list_(list) {}
+
   void Add(v1::NoticeKind kind, absl::string_view code, std::string message) {
-    for (const auto& n : list_) {
+    for (const auto& n : *list_) {
       if (n.code() == code && n.message() == message) return;
     }
-    v1::Notice& n = list_.emplace_back();
+    v1::Notice& n = *list_->Add();
     n.set_kind(kind);
     n.set_code(std::string(code));
     n.set_message(std::move(message));
@@ -69,12 +73,9 @@ class Notices {
   void Warn(absl::string_view code, std::string message) {
     Add(v1::NOTICE_KIND_WARNING, code, std::move(message));
   }
-  void MoveTo(google::protobuf::RepeatedPtrField<v1::Notice>* out) {
-    for (auto& n : list_) *out->Add() = std::move(n);
-  }
 
  private:
-  std::vector<v1::Notice> list_;
+  google::protobuf::RepeatedPtrField<v1::Notice>* list_;
 };
 
 std::string Lower(absl::string_view enum_name, size_t prefix) {
@@ -279,13 +280,14 @@ SessionCoverage CoverageOf(const CourseContext& ctx, const ScheduledSession& s) 
 // ---- pricing -----------------------------------------------------------------------------------
 
 struct PricedCodes {
-  std::vector<v1::BillingCode> codes;
   Money allowed;
   Money billed;
 };
 
+// Adds the session's codes under `benefit` to `codes` (a line's), with their allowed amounts.
 absl::StatusOr<PricedCodes> PriceCodes(const CourseContext& ctx, const SessionCoverage& cov,
-                                       const SessionFacts& facts, v1::Benefit benefit) {
+                                       const SessionFacts& facts, v1::Benefit benefit,
+                                       google::protobuf::RepeatedPtrField<v1::BillingCode>& codes) {
   PricedCodes out;
   const bool oon = ctx.out_of_network && benefit == v1::BENEFIT_MEDICAL;
   const v1::NetworkBenefits* network = oon ? &cov.version->plan.out_of_network() : nullptr;
@@ -309,7 +311,7 @@ absl::StatusOr<PricedCodes> PriceCodes(const CourseContext& ctx, const SessionCo
       }
       allowed = Min(allowed, billed);  // a plan never allows more than was billed
     }
-    v1::BillingCode& code = out.codes.emplace_back();
+    v1::BillingCode& code = *codes.Add();
     code.set_code(fee.code());
     code.set_description(fee.description());
     code.set_units(units);
@@ -317,7 +319,7 @@ absl::StatusOr<PricedCodes> PriceCodes(const CourseContext& ctx, const SessionCo
     out.allowed += allowed;
     out.billed += billed;
   }
-  if (out.codes.empty()) {
+  if (codes.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
         cov.version->file, ": no ", Lower(v1::Benefit_Name(benefit), 8), " fee matches session on ",
         "this course (protocol '", ctx.protocol->protocol_id(), "')"));
@@ -389,50 +391,67 @@ LineTerms TermsFor(const CourseContext& ctx, const SessionCoverage& cov, v1::Ben
 
 // ---- totals ------------------------------------------------------------------------------------
 
+// Sums of lines, kept as plain integers while adding and written to a Totals message once.
 class TotalsBuilder {
  public:
   void Add(const v1::EstimateLine& line) {
     if (line.session_number() != last_session_) {
       last_session_ = line.session_number();
-      t_.set_sessions_scheduled(t_.sessions_scheduled() + 1);
-      if (line.covered()) t_.set_sessions_covered(t_.sessions_covered() + 1);
+      ++sessions_scheduled_;
+      if (line.covered()) ++sessions_covered_;
     }
-    t_.set_billed_cents(t_.billed_cents() + line.billed_cents());
-    t_.set_allowed_cents(t_.allowed_cents() + line.allowed_cents());
-    t_.set_copay_cents(t_.copay_cents() + line.copay_cents());
-    t_.set_deductible_cents(t_.deductible_cents() + line.deductible_cents());
-    t_.set_coinsurance_cents(t_.coinsurance_cents() + line.coinsurance_cents());
-    t_.set_balance_billed_cents(t_.balance_billed_cents() + line.balance_billed_cents());
-    t_.set_not_covered_cents(t_.not_covered_cents() + line.not_covered_cents());
-    t_.set_patient_cents(t_.patient_cents() + line.patient_cents());
-    t_.set_payer_cents(t_.payer_cents() + line.payer_cents());
+    billed_ += line.billed_cents();
+    allowed_ += line.allowed_cents();
+    copay_ += line.copay_cents();
+    deductible_ += line.deductible_cents();
+    coinsurance_ += line.coinsurance_cents();
+    balance_billed_ += line.balance_billed_cents();
+    not_covered_ += line.not_covered_cents();
+    patient_ += line.patient_cents();
+    payer_ += line.payer_cents();
   }
-  const v1::Totals& totals() const { return t_; }
+  void WriteTo(v1::Totals& t) const {
+    t.set_sessions_scheduled(sessions_scheduled_);
+    t.set_sessions_covered(sessions_covered_);
+    t.set_billed_cents(billed_);
+    t.set_allowed_cents(allowed_);
+    t.set_copay_cents(copay_);
+    t.set_deductible_cents(deductible_);
+    t.set_coinsurance_cents(coinsurance_);
+    t.set_balance_billed_cents(balance_billed_);
+    t.set_not_covered_cents(not_covered_);
+    t.set_patient_cents(patient_);
+    t.set_payer_cents(payer_);
+  }
 
  private:
-  v1::Totals t_;
   int last_session_ = 0;
+  int32_t sessions_scheduled_ = 0;
+  int32_t sessions_covered_ = 0;
+  int64_t billed_ = 0, allowed_ = 0, copay_ = 0, deductible_ = 0, coinsurance_ = 0,
+          balance_billed_ = 0, not_covered_ = 0, patient_ = 0, payer_ = 0;
 };
 
 void FillTotals(v1::CourseEstimate& e) {
   TotalsBuilder course;
-  std::map<int, TotalsBuilder> phases;              // by Phase value: course order
-  std::map<std::string, TotalsBuilder> plan_years;  // YYYY-MM-DD sorts by date
+  std::map<int, TotalsBuilder> phases;  // by Phase value: course order
+  // YYYY-MM-DD sorts by date; the views point into the lines, which outlive the map.
+  std::map<absl::string_view, TotalsBuilder> plan_years;
   for (const v1::EstimateLine& line : e.lines()) {
     course.Add(line);
     phases[line.phase()].Add(line);
     plan_years[line.plan_year_start()].Add(line);
   }
-  *e.mutable_totals() = course.totals();
+  course.WriteTo(*e.mutable_totals());
   for (const auto& [phase, builder] : phases) {
     v1::PhaseTotal& t = *e.add_phase_totals();
     t.set_phase(static_cast<v1::Phase>(phase));
-    *t.mutable_totals() = builder.totals();
+    builder.WriteTo(*t.mutable_totals());
   }
   for (const auto& [start, builder] : plan_years) {
     v1::PlanYearTotal& t = *e.add_plan_year_totals();
-    t.set_plan_year_start(start);
-    *t.mutable_totals() = builder.totals();
+    t.set_plan_year_start(std::string(start));
+    builder.WriteTo(*t.mutable_totals());
   }
 }
 
@@ -515,12 +534,12 @@ void CoverageDecision(const CourseContext& ctx, v1::CourseEstimate& e) {
   }
 }
 
-absl::StatusOr<v1::CourseEstimate> EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
-                                               const ClinicRules& clinic, absl::CivilDay start,
-                                               const v1::CourseOptions& course,
-                                               const std::string& field,
-                                               const DocumentationInput& documentation) {
-  Notices notices;
+// Fills `e`, which may live on an arena; on error `e` holds a partial answer.
+absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
+                         const ClinicRules& clinic, absl::CivilDay start,
+                         const v1::CourseOptions& course, const std::string& field,
+                         const DocumentationInput& documentation, v1::CourseEstimate& e) {
+  Notices notices(e.mutable_notices());
   CourseContext ctx;
   ctx.clinic = &clinic;
   ctx.start = start;
@@ -539,7 +558,6 @@ absl::StatusOr<v1::CourseEstimate> EstimateOne(const RuleSet& rules, const v1::C
   schedule.is_open = [&clinic](absl::CivilDay d) { return clinic.IsOpen(d); };
   ASSIGN_OR_RETURN(std::vector<ScheduledSession> sessions, BuildSchedule(schedule));
 
-  v1::CourseEstimate e;
   e.set_treatment(ctx.treatment);
   e.set_protocol_id(ctx.protocol->protocol_id());
   e.set_protocol_name(ctx.protocol->name());
@@ -554,11 +572,11 @@ absl::StatusOr<v1::CourseEstimate> EstimateOne(const RuleSet& rules, const v1::C
       (decided == v1::COVERAGE_STATUS_COVERED ||
        decided == v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH) &&
       ctx.start_version->Policy(ctx.treatment)->covered().has_criteria()) {
-    *e.mutable_readiness() = AssessReadiness(rules, *ctx.start_version, ctx.treatment,
-                                             *documentation.documentation, documentation.as_of);
+    AssessReadinessInto(rules, *ctx.start_version, ctx.treatment, *documentation.documentation,
+                    documentation.as_of, *e.mutable_readiness());
     if (e.readiness().coverage() != v1::COVERAGE_REQUIREMENT_COVERED) {
-      ASSIGN_OR_RETURN(v1::CourseEstimate approved,
-                       EstimateOne(rules, coverage, clinic, start, course, field, {}));
+      v1::CourseEstimate approved;
+      RETURN_IF_ERROR(EstimateOne(rules, coverage, clinic, start, course, field, {}, approved));
       *e.mutable_if_approved() = approved.totals();
       ctx.criteria_not_met = true;
       e.mutable_coverage()->set_status(v1::COVERAGE_STATUS_CRITERIA_NOT_MET);
@@ -634,7 +652,7 @@ absl::StatusOr<v1::CourseEstimate> EstimateOne(const RuleSet& rules, const v1::C
     if (!cov.covered) {
       v1::EstimateLine& line = new_line();
       line.set_not_covered_reason(cov.reason);
-      line.set_not_covered_explanation(cov.explanation);
+      line.set_not_covered_explanation(std::move(cov.explanation));
       ASSIGN_OR_RETURN(Money price, SelfPayPrice(ctx, facts, line));
       line.set_billed_cents(price.cents());
       line.set_not_covered_cents(price.cents());
@@ -659,15 +677,16 @@ absl::StatusOr<v1::CourseEstimate> EstimateOne(const RuleSet& rules, const v1::C
           year == *first_year ? FirstYearMet(ctx, *cov.version, notices) : MetSoFar{};
       acc = years.emplace(year, PlanYearAccumulator(LimitsFor(ctx, *cov.version), met)).first;
     }
-    std::vector<v1::Benefit> benefits = {v1::BENEFIT_MEDICAL};
-    if (ctx.drug_benefit == v1::BENEFIT_PHARMACY) benefits.push_back(v1::BENEFIT_PHARMACY);
-    for (v1::Benefit benefit : benefits) {
-      ASSIGN_OR_RETURN(PricedCodes priced, PriceCodes(ctx, cov, facts, benefit));
-      const LineShare share = acc->second.Apply(priced.allowed, TermsFor(ctx, cov, benefit));
+    // Under the pharmacy benefit a session has a second line: the drug.
+    static constexpr v1::Benefit kBenefits[] = {v1::BENEFIT_MEDICAL, v1::BENEFIT_PHARMACY};
+    const size_t benefit_lines = ctx.drug_benefit == v1::BENEFIT_PHARMACY ? 2 : 1;
+    for (v1::Benefit benefit : absl::MakeConstSpan(kBenefits, benefit_lines)) {
       v1::EstimateLine& line = new_line();
+      ASSIGN_OR_RETURN(PricedCodes priced,
+                       PriceCodes(ctx, cov, facts, benefit, *line.mutable_codes()));
+      const LineShare share = acc->second.Apply(priced.allowed, TermsFor(ctx, cov, benefit));
       line.set_covered(true);
       line.set_benefit(benefit);
-      for (auto& code : priced.codes) *line.add_codes() = std::move(code);
       const Money balance = priced.billed - priced.allowed;
       line.set_billed_cents(priced.billed.cents());
       line.set_allowed_cents(priced.allowed.cents());
@@ -762,9 +781,8 @@ absl::StatusOr<v1::CourseEstimate> EstimateOne(const RuleSet& rules, const v1::C
                  "Estimate (No Surprises Act, 45 CFR 149.610) and may dispute a bill $400 or "
                  "more above it.");
   }
-  notices.MoveTo(e.mutable_notices());
   e.set_plain_summary(PatientSummary(e));
-  return e;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<const ClinicRules*> FindClinic(const RuleSet& rules, const std::string& id) {
@@ -787,25 +805,31 @@ absl::StatusOr<DocumentationInput> DocumentationOf(bool present,
 
 }  // namespace
 
-absl::StatusOr<v1::EstimateCourseResponse> EstimateCourse(const RuleSet& rules,
-                                                          const v1::EstimateCourseRequest& request,
-                                                          absl::CivilDay today) {
+absl::Status EstimateCourseInto(const RuleSet& rules, const v1::EstimateCourseRequest& request,
+                                absl::CivilDay today, v1::EstimateCourseResponse& response) {
   RETURN_IF_ERROR(ValidateEstimateCourseRequest(request));
   ASSIGN_OR_RETURN(const DocumentationInput documentation,
                    DocumentationOf(request.has_documentation(), request.documentation(), today));
   ASSIGN_OR_RETURN(const ClinicRules* clinic, FindClinic(rules, request.clinic_id()));
   ASSIGN_OR_RETURN(absl::CivilDay start,
                    ParseDate(request.course_start_date(), "course_start_date"));
-  v1::EstimateCourseResponse response;
-  ASSIGN_OR_RETURN(*response.mutable_estimate(),
-                   EstimateOne(rules, request.coverage(), *clinic, start, request.course(),
-                               "course", documentation));
+  RETURN_IF_ERROR(EstimateOne(rules, request.coverage(), *clinic, start, request.course(),
+                              "course", documentation, *response.mutable_estimate()));
   response.set_rule_set_version(rules.version());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::EstimateCourseResponse> EstimateCourse(const RuleSet& rules,
+                                                          const v1::EstimateCourseRequest& request,
+                                                          absl::CivilDay today) {
+  v1::EstimateCourseResponse response;
+  RETURN_IF_ERROR(EstimateCourseInto(rules, request, today, response));
   return response;
 }
 
-absl::StatusOr<v1::CompareTreatmentsResponse> CompareTreatments(
-    const RuleSet& rules, const v1::CompareTreatmentsRequest& request, absl::CivilDay today) {
+absl::Status CompareTreatmentsInto(const RuleSet& rules,
+                                   const v1::CompareTreatmentsRequest& request,
+                                   absl::CivilDay today, v1::CompareTreatmentsResponse& response) {
   RETURN_IF_ERROR(ValidateCompareTreatmentsRequest(request));
   ASSIGN_OR_RETURN(const DocumentationInput documentation,
                    DocumentationOf(request.has_documentation(), request.documentation(), today));
@@ -818,16 +842,22 @@ absl::StatusOr<v1::CompareTreatmentsResponse> CompareTreatments(
       courses.emplace_back().set_treatment(static_cast<v1::Treatment>(t));
     }
   }
-  v1::CompareTreatmentsResponse response;
-  std::vector<const v1::CourseEstimate*> estimates;
   for (size_t i = 0; i < courses.size(); ++i) {
-    ASSIGN_OR_RETURN(*response.add_estimates(),
-                     EstimateOne(rules, request.coverage(), *clinic, start, courses[i],
-                                 absl::StrCat("courses[", i, "]"), documentation));
+    RETURN_IF_ERROR(EstimateOne(rules, request.coverage(), *clinic, start, courses[i],
+                                absl::StrCat("courses[", i, "]"), documentation,
+                                *response.add_estimates()));
   }
+  std::vector<const v1::CourseEstimate*> estimates;
   for (const auto& e : response.estimates()) estimates.push_back(&e);
   response.set_summary(ComparisonSummary(estimates));
   response.set_rule_set_version(rules.version());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::CompareTreatmentsResponse> CompareTreatments(
+    const RuleSet& rules, const v1::CompareTreatmentsRequest& request, absl::CivilDay today) {
+  v1::CompareTreatmentsResponse response;
+  RETURN_IF_ERROR(CompareTreatmentsInto(rules, request, today, response));
   return response;
 }
 

@@ -27,6 +27,16 @@ absl::StatusOr<v1::EstimateCourseResponse> EstimateCourse(const RuleSet& rules,
 absl::StatusOr<v1::CompareTreatmentsResponse> CompareTreatments(
     const RuleSet& rules, const v1::CompareTreatmentsRequest& request, absl::CivilDay today);
 
+// The same answers written into `response`, which may live on a protobuf Arena: every message and
+// string of the answer is then allocated there, so that a server giving each call an arena
+// (grpc::MessageAllocator) pays almost nothing to allocate and free an estimate of a few hundred
+// parts. On error, `response` holds a partial answer to discard.
+absl::Status EstimateCourseInto(const RuleSet& rules, const v1::EstimateCourseRequest& request,
+                                absl::CivilDay today, v1::EstimateCourseResponse& response);
+absl::Status CompareTreatmentsInto(const RuleSet& rules,
+                                   const v1::CompareTreatmentsRequest& request,
+                                   absl::CivilDay today, v1::CompareTreatmentsResponse& response);
+
 }  // namespace estimator
 
 #endif  // ESTIMATOR_ENGINE_COURSE_ESTIMATE_H_

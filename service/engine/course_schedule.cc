@@ -37,6 +37,10 @@ absl::StatusOr<absl::CivilDay> NextOpenDay(absl::CivilDay day,
 absl::StatusOr<std::vector<ScheduledSession>> BuildSchedule(const ScheduleRequest& request) {
   const v1::TreatmentProtocol& protocol = *request.protocol;
   std::vector<ScheduledSession> sessions;
+  // Room for every session up front: at most the blocks' sessions plus one a week of maintenance.
+  int expected = 0;
+  for (const v1::PhaseBlock& block : protocol.blocks()) expected += block.sessions();
+  sessions.reserve(expected + request.maintenance_months * 5 + 1);
   auto add = [&](absl::CivilDay date, v1::Phase phase) {
     ScheduledSession s;
     s.number = static_cast<int>(sessions.size()) + 1;
@@ -59,8 +63,8 @@ absl::StatusOr<std::vector<ScheduledSession>> BuildSchedule(const ScheduleReques
       absl::CivilDay day = sessions.empty() ? request.start : sessions.back().date + gap;
       while (true) {
         ASSIGN_OR_RETURN(day, NextOpenDay(day, request.is_open));
-        if (MondayOf(day) != week) {
-          week = MondayOf(day);
+        if (const absl::CivilDay monday = MondayOf(day); monday != week) {
+          week = monday;
           in_week = 0;
         }
         if (in_week < block.sessions_per_week()) break;

@@ -526,9 +526,9 @@ std::vector<std::string> IdsWith(const v1::CriterionResult& r, Status status) {
   return ids;
 }
 
-v1::CriterionResult AllOf(const v1::CriterionList& list, const DocumentedFacts& f) {
-  v1::CriterionResult r;
-  for (const auto& c : list.criteria()) *r.add_children() = EvaluateCriterion(c, f);
+// Composites evaluate their parts in place, into `r`'s children.
+void AllOf(const v1::CriterionList& list, const DocumentedFacts& f, v1::CriterionResult& r) {
+  for (const auto& c : list.criteria()) EvaluateCriterionInto(c, f, *r.add_children());
   const int n = r.children_size();
   const auto failed = IdsWith(r, kNotMet);
   const auto missing = IdsWith(r, kMissing);
@@ -540,12 +540,10 @@ v1::CriterionResult AllOf(const v1::CriterionList& list, const DocumentedFacts& 
   }
   r.set_status(!failed.empty() ? kNotMet : !missing.empty() ? kMissing : kMet);
   r.set_explanation(parts.empty() ? absl::StrCat("all ", n, " met") : absl::StrJoin(parts, "; "));
-  return r;
 }
 
-v1::CriterionResult AnyOf(const v1::CriterionList& list, const DocumentedFacts& f) {
-  v1::CriterionResult r;
-  for (const auto& c : list.criteria()) *r.add_children() = EvaluateCriterion(c, f);
+void AnyOf(const v1::CriterionList& list, const DocumentedFacts& f, v1::CriterionResult& r) {
+  for (const auto& c : list.criteria()) EvaluateCriterionInto(c, f, *r.add_children());
   const auto met = IdsWith(r, kMet);
   const auto missing = IdsWith(r, kMissing);
   if (!met.empty()) {
@@ -561,12 +559,10 @@ v1::CriterionResult AnyOf(const v1::CriterionList& list, const DocumentedFacts& 
     r.set_status(kNotMet);
     r.set_explanation(absl::StrCat("one of ", r.children_size(), " alternatives needed; none is met"));
   }
-  return r;
 }
 
-v1::CriterionResult Not(const v1::Criterion& inner, const DocumentedFacts& f) {
-  v1::CriterionResult r;
-  *r.add_children() = EvaluateCriterion(inner, f);
+void Not(const v1::Criterion& inner, const DocumentedFacts& f, v1::CriterionResult& r) {
+  EvaluateCriterionInto(inner, f, *r.add_children());
   switch (r.children(0).status()) {
     case kMet:
       r.set_status(kNotMet);
@@ -581,7 +577,6 @@ v1::CriterionResult Not(const v1::Criterion& inner, const DocumentedFacts& f) {
       r.set_explanation(absl::StrCat("must not hold; information missing to judge ", inner.id()));
       break;
   }
-  return r;
 }
 
 }  // namespace
@@ -632,10 +627,16 @@ DocumentedFacts DigestDocumentation(const RuleSet& rules, const v1::PatientDocum
 
 v1::CriterionResult EvaluateCriterion(const v1::Criterion& c, const DocumentedFacts& f) {
   v1::CriterionResult r;
+  EvaluateCriterionInto(c, f, r);
+  return r;
+}
+
+void EvaluateCriterionInto(const v1::Criterion& c, const DocumentedFacts& f,
+                           v1::CriterionResult& r) {
   switch (c.check_case()) {
-    case v1::Criterion::kAllOf: r = AllOf(c.all_of(), f); break;
-    case v1::Criterion::kAnyOf: r = AnyOf(c.any_of(), f); break;
-    case v1::Criterion::kNot: r = Not(c.not_(), f); break;
+    case v1::Criterion::kAllOf: AllOf(c.all_of(), f, r); break;
+    case v1::Criterion::kAnyOf: AnyOf(c.any_of(), f, r); break;
+    case v1::Criterion::kNot: Not(c.not_(), f, r); break;
     case v1::Criterion::kFailedAntidepressantTrials:
       r = FailedTrials(c.failed_antidepressant_trials(), f);
       break;
@@ -655,7 +656,6 @@ v1::CriterionResult EvaluateCriterion(const v1::Criterion& c, const DocumentedFa
   r.set_id(c.id());
   r.set_kind(CriterionKind(c));
   r.set_policy_section(c.policy_section());
-  return r;
 }
 
 std::string CriterionKind(const v1::Criterion& c) {

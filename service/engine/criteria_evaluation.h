@@ -45,6 +45,9 @@ DocumentedFacts DigestDocumentation(const RuleSet& rules, const v1::PatientDocum
                                     std::vector<v1::Notice>* notices);
 
 v1::CriterionResult EvaluateCriterion(const v1::Criterion& criterion, const DocumentedFacts& facts);
+// The same, written into a fresh `result` (which may live on a protobuf Arena).
+void EvaluateCriterionInto(const v1::Criterion& criterion, const DocumentedFacts& facts,
+                           v1::CriterionResult& result);
 
 // What to obtain when a typed criterion is not met: the rule file's checklist_item, or a sentence
 // made from the check, e.g. "PHQ-9 score of at least 15 dated within the last 30 days".

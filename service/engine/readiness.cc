@@ -170,6 +170,13 @@ v1::ReadinessAssessment AssessReadiness(const RuleSet& rules, const PlanVersion&
                                         const v1::PatientDocumentation& documentation,
                                         absl::CivilDay as_of) {
   v1::ReadinessAssessment a;
+  AssessReadinessInto(rules, plan, treatment, documentation, as_of, a);
+  return a;
+}
+
+void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Treatment treatment,
+                         const v1::PatientDocumentation& documentation, absl::CivilDay as_of,
+                         v1::ReadinessAssessment& a) {
   a.set_treatment(treatment);
   a.set_payer_name(plan.plan.payer_name());
   a.set_plan_name(plan.plan.plan_name());
@@ -193,7 +200,7 @@ v1::ReadinessAssessment AssessReadiness(const RuleSet& rules, const PlanVersion&
                                 plan.plan.plan_name(), ". For what the patient would pay, ask "
                                 "EstimateCourse with coverage self_pay (CLI: estimator quote "
                                 "--self_pay)."));
-    return a;
+    return;
   }
 
   const v1::TreatmentCovered& covered = policy->covered();
@@ -203,13 +210,15 @@ v1::ReadinessAssessment AssessReadiness(const RuleSet& rules, const PlanVersion&
     SetAnswers(v1::COVERAGE_REQUIREMENT_COVERED, v1::PRIOR_AUTH_READINESS_NOT_NEEDED, a);
     a.set_summary(absl::StrCat("Covered without prior authorization; the plan's rules state no "
                                "criteria for ", TreatmentName(treatment), "."));
-    return a;
+    return;
   }
 
   std::vector<v1::Notice> notices;
   const DocumentedFacts facts = DigestDocumentation(rules, documentation, treatment, as_of, &notices);
   for (auto& n : notices) *a.add_notices() = std::move(n);
-  const v1::CriterionResult root = EvaluateCriterion(covered.criteria(), facts);
+  // Evaluated in place: the result tree is the largest part of the answer, not worth a copy.
+  v1::CriterionResult& root = *a.add_criteria();
+  EvaluateCriterionInto(covered.criteria(), facts, root);
   CollectChecklist(covered.criteria(), root, {}, treatment, a);
   if (prior_auth) {
     for (const auto& doc : covered.submission_documents()) {
@@ -218,7 +227,6 @@ v1::ReadinessAssessment AssessReadiness(const RuleSet& rules, const PlanVersion&
       item->set_kind(v1::DOCUMENTATION_KIND_ADMIN);
     }
   }
-  *a.add_criteria() = root;
 
   switch (root.status()) {
     case v1::CRITERION_STATUS_MET:
@@ -237,11 +245,19 @@ v1::ReadinessAssessment AssessReadiness(const RuleSet& rules, const PlanVersion&
       break;
   }
   a.set_summary(Summary(a, prior_auth, CountCriteria(covered.criteria())));
-  return a;
 }
 
 absl::StatusOr<v1::CheckPriorAuthReadinessResponse> CheckPriorAuthReadiness(
     const RuleSet& rules, const v1::CheckPriorAuthReadinessRequest& request, absl::CivilDay today) {
+  v1::CheckPriorAuthReadinessResponse response;
+  RETURN_IF_ERROR(CheckPriorAuthReadinessInto(rules, request, today, response));
+  return response;
+}
+
+absl::Status CheckPriorAuthReadinessInto(const RuleSet& rules,
+                                         const v1::CheckPriorAuthReadinessRequest& request,
+                                         absl::CivilDay today,
+                                         v1::CheckPriorAuthReadinessResponse& response) {
   RETURN_IF_ERROR(ValidateCheckPriorAuthReadinessRequest(request, today));
   const absl::CivilDay as_of = AsOfDay(request.documentation(), today);
   absl::CivilDay day = as_of;
@@ -257,11 +273,10 @@ absl::StatusOr<v1::CheckPriorAuthReadinessResponse> CheckPriorAuthReadiness(
         ": no version of ", request.payer_id(), "/", request.plan_id(), " is in effect on ",
         FormatDate(day), " (the first starts ", versions->front().plan.effective_from(), ")"));
   }
-  v1::CheckPriorAuthReadinessResponse response;
-  *response.mutable_assessment() =
-      AssessReadiness(rules, *plan, request.treatment(), request.documentation(), as_of);
+  AssessReadinessInto(rules, *plan, request.treatment(), request.documentation(), as_of,
+                      *response.mutable_assessment());
   response.set_rule_set_version(rules.version());
-  return response;
+  return absl::OkStatus();
 }
 
 }  // namespace estimator

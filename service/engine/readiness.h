@@ -26,6 +26,16 @@ v1::ReadinessAssessment AssessReadiness(const RuleSet& rules, const PlanVersion&
                                         const v1::PatientDocumentation& documentation,
                                         absl::CivilDay as_of);
 
+// As above, written into `response` / `assessment`, which may live on a protobuf Arena (see
+// EstimateCourse in course_estimate.h). On error `response` holds a partial answer to discard.
+absl::Status CheckPriorAuthReadinessInto(const RuleSet& rules,
+                                         const v1::CheckPriorAuthReadinessRequest& request,
+                                         absl::CivilDay today,
+                                         v1::CheckPriorAuthReadinessResponse& response);
+void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Treatment treatment,
+                         const v1::PatientDocumentation& documentation, absl::CivilDay as_of,
+                         v1::ReadinessAssessment& assessment);
+
 // The documentation's as_of_date (validated), or `today` when it gives none.
 absl::CivilDay AsOfDay(const v1::PatientDocumentation& documentation, absl::CivilDay today);
 

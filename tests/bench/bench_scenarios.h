@@ -1,0 +1,140 @@
+// The requests the benchmarks and the profiling driver measure, on the bundled rules (payer_rules/):
+// the full courses of issue 6 (TMS 36 sessions + 12 months of maintenance; Spravato induction +
+// optimization + 12 months every other week; IV ketamine 6 + 12 monthly boosters) for an Aetna PPO
+// patient in network, the three-treatment comparison, and a readiness check against Aetna's TMS
+// policy (8 criteria, one an any_of of two scores: 10 checks) with documentation that meets it.
+//
+//   const RuleSet& rules = BundledRules();
+//   auto r = EstimateCourse(rules, FullCourseRequest(Course::kTms), kBenchToday);
+#ifndef ESTIMATOR_TESTS_BENCH_BENCH_SCENARIOS_H_
+#define ESTIMATOR_TESTS_BENCH_BENCH_SCENARIOS_H_
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "estimator/v1/estimator.pb.h"
+#include "estimator/v1/readiness.pb.h"
+#include "google/protobuf/arena.h"
+#include "google/protobuf/text_format.h"
+#include "service/rules/rule_set.h"
+
+namespace estimator::bench {
+
+// Fixed, so that a run does not depend on the day it is made.
+inline const absl::CivilDay kBenchToday(2026, 11, 20);
+
+inline std::string BundledRulesDir() { return std::string(ESTIMATOR_SOURCE_DIR) + "/payer_rules"; }
+
+// Loaded once per process, before any timing starts (call it outside the timed loop).
+inline const RuleSet& BundledRules() {
+  static const std::shared_ptr<const RuleSet> rules = [] {
+    auto set = RuleSet::Load(BundledRulesDir(), absl::Now());
+    if (!set.ok()) std::abort();
+    return *set;
+  }();
+  return *rules;
+}
+
+template <typename Message>
+Message FromText(const std::string& text) {
+  Message m;
+  if (!google::protobuf::TextFormat::ParseFromString(text, &m)) std::abort();
+  return m;
+}
+
+enum class Course { kTms = 0, kSpravato = 1, kIvKetamine = 2 };
+
+inline const char* CourseName(Course c) {
+  switch (c) {
+    case Course::kTms: return "TMS 36 + 12 months monthly";
+    case Course::kSpravato: return "Spravato 8+4 + 12 months every 2 weeks";
+    case Course::kIvKetamine: return "IV ketamine 6 + 12 monthly";
+  }
+  return "";
+}
+
+inline const char* CourseOptionsText(Course c) {
+  switch (c) {
+    case Course::kTms:
+      return "treatment: TREATMENT_TMS maintenance { months: 12 frequency: MAINTENANCE_FREQUENCY_MONTHLY }";
+    case Course::kSpravato:
+      return "treatment: TREATMENT_SPRAVATO maintenance { months: 12 frequency: "
+             "MAINTENANCE_FREQUENCY_EVERY_OTHER_WEEK }";
+    case Course::kIvKetamine:
+      return "treatment: TREATMENT_IV_KETAMINE maintenance { months: 12 frequency: "
+             "MAINTENANCE_FREQUENCY_MONTHLY }";
+  }
+  return "";
+}
+
+// An Aetna Open Access PPO patient, in network, part of the deductible met, starting mid-December
+// (so the course crosses into a new plan year).
+constexpr char kCoverageText[] = R"pb(
+  insurance { payer_id: "aetna" plan_id: "open_access_ppo" network: NETWORK_IN_NETWORK
+              met_so_far { deductible_met_cents: 25000 out_of_pocket_met_cents: 40000 } })pb";
+
+inline v1::EstimateCourseRequest FullCourseRequest(Course c) {
+  v1::EstimateCourseRequest r;
+  r.set_clinic_id("riverbend");
+  *r.mutable_coverage() = FromText<v1::Coverage>(kCoverageText);
+  r.set_course_start_date("2026-12-14");
+  *r.mutable_course() = FromText<v1::CourseOptions>(CourseOptionsText(c));
+  return r;
+}
+
+// Every treatment the clinic offers (TMS, Spravato, IV ketamine), each with its protocol's defaults.
+inline v1::CompareTreatmentsRequest CompareRequest() {
+  v1::CompareTreatmentsRequest r;
+  r.set_clinic_id("riverbend");
+  *r.mutable_coverage() = FromText<v1::Coverage>(kCoverageText);
+  r.set_course_start_date("2026-12-14");
+  return r;
+}
+
+// A patient who meets Aetna's TMS policy (as tests/testdata/documentation/aetna_tms_ready.json).
+constexpr char kReadyDocumentationText[] = R"pb(
+  as_of_date: "2026-11-16" age_years: 42 diagnosis_codes: "F33.2" current_episode_start: "2025-10-01"
+  antidepressant_history {
+    trials { drug: "sertraline" daily_dose: "150 mg" weeks: 8 outcome: TRIAL_OUTCOME_NO_RESPONSE episode: EPISODE_CURRENT }
+    trials { drug: "venlafaxine" daily_dose: "150 mg" weeks: 8 outcome: TRIAL_OUTCOME_PARTIAL_RESPONSE episode: EPISODE_CURRENT }
+    trials { drug: "aripiprazole" daily_dose: "5 mg" weeks: 6 outcome: TRIAL_OUTCOME_PARTIAL_RESPONSE episode: EPISODE_CURRENT augmentation: true }
+  }
+  psychotherapy_history { trials { kind: PSYCHOTHERAPY_KIND_CBT weeks: 12 sessions: 12 outcome: TRIAL_OUTCOME_PARTIAL_RESPONSE } }
+  severity_scores { instrument: SEVERITY_INSTRUMENT_PHQ9 score: 19 date: "2026-11-09" }
+  contraindication_screening {}
+  treatment_history {}
+  prescriber_specialty: PRESCRIBER_SPECIALTY_PSYCHIATRIST
+)pb";
+
+inline v1::CheckPriorAuthReadinessRequest ReadinessRequest() {
+  v1::CheckPriorAuthReadinessRequest r;
+  r.set_payer_id("aetna");
+  r.set_plan_id("open_access_ppo");
+  r.set_treatment(v1::TREATMENT_TMS);
+  *r.mutable_documentation() = FromText<v1::PatientDocumentation>(kReadyDocumentationText);
+  return r;
+}
+
+// A fresh arena per call, as a server answering each call on its own arena (grpc::MessageAllocator)
+// would have: its first block is reused from call to call, so that allocating a part of the answer
+// is bumping a pointer and freeing the whole answer is dropping the arena.
+class CallArenas {
+ public:
+  CallArenas() : block_(1 << 18) {
+    options_.initial_block = block_.data();
+    options_.initial_block_size = block_.size();
+  }
+  google::protobuf::ArenaOptions options() const { return options_; }
+
+ private:
+  std::vector<char> block_;
+  google::protobuf::ArenaOptions options_;
+};
+
+}  // namespace estimator::bench
+
+#endif  // ESTIMATOR_TESTS_BENCH_BENCH_SCENARIOS_H_
