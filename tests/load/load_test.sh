@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Load test of the real server binary on loopback with h2load (nghttp2), a load generator nobody on
+# this project wrote. In one run, against one server, with the same client settings:
+#   1. grpc.health.v1.Health/Check: gRPC's own default health service (a callback service, as
+#      ours is), the transport's ceiling;
+#   2. EstimateCourse: TMS 36 sessions + 12 months of maintenance, Aetna PPO (48 lines, ~10 kB);
+#   3. CompareTreatments: TMS, Spravato and IV ketamine side by side (~30 kB).
+# For each: requests per second, p50/p99 latency (from h2load's per-request log) and the ratio to
+# the health check; then p99 of EstimateCourse at half its saturation throughput; every RPC's
+# grpc-status checked on a sample with nghttp (h2load counts HTTP 200 as success even when the RPC
+# failed) and on every call through the server's own log; the server's resident memory before and
+# after 1,000,000 EstimateCourse calls; and the server's memory with 1,000 generated plan files.
+#
+#   bash tests/load/load_test.sh [BUILD_DIR]     # BUILD_DIR default: build-bench, else build
+#
+# Settings (environment): REQUESTS=200000 per RPC, CLIENTS=4 connections, STREAMS=16 concurrent
+# streams per connection, MEMORY_REQUESTS=1000000, GENERATED_PLANS=1000, HALF_SECONDS=10.
+# The results table goes to stdout; BENCHMARKS.md explains the figures.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BUILD="${1:-}"
+if [[ -z "$BUILD" ]]; then
+  for d in build-bench build; do [[ -x "$ROOT/$d/estimator_server" ]] && { BUILD="$ROOT/$d"; break; }; done
+fi
+BUILD="$(cd "${BUILD:?no build directory with estimator_server (build it first)}" && pwd)"
+SERVER="$BUILD/estimator_server"
+GENERATE="$BUILD/tests/bench/generate_rules"
+REQUESTS="${REQUESTS:-200000}"
+CLIENTS="${CLIENTS:-4}"
+STREAMS="${STREAMS:-16}"
+MEMORY_REQUESTS="${MEMORY_REQUESTS:-1000000}"
+GENERATED_PLANS="${GENERATED_PLANS:-1000}"
+HALF_SECONDS="${HALF_SECONDS:-10}"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need h2load || ! need nghttp; then
+  echo "installing nghttp2-client (h2load, nghttp)..." >&2
+  SUDO=""; [[ "$(id -u)" != 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nghttp2-client >&2
+fi
+need protoc || { echo "protoc missing: apt-get install protobuf-compiler" >&2; exit 1; }
+[[ -x "$SERVER" ]] || { echo "no server binary at $SERVER" >&2; exit 1; }
+
+WORK="$(mktemp -d)"
+SERVER_PID=""
+stop_server() {
+  if [[ -n "$SERVER_PID" ]]; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+}
+trap 'stop_server; rm -rf "$WORK"' EXIT
+
+# ---- request bodies: 1 flag byte, 4-byte big-endian length, the serialized request ----------------
+frame() {  # frame IN OUT
+  local n; n=$(stat -c %s "$1")
+  printf "\\x00\\x$(printf %02x $((n >> 24 & 255)))\\x$(printf %02x $((n >> 16 & 255)))\\x$(printf %02x $((n >> 8 & 255)))\\x$(printf %02x $((n & 255)))" > "$2"
+  cat "$1" >> "$2"
+}
+encode() {  # encode MESSAGE_TYPE TEXT OUT
+  printf '%s' "$2" | protoc -I "$ROOT/proto" --encode="$1" "$ROOT/proto/estimator/v1/estimator.proto" > "$WORK/raw"
+  frame "$WORK/raw" "$3"
+}
+COVERAGE='coverage { insurance { payer_id: "aetna" plan_id: "open_access_ppo" network: NETWORK_IN_NETWORK
+  met_so_far { deductible_met_cents: 25000 out_of_pocket_met_cents: 40000 } } }
+  clinic_id: "riverbend" course_start_date: "2026-12-14"'
+: > "$WORK/empty"
+frame "$WORK/empty" "$WORK/health.bin"  # HealthCheckRequest{} (empty: the server as a whole)
+encode estimator.v1.EstimateCourseRequest "$COVERAGE
+  course { treatment: TREATMENT_TMS maintenance { months: 12 frequency: MAINTENANCE_FREQUENCY_MONTHLY } }" \
+  "$WORK/estimate.bin"
+encode estimator.v1.CompareTreatmentsRequest "$COVERAGE" "$WORK/compare.bin"
+
+declare -A PATH_OF=(
+  [health]=/grpc.health.v1.Health/Check
+  [estimate]=/estimator.v1.EstimatorService/EstimateCourse
+  [compare]=/estimator.v1.EstimatorService/CompareTreatments)
+declare -A NAME_OF=([health]=Health/Check [estimate]=EstimateCourse [compare]=CompareTreatments)
+
+start_server() {  # start_server RULES_DIR
+  rm -f "$WORK/port"
+  "$SERVER" --rules_dir="$1" --listen=127.0.0.1:0 --port_file="$WORK/port" --plaintext \
+    > "$WORK/server.out" 2> "$WORK/server.log" &
+  SERVER_PID=$!
+  for _ in $(seq 600); do
+    [[ -s "$WORK/port" ]] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  PORT="$(cat "$WORK/port")"
+  URL="http://127.0.0.1:$PORT"
+}
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; }
+
+# The grpc-status trailer of one call, through nghttp (an HTTP/2 client that shows trailers).
+grpc_status() {  # grpc_status KEY
+  nghttp -v -H 'content-type: application/grpc' -H 'te: trailers' -d "$WORK/$1.bin" \
+    "$URL${PATH_OF[$1]}" 2>&1 | awk '/recv \(stream_id=[0-9]+\) grpc-status:/ {print $NF}' | tail -1
+}
+
+h2() {  # h2 KEY REQUESTS LOG [extra h2load options...]: runs h2load, prints its summary lines
+  local key=$1 n=$2 log=$3; shift 3
+  h2load -n "$n" -c "$CLIENTS" -m "$STREAMS" -t 1 \
+    -H 'content-type: application/grpc' -H 'te: trailers' -d "$WORK/$key.bin" \
+    --log-file="$log" "$@" "$URL${PATH_OF[$key]}" > "$WORK/h2load.out"
+  grep -E "^finished in|^requests:|^status codes:" "$WORK/h2load.out"
+}
+rps_of() { awk '/^finished in/ {gsub(",", "", $4); print $4}' "$WORK/h2load.out"; }
+# Percentile of the per-request times (third column of h2load's log, microseconds), in ms.
+percentile() {  # percentile LOG P
+  cut -f3 "$1" | sort -n | awk -v p="$2" '{v[NR]=$1} END {i=int(NR*p/100+0.999999); if (i<1) i=1; printf "%.2f", v[i]/1000}'
+}
+
+echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "server: $SERVER; h2load $(h2load --version | awk '{print $2}'): -c $CLIENTS -m $STREAMS -t 1, $REQUESTS requests per RPC"
+echo
+
+start_server "$ROOT/payer_rules"
+RSS_IDLE=$(rss_kb)
+echo "grpc-status of one call each (nghttp):"
+for key in health estimate compare; do
+  s=$(grpc_status "$key")
+  echo "  ${NAME_OF[$key]}: grpc-status ${s:-missing}"
+  [[ "$s" == 0 ]] || { echo "FAILED: ${NAME_OF[$key]} does not answer grpc-status 0" >&2; exit 1; }
+done
+
+# Warm-up: threads, connections and allocator pools settle before anything is measured.
+for key in health estimate compare; do h2 "$key" 20000 "$WORK/warm.log" > /dev/null; done
+RSS_WARM=$(rss_kb)
+echo
+printf "| RPC | requests/s | p50 ms | p99 ms | throughput vs Health/Check | h2load status codes |\n"
+printf "|---|---|---|---|---|---|\n"
+declare -A RPS
+for key in health estimate compare; do
+  h2 "$key" "$REQUESTS" "$WORK/$key.log" > /dev/null
+  RPS[$key]=$(rps_of)
+  codes=$(awk '/^status codes:/ {print $3, $4, $5, $6, $7, $8, $9, $10}' "$WORK/h2load.out")
+  failed=$(awk '/^requests:/ {print $8, $9, $10, $11}' "$WORK/h2load.out")
+  printf "| %s | %s | %s | %s | %.2f | %s; %s |\n" "${NAME_OF[$key]}" "${RPS[$key]}" \
+    "$(percentile "$WORK/$key.log" 50)" "$(percentile "$WORK/$key.log" 99)" \
+    "$(echo "${RPS[$key]} / ${RPS[health]}" | bc -l)" "$codes" "$failed"
+done
+
+# Every call's status, from the server's own log (one line per call: method=... status=...).
+echo
+for m in EstimateCourse CompareTreatments; do
+  total=$(grep -c "method=$m " "$WORK/server.log" || true)
+  ok=$(grep -c "method=$m .*status=OK" "$WORK/server.log" || true)
+  echo "server log: $m $ok of $total calls status=OK"
+done
+
+# One call at a time on one connection: the latency of a call with nothing queued before it.
+echo
+for key in health estimate compare; do
+  h2load -n 5000 -c 1 -m 1 -t 1 -H 'content-type: application/grpc' -H 'te: trailers' \
+    -d "$WORK/$key.bin" --log-file="$WORK/single.log" "$URL${PATH_OF[$key]}" > "$WORK/h2load.out"
+  echo "${NAME_OF[$key]} one call at a time: $(rps_of) req/s, p50 $(percentile "$WORK/single.log" 50) ms, p99 $(percentile "$WORK/single.log" 99) ms"
+done
+
+# Half of saturation: EstimateCourse at half the throughput just measured, spread over the clients.
+echo
+for key in estimate health; do
+  half=$(echo "${RPS[$key]} / 2" | bc)
+  per_client=$(( half / CLIENTS ))
+  h2 "$key" $(( per_client * CLIENTS * HALF_SECONDS )) "$WORK/half.log" --rps="$per_client" > /dev/null
+  echo "${NAME_OF[$key]} at half saturation ($half req/s offered, $(rps_of) served): p50 $(percentile "$WORK/half.log" 50) ms, p99 $(percentile "$WORK/half.log" 99) ms"
+done
+
+# Memory: 1,000,000 EstimateCourse calls.
+RSS_BEFORE=$(rss_kb)
+h2 estimate "$MEMORY_REQUESTS" "$WORK/million.log" > /dev/null
+MILLION_RPS=$(rps_of)
+RSS_AFTER=$(rss_kb)
+echo
+echo "server RSS: idle after start $RSS_IDLE kB; after warm-up $RSS_WARM kB; before $MEMORY_REQUESTS EstimateCourse calls $RSS_BEFORE kB; after $RSS_AFTER kB ($(echo "($RSS_AFTER - $RSS_BEFORE) * 100 / $RSS_BEFORE" | bc -l | xargs printf '%+.1f')%); served at $MILLION_RPS req/s"
+echo "grpc-status after the million: EstimateCourse $(grpc_status estimate)"
+stop_server
+
+# Memory with 1,000 generated plan files (the bundled plans under new payer ids).
+if [[ -x "$GENERATE" ]]; then
+  "$GENERATE" "$ROOT/payer_rules" "$GENERATED_PLANS" "$WORK/rules_many"
+  files=$(ls "$WORK/rules_many/plans" | wc -l)
+  t0=$(date +%s.%N)
+  start_server "$WORK/rules_many"
+  t1=$(date +%s.%N)
+  echo "server with $files plan files: RSS $(rss_kb) kB (bundled rules: $RSS_IDLE kB); started and listening in $(echo "$t1 - $t0" | bc | xargs printf '%.2f') s; EstimateCourse grpc-status $(grpc_status estimate)"
+  stop_server
+else
+  echo "($GENERATE not built: no figure for $GENERATED_PLANS plan files)"
+fi
