@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "absl/time/time.h"
+#include "google/protobuf/stubs/common.h"
 #include "service/engine/course_estimate.h"
 #include "service/engine/readiness.h"
 #include "service/rules/rule_set.h"
@@ -26,6 +27,8 @@ namespace {
 
 const RuleSet& Rules() {
   static const std::shared_ptr<const RuleSet> rules = [] {
+    // Rejecting malformed bytes is the expected outcome here, not worth a log line per input.
+    google::protobuf::SetLogHandler(nullptr);
     auto loaded = RuleSet::Load(BundledRulesDir(), absl::UnixEpoch());
     if (!loaded.ok()) Finding("the bundled rules do not load", loaded.status().ToString());
     return *loaded;
