@@ -13,15 +13,24 @@ Money Money::ShareInBasisPoints(int32_t bp) const {
 }
 
 std::string FormatMoney(Money m) {
+  // Written out by hand, not with StrFormat (which parses its format on every call): every
+  // estimate's summary and many of its notices state amounts.
   const bool negative = m.cents() < 0;
   const uint64_t abs = negative ? -static_cast<uint64_t>(m.cents()) : m.cents();
-  std::string whole = absl::StrCat(abs / 100);
-  std::string grouped;
+  const std::string whole = absl::StrCat(abs / 100);
+  std::string out;
+  out.reserve(whole.size() + whole.size() / 3 + 5);
+  if (negative) out.push_back('-');
+  out.push_back('$');
   for (size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) grouped.push_back(',');
-    grouped.push_back(whole[i]);
+    if (i > 0 && (whole.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(whole[i]);
   }
-  return absl::StrFormat("%s$%s.%02d", negative ? "-" : "", grouped, abs % 100);
+  const int cents = static_cast<int>(abs % 100);
+  out.push_back('.');
+  out.push_back(static_cast<char>('0' + cents / 10));
+  out.push_back(static_cast<char>('0' + cents % 10));
+  return out;
 }
 
 std::string FormatBasisPoints(int32_t bp) {

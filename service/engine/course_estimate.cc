@@ -611,12 +611,19 @@ absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
   std::vector<int> over_limit, maintenance_excluded, no_rules;
   std::optional<absl::CivilDay> first_year;
   std::optional<absl::CivilDay> unpublished_from;
+  // The plan year's start as written on its lines, formatted once per plan year.
+  std::optional<absl::CivilDay> text_year;
+  std::string year_text;
 
   for (const ScheduledSession& s : sessions) {
     SessionCoverage cov = CoverageOf(ctx, s);
     const absl::CivilDay year =
         PlanYearStartFor(s.date, ctx.plan_year_month, ctx.plan_year_day);
     if (!first_year) first_year = year;
+    if (year != text_year) {
+      text_year = year;
+      year_text = FormatDate(year);
+    }
     if (cov.covered) {
       const v1::TreatmentCovered& c = *cov.terms;
       if ((c.has_max_sessions_per_course() && covered_in_course >= c.max_sessions_per_course()) ||
@@ -645,7 +652,7 @@ absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
       line.set_date(FormatDate(s.date));
       line.set_phase(s.phase);
       line.set_dose_mg(s.dose_mg);
-      line.set_plan_year_start(FormatDate(year));
+      line.set_plan_year_start(year_text);
       return line;
     };
 

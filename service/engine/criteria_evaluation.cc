@@ -1,8 +1,8 @@
 #include "service/engine/criteria_evaluation.h"
 
 #include <algorithm>
-#include <set>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "service/common/dates.h"
@@ -54,7 +54,7 @@ struct TrialJudgement {
   std::string why;  // for kDoesNotCount and kUnknown
 };
 
-std::string DrugName(const DocumentedTrial& t) {
+const std::string& DrugName(const DocumentedTrial& t) {
   return t.drug != nullptr ? t.drug->drug.name() : t.trial->drug();
 }
 
@@ -64,7 +64,7 @@ bool IsAugmentation(const DocumentedTrial& t) {
 
 TrialJudgement JudgeTrial(const DocumentedTrial& t, const v1::FailedTrialsCriterion& c) {
   const v1::AntidepressantTrial& trial = *t.trial;
-  const std::string name = DrugName(t);
+  const std::string& name = DrugName(t);
   const bool intolerance = trial.outcome() == v1::TRIAL_OUTCOME_INTOLERANCE;
   if (trial.outcome() == v1::TRIAL_OUTCOME_RESPONSE) {
     return {Verdict::kDoesNotCount, absl::StrCat(name, " trial responded (not a failure)")};
@@ -171,12 +171,15 @@ v1::CriterionResult FailedTrials(const v1::FailedTrialsCriterion& c, const Docum
   }
   struct Tally {
     int trials = 0;
-    std::set<int> classes;
+    absl::InlinedVector<int, 8> classes;  // distinct; a handful at most, so no set
     int augmentations = 0;
+    void AddClass(int c) {
+      if (std::find(classes.begin(), classes.end(), c) == classes.end()) classes.push_back(c);
+    }
     void Add(const DocumentedTrial& t) {
       if (t.drug->is_antidepressant()) {
         ++trials;
-        classes.insert(t.drug->drug.drug_class());
+        AddClass(t.drug->drug.drug_class());
       }
       if (IsAugmentation(t)) ++augmentations;
     }
@@ -206,7 +209,7 @@ v1::CriterionResult FailedTrials(const v1::FailedTrialsCriterion& c, const Docum
         } else {
           possible.trials = c.min_trials();  // an unknown drug could be anything
           possible.augmentations = c.min_augmentation_trials();
-          for (int k = 0; k < c.min_distinct_classes(); ++k) possible.classes.insert(100 + k);
+          for (int k = 0; k < c.min_distinct_classes(); ++k) possible.AddClass(100 + k);
         }
         break;
     }

@@ -19,6 +19,9 @@
 #include "estimator/v1/estimator.pb.h"
 #include "estimator/v1/readiness.pb.h"
 #include "google/protobuf/arena.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+#include "grpcpp/impl/grpc_library.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "google/protobuf/text_format.h"
 #include "service/rules/rule_set.h"
 
@@ -117,6 +120,21 @@ inline v1::CheckPriorAuthReadinessRequest ReadinessRequest() {
   r.set_treatment(v1::TREATMENT_TMS);
   *r.mutable_documentation() = FromText<v1::PatientDocumentation>(kReadyDocumentationText);
   return r;
+}
+
+// The response's wire bytes made as the server makes them: gRPC's own serializer into a
+// ByteBuffer of slices (not SerializeToString, which zero-fills a std::string first). Returns the
+// size.
+template <typename Message>
+size_t SerializeAsGrpcDoes(const Message& message) {
+  static grpc::internal::GrpcLibraryInitializer init;  // gRPC's codegen interface, once
+  init.summon();
+  grpc::ByteBuffer buffer;
+  bool own_buffer = false;
+  if (!grpc::SerializationTraits<Message>::Serialize(message, &buffer, &own_buffer).ok()) {
+    std::abort();
+  }
+  return buffer.Length();
 }
 
 // A fresh arena per call, as a server answering each call on its own arena (grpc::MessageAllocator)

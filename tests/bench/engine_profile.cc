@@ -5,8 +5,8 @@
 //    machine:
 //      valgrind --tool=callgrind --toggle-collect='estimator::bench::MeasuredRun*' <engine_profile> run tms 200
 //    with <engine_profile> = build-bench/tests/bench/engine_profile;
-//    instructions per call = callgrind's total / 200. Scenarios (each with its response serialized,
-//    as the server does): tms, spravato, ketamine, compare, readiness; each also with "_arena"
+//    instructions per call = callgrind's total / 200. Scenarios (each with its response serialized
+//    by gRPC's own serializer, as the server does): tms, spravato, ketamine, compare, readiness; each also with "_arena"
 //    (tms_arena...), the answer on a per-call arena.
 //
 // 2. Every answer, byte for byte, of a grid of requests over the bundled rules (every plan, both
@@ -38,21 +38,20 @@
 
 namespace estimator::bench {
 
-// One call: the answer to `request`, serialized into `wire`, on a per-call arena when `arenas`
-// is given (as a server with a grpc::MessageAllocator would), else on the heap.
+// One call: the answer to `request`, serialized as gRPC does, on a per-call arena when `arenas`
+// is given (as a server with a grpc::MessageAllocator would), else on the heap. Returns its size.
 template <typename Response, typename Request>
-void Call(absl::Status (*method)(const RuleSet&, const Request&, absl::CivilDay, Response&),
-          const Request& request, const CallArenas* arenas, std::string& wire) {
+size_t Call(absl::Status (*method)(const RuleSet&, const Request&, absl::CivilDay, Response&),
+            const Request& request, const CallArenas* arenas) {
   if (arenas != nullptr) {
     google::protobuf::Arena arena(arenas->options());
     auto* response = google::protobuf::Arena::CreateMessage<Response>(&arena);
     if (!method(BundledRules(), request, kBenchToday, *response).ok()) std::abort();
-    response->SerializeToString(&wire);
-  } else {
-    Response response;
-    if (!method(BundledRules(), request, kBenchToday, response).ok()) std::abort();
-    response.SerializeToString(&wire);
+    return SerializeAsGrpcDoes(*response);
   }
+  Response response;
+  if (!method(BundledRules(), request, kBenchToday, response).ok()) std::abort();
+  return SerializeAsGrpcDoes(response);
 }
 
 // Scenarios: tms, spravato, ketamine, compare, readiness; with "_arena" on a per-call arena.
@@ -61,17 +60,16 @@ size_t RunScenario(const std::string& name, int iterations) {
   const std::string scenario(absl::StripSuffix(name, "_arena"));
   const CallArenas arenas;
   const CallArenas* arena = on_arena ? &arenas : nullptr;
-  std::string wire;
   size_t bytes = 0;
   if (scenario == "compare") {
     const v1::CompareTreatmentsRequest request = CompareRequest();
-    for (int i = 0; i < iterations; ++i, bytes += wire.size()) {
-      Call<v1::CompareTreatmentsResponse>(&CompareTreatmentsInto, request, arena, wire);
+    for (int i = 0; i < iterations; ++i) {
+      bytes += Call<v1::CompareTreatmentsResponse>(&CompareTreatmentsInto, request, arena);
     }
   } else if (scenario == "readiness") {
     const v1::CheckPriorAuthReadinessRequest request = ReadinessRequest();
-    for (int i = 0; i < iterations; ++i, bytes += wire.size()) {
-      Call<v1::CheckPriorAuthReadinessResponse>(&CheckPriorAuthReadinessInto, request, arena, wire);
+    for (int i = 0; i < iterations; ++i) {
+      bytes += Call<v1::CheckPriorAuthReadinessResponse>(&CheckPriorAuthReadinessInto, request, arena);
     }
   } else {
     if (scenario != "tms" && scenario != "spravato" && scenario != "ketamine") {
@@ -82,8 +80,8 @@ size_t RunScenario(const std::string& name, int iterations) {
                           : scenario == "spravato" ? Course::kSpravato
                                                    : Course::kIvKetamine;
     const v1::EstimateCourseRequest request = FullCourseRequest(course);
-    for (int i = 0; i < iterations; ++i, bytes += wire.size()) {
-      Call<v1::EstimateCourseResponse>(&EstimateCourseInto, request, arena, wire);
+    for (int i = 0; i < iterations; ++i) {
+      bytes += Call<v1::EstimateCourseResponse>(&EstimateCourseInto, request, arena);
     }
   }
   return bytes;
