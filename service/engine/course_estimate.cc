@@ -161,7 +161,7 @@ absl::Status ResolveInsurance(const RuleSet& rules, const v1::InsuranceCoverage&
     const PlanVersion& first = ctx.versions->front();
     const PlanVersion& last = ctx.versions->back();
     return absl::FailedPreconditionError(absl::StrCat(
-        "no rules for ", ins.payer_id(), "/", ins.plan_id(), " are in effect on ",
+        "course_start_date: no rules for ", ins.payer_id(), "/", ins.plan_id(), " are in effect on ",
         FormatDate(ctx.start), "; loaded versions cover ", FormatDate(first.effective_from),
         " to ", last.effective_to ? FormatDate(*last.effective_to) : "later"));
   }

@@ -641,15 +641,16 @@ std::vector<HostileCase> Catalogue() {
          d.mutable_treatment_history()->mutable_courses(0)->set_end_date("1800-01-01");
        }),
        kInvalid, dd + "treatment_history.courses[0].end_date: '1800-01-01' is outside the years"},
-      // Valid dates no plan version covers. Known gap: EstimateCourse and CompareTreatments name
-      // the plan and the date but not the field (the message is made in course_estimate.cc), and
-      // readiness answers NOT_FOUND where the README promises FAILED_PRECONDITION.
+      // Valid dates no plan version covers: FAILED_PRECONDITION for an estimate, NOT_FOUND for a
+      // readiness check's planned start (as the README says), each naming the field.
       {kDate, "course start 2000-01-03, before any Medicare version",
        Estimate([](auto& r) { r.set_course_start_date("2000-01-03"); }),
-       StatusCode::FAILED_PRECONDITION, "medicare/part_b are in effect on 2000-01-03"},
+       StatusCode::FAILED_PRECONDITION,
+       "course_start_date: no rules for medicare/part_b are in effect on 2000-01-03"},
       {kDate, "compare start 2000-01-03, before any Aetna version",
        Compare([](auto& r) { r.set_course_start_date("2000-01-03"); }),
-       StatusCode::FAILED_PRECONDITION, "aetna/open_access_ppo are in effect on 2000-01-03"},
+       StatusCode::FAILED_PRECONDITION,
+       "course_start_date: no rules for aetna/open_access_ppo are in effect on 2000-01-03"},
       {kDate, "planned start 2000-01-03, before any Aetna version",
        ReadinessRequest([](auto& r) { r.set_planned_start_date("2000-01-03"); }),
        StatusCode::NOT_FOUND, "planned_start_date: no version of aetna/open_access_ppo"},
