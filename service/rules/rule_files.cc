@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/stubs/common.h"
 #include "estimator/v1/access.pb.h"
 #include "estimator/v1/rule_tests.pb.h"
 #include "service/common/sha256.h"
@@ -144,6 +145,44 @@ class LocatedErrorCollector final : public google::protobuf::io::ErrorCollector 
   std::vector<std::string> errors_;
 };
 
+// Protobuf's text parser takes any bytes in a string field, raw (a file saved as Latin-1) or
+// escaped ("\351"), but its binary parser refuses a `string` that is not UTF-8: such a file would
+// be served, and every answer quoting it would fail to parse at the client. Each one is reported
+// at the field that holds it.
+void CheckUtf8(const google::protobuf::Message& message,
+               const google::protobuf::TextFormat::ParseInfoTree* tree, absl::string_view path,
+               std::vector<std::string>& errors) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    const int count = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+    for (int i = 0; i < count; ++i) {
+      const int index = field->is_repeated() ? i : -1;
+      if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
+        const google::protobuf::Message& nested =
+            index < 0 ? reflection->GetMessage(message, field)
+                      : reflection->GetRepeatedMessage(message, field, index);
+        CheckUtf8(nested, tree != nullptr ? tree->GetTreeForNested(field, index) : nullptr, path,
+                  errors);
+      } else if (field->type() == FieldDescriptor::TYPE_STRING) {
+        const std::string value = index < 0 ? reflection->GetString(message, field)
+                                            : reflection->GetRepeatedString(message, field, index);
+        if (google::protobuf::internal::IsStructurallyValidUTF8(value.data(),
+                                                                 static_cast<int>(value.size()))) {
+          continue;
+        }
+        google::protobuf::TextFormat::ParseLocation at;
+        if (tree != nullptr) at = tree->GetLocation(field, index);
+        errors.push_back(absl::StrCat(path, ":", std::max(at.line, 0) + 1, ":",
+                                      std::max(at.column, 0) + 1, ": ", field->name(),
+                                      " is not valid UTF-8 text; save the file as UTF-8"));
+      }
+    }
+  }
+}
+
 // The largest rule file accepted; real ones are a few kilobytes.
 constexpr std::uintmax_t kMaxRuleFileBytes = 1 << 20;
 
@@ -225,6 +264,9 @@ absl::StatusOr<RuleFile<Message>> ParseRuleFile(absl::string_view path, absl::st
     }
     return absl::InvalidArgumentError(absl::StrJoin(collector.errors(), "\n"));
   }
+  std::vector<std::string> errors;
+  CheckUtf8(file.message, file.locations.get(), path, errors);
+  if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
   return file;
 }
 
