@@ -437,10 +437,19 @@ void FillTotals(v1::CourseEstimate& e) {
   std::map<int, TotalsBuilder> phases;  // by Phase value: course order
   // YYYY-MM-DD sorts by date; the views point into the lines, which outlive the map.
   std::map<absl::string_view, TotalsBuilder> plan_years;
-  for (const v1::EstimateLine& line : e.lines()) {
+  // Lines come in date order, so runs of lines share a phase and a plan year: look each up once
+  // per run (map entries stay where they are as others are added).
+  TotalsBuilder* phase = nullptr;
+  TotalsBuilder* plan_year = nullptr;
+  for (int i = 0; i < e.lines_size(); ++i) {
+    const v1::EstimateLine& line = e.lines(i);
+    if (i == 0 || line.phase() != e.lines(i - 1).phase()) phase = &phases[line.phase()];
+    if (i == 0 || line.plan_year_start() != e.lines(i - 1).plan_year_start()) {
+      plan_year = &plan_years[line.plan_year_start()];
+    }
     course.Add(line);
-    phases[line.phase()].Add(line);
-    plan_years[line.plan_year_start()].Add(line);
+    phase->Add(line);
+    plan_year->Add(line);
   }
   course.WriteTo(*e.mutable_totals());
   for (const auto& [phase, builder] : phases) {

@@ -38,11 +38,10 @@ std::string Alternatives(const std::vector<std::string>& items, absl::string_vie
                       items.back());
 }
 
-v1::CriterionResult Result(Status status, std::string explanation) {
-  v1::CriterionResult r;
+// Leaves write their verdict into the result node in place (it may live on an arena).
+void Set(v1::CriterionResult& r, Status status, std::string explanation) {
   r.set_status(status);
   r.set_explanation(std::move(explanation));
-  return r;
 }
 
 // ---- failed antidepressant trials -------------------------------------------------------------
@@ -165,9 +164,10 @@ std::string TrialsRequirement(const v1::FailedTrialsCriterion& c) {
   return absl::StrCat(s, " (", absl::StrJoin(terms, ", "), ")");
 }
 
-v1::CriterionResult FailedTrials(const v1::FailedTrialsCriterion& c, const DocumentedFacts& f) {
+void FailedTrials(const v1::FailedTrialsCriterion& c, const DocumentedFacts& f,
+                  v1::CriterionResult& r) {
   if (!f.doc->has_antidepressant_history()) {
-    return Result(kMissing, absl::StrCat(TrialsRequirement(c), " required; no antidepressant history documented"));
+    return Set(r, kMissing, absl::StrCat(TrialsRequirement(c), " required; no antidepressant history documented"));
   }
   struct Tally {
     int trials = 0;
@@ -234,9 +234,8 @@ v1::CriterionResult FailedTrials(const v1::FailedTrialsCriterion& c, const Docum
   for (const auto& r : reasons) absl::StrAppend(&text, "; ", r);
   for (const auto& u : unknowns) absl::StrAppend(&text, "; ", u);
   const Status status = counted.Meets(c) ? kMet : possible.Meets(c) ? kMissing : kNotMet;
-  v1::CriterionResult r = Result(status, text);
+  Set(r, status, std::move(text));
   for (auto& e : evidence) r.add_evidence(std::move(e));
-  return r;
 }
 
 // ---- psychotherapy ------------------------------------------------------------------------------
@@ -254,9 +253,10 @@ std::string PsychotherapyRequirement(const v1::PsychotherapyCriterion& c) {
   return absl::StrCat(s, ")");
 }
 
-v1::CriterionResult Psychotherapy(const v1::PsychotherapyCriterion& c, const DocumentedFacts& f) {
+void Psychotherapy(const v1::PsychotherapyCriterion& c, const DocumentedFacts& f,
+                   v1::CriterionResult& r) {
   if (!f.doc->has_psychotherapy_history()) {
-    return Result(kMissing, absl::StrCat(PsychotherapyRequirement(c), " required; no psychotherapy history documented"));
+    return Set(r, kMissing, absl::StrCat(PsychotherapyRequirement(c), " required; no psychotherapy history documented"));
   }
   const auto& trials = f.doc->psychotherapy_history().trials();
   bool met = false, maybe = false;
@@ -298,14 +298,14 @@ v1::CriterionResult Psychotherapy(const v1::PsychotherapyCriterion& c, const Doc
   std::string text = absl::StrCat(PsychotherapyRequirement(c), " required");
   if (trials.empty()) absl::StrAppend(&text, "; no psychotherapy trials documented");
   for (const auto& n : notes) absl::StrAppend(&text, "; ", n);
-  v1::CriterionResult r = Result(met ? kMet : maybe ? kMissing : kNotMet, text);
+  Set(r, met ? kMet : maybe ? kMissing : kNotMet, std::move(text));
   for (auto& e : evidence) r.add_evidence(std::move(e));
-  return r;
 }
 
 // ---- severity -----------------------------------------------------------------------------------
 
-v1::CriterionResult Severity(const v1::SeverityCriterion& c, const DocumentedFacts& f) {
+void Severity(const v1::SeverityCriterion& c, const DocumentedFacts& f,
+              v1::CriterionResult& r) {
   const InstrumentScale* scale = ScaleOf(c.instrument());
   const std::string name = scale != nullptr ? scale->name : "unknown instrument";
   const std::string need = absl::StrCat(name, " of at least ", c.min_score(), " within the last ",
@@ -324,48 +324,45 @@ v1::CriterionResult Severity(const v1::SeverityCriterion& c, const DocumentedFac
       index = i;
     }
   }
-  if (latest == nullptr) return Result(kMissing, absl::StrCat(need, "; no ", name, " score documented"));
+  if (latest == nullptr) return Set(r, kMissing, absl::StrCat(need, "; no ", name, " score documented"));
   const int age = static_cast<int>(f.as_of - latest_day);
   const std::string seen = absl::StrCat(name, " ", latest->score(), " on ", latest->date(), " (",
                                         Count(age, "day", "days"), " old)");
-  v1::CriterionResult r;
   if (age > c.max_age_days()) {
-    r = Result(kMissing, absl::StrCat(need, "; the latest, ", seen, ", is too old: obtain a new score"));
+    Set(r, kMissing, absl::StrCat(need, "; the latest, ", seen, ", is too old: obtain a new score"));
   } else if (latest->score() < c.min_score()) {
-    r = Result(kNotMet, absl::StrCat(need, "; latest is ", seen, ", below ", c.min_score()));
+    Set(r, kNotMet, absl::StrCat(need, "; latest is ", seen, ", below ", c.min_score()));
   } else {
-    r = Result(kMet, absl::StrCat(need, "; latest is ", seen));
+    Set(r, kMet, absl::StrCat(need, "; latest is ", seen));
   }
   r.add_evidence(absl::StrCat("severity_scores[", index, "]: ", name, " ", latest->score(), " on ",
                               latest->date()));
-  return r;
 }
 
 // ---- the rest -----------------------------------------------------------------------------------
 
-v1::CriterionResult Diagnosis(const v1::DiagnosisCriterion& c, const DocumentedFacts& f) {
+void Diagnosis(const v1::DiagnosisCriterion& c, const DocumentedFacts& f,
+               v1::CriterionResult& r) {
   const std::string need = absl::StrCat(
       "diagnosis ", Alternatives({c.icd10_codes().begin(), c.icd10_codes().end()}, "or"), " required");
   const auto& codes = f.doc->diagnosis_codes();
-  if (codes.empty()) return Result(kMissing, absl::StrCat(need, "; no diagnosis code documented"));
+  if (codes.empty()) return Set(r, kMissing, absl::StrCat(need, "; no diagnosis code documented"));
   std::vector<std::string> documented(codes.begin(), codes.end());
-  v1::CriterionResult r;
   for (const auto& code : codes) {
     for (const auto& listed : c.icd10_codes()) {
       if (Icd10Accepts(listed, code)) {
-        r = Result(kMet, absl::StrCat(need, "; documented ", code));
+        Set(r, kMet, absl::StrCat(need, "; documented ", code));
         r.add_evidence(absl::StrCat("diagnosis_codes: ", absl::StrJoin(documented, ", ")));
-        return r;
+        return;
       }
     }
   }
-  r = Result(kNotMet, absl::StrCat(need, "; documented ", Alternatives(documented, "and"),
+  Set(r, kNotMet, absl::StrCat(need, "; documented ", Alternatives(documented, "and"),
                                    ", none of them accepted"));
   r.add_evidence(absl::StrCat("diagnosis_codes: ", absl::StrJoin(documented, ", ")));
-  return r;
 }
 
-v1::CriterionResult Age(const v1::AgeCriterion& c, const DocumentedFacts& f) {
+void Age(const v1::AgeCriterion& c, const DocumentedFacts& f, v1::CriterionResult& r) {
   std::string need;
   if (c.has_max_years() && c.min_years() > 0) {
     need = absl::StrCat("age ", c.min_years(), " to ", c.max_years(), " required");
@@ -374,21 +371,20 @@ v1::CriterionResult Age(const v1::AgeCriterion& c, const DocumentedFacts& f) {
   } else {
     need = absl::StrCat("age ", c.min_years(), " or older required");
   }
-  if (!f.doc->has_age_years()) return Result(kMissing, absl::StrCat(need, "; age not documented"));
+  if (!f.doc->has_age_years()) return Set(r, kMissing, absl::StrCat(need, "; age not documented"));
   const int age = f.doc->age_years();
   const bool ok = age >= c.min_years() && (!c.has_max_years() || age <= c.max_years());
-  v1::CriterionResult r = Result(ok ? kMet : kNotMet, absl::StrCat(need, "; patient is ", age));
+  Set(r, ok ? kMet : kNotMet, absl::StrCat(need, "; patient is ", age));
   r.add_evidence(absl::StrCat("age_years: ", age));
-  return r;
 }
 
-v1::CriterionResult NoContraindication(const v1::NoContraindicationCriterion& c,
-                                       const DocumentedFacts& f) {
+void NoContraindication(const v1::NoContraindicationCriterion& c, const DocumentedFacts& f,
+                        v1::CriterionResult& r) {
   std::vector<std::string> listed;
   for (int x : c.contraindications()) listed.push_back(ContraindicationName(static_cast<v1::Contraindication>(x)));
   const std::string need = absl::StrCat("none of these allowed: ", absl::StrJoin(listed, ", "));
   if (!f.doc->has_contraindication_screening()) {
-    return Result(kMissing, absl::StrCat(need, "; no contraindication screening documented"));
+    return Set(r, kMissing, absl::StrCat(need, "; no contraindication screening documented"));
   }
   std::vector<std::string> found, present;
   for (int x : f.doc->contraindication_screening().present()) {
@@ -398,15 +394,17 @@ v1::CriterionResult NoContraindication(const v1::NoContraindicationCriterion& c,
       found.push_back(present.back());
     }
   }
-  v1::CriterionResult r =
-      found.empty() ? Result(kMet, absl::StrCat(need, "; screening found none of them"))
-                    : Result(kNotMet, absl::StrCat(need, "; screening found ", Alternatives(found, "and")));
+  if (found.empty()) {
+    Set(r, kMet, absl::StrCat(need, "; screening found none of them"));
+  } else {
+    Set(r, kNotMet, absl::StrCat(need, "; screening found ", Alternatives(found, "and")));
+  }
   r.add_evidence(absl::StrCat("contraindication_screening: ",
                               present.empty() ? "none found" : absl::StrJoin(present, ", ")));
-  return r;
 }
 
-v1::CriterionResult Retreatment(const v1::RetreatmentCriterion& c, const DocumentedFacts& f) {
+void Retreatment(const v1::RetreatmentCriterion& c, const DocumentedFacts& f,
+                 v1::CriterionResult& r) {
   const std::string treatment = TreatmentName(f.treatment);
   std::vector<std::string> terms;
   if (c.earlier_course_required()) terms.push_back(absl::StrCat("an earlier course of ", treatment));
@@ -420,7 +418,7 @@ v1::CriterionResult Retreatment(const v1::RetreatmentCriterion& c, const Documen
   const std::string need = absl::StrCat(
       c.earlier_course_required() ? "" : "for a repeat course: ", absl::StrJoin(terms, ", "), " required");
   if (!f.doc->has_treatment_history()) {
-    return Result(kMissing, absl::StrCat(need, "; whether the patient had ", treatment,
+    return Set(r, kMissing, absl::StrCat(need, "; whether the patient had ", treatment,
                                          " before is not documented"));
   }
   const v1::PriorCourse* last = nullptr;
@@ -437,86 +435,83 @@ v1::CriterionResult Retreatment(const v1::RetreatmentCriterion& c, const Documen
     }
   }
   if (last == nullptr) {
-    return c.earlier_course_required()
-               ? Result(kNotMet, absl::StrCat(need, "; no earlier course of ", treatment, " documented"))
-               : Result(kMet, absl::StrCat(need, "; first course of ", treatment,
-                                           ", so this does not apply"));
+    if (c.earlier_course_required()) {
+      return Set(r, kNotMet, absl::StrCat(need, "; no earlier course of ", treatment, " documented"));
+    }
+    return Set(r, kMet, absl::StrCat(need, "; first course of ", treatment, ", so this does not apply"));
   }
   std::string seen = absl::StrCat("the last course ended ", last->end_date());
   if (last->has_improvement_percent()) {
     absl::StrAppend(&seen, " with ", last->improvement_percent(), "% improvement");
   }
-  v1::CriterionResult r;
   const absl::CivilDay gap_ends = AddMonths(last_end, c.min_months_since_last_course());
   if (c.min_improvement_percent() > 0 && last->has_improvement_percent() &&
       last->improvement_percent() < c.min_improvement_percent()) {
-    r = Result(kNotMet, absl::StrCat(need, "; ", seen, ", under ", c.min_improvement_percent(), "%"));
+    Set(r, kNotMet, absl::StrCat(need, "; ", seen, ", under ", c.min_improvement_percent(), "%"));
   } else if (gap_ends > f.as_of) {
-    r = Result(kNotMet, absl::StrCat(need, "; ", seen, ": not before ", FormatDate(gap_ends)));
+    Set(r, kNotMet, absl::StrCat(need, "; ", seen, ": not before ", FormatDate(gap_ends)));
   } else if (c.min_improvement_percent() > 0 && !last->has_improvement_percent()) {
-    r = Result(kMissing, absl::StrCat(need, "; ", seen, ", improvement not documented"));
+    Set(r, kMissing, absl::StrCat(need, "; ", seen, ", improvement not documented"));
   } else {
-    r = Result(kMet, absl::StrCat(need, "; ", seen));
+    Set(r, kMet, absl::StrCat(need, "; ", seen));
   }
   r.add_evidence(absl::StrCat("treatment_history.courses[", index, "]: ", treatment, " ended ",
                               last->end_date(),
                               last->has_improvement_percent()
                                   ? absl::StrCat(", ", last->improvement_percent(), "% improvement")
                                   : ", improvement not documented"));
-  return r;
 }
 
-v1::CriterionResult Prescriber(const v1::PrescriberCriterion& c, const DocumentedFacts& f) {
+void Prescriber(const v1::PrescriberCriterion& c, const DocumentedFacts& f,
+                v1::CriterionResult& r) {
   std::vector<std::string> names;
   for (int s : c.specialties()) names.push_back(SpecialtyName(static_cast<v1::PrescriberSpecialty>(s)));
   const std::string need = absl::StrCat("ordered by a ", Alternatives(names, "or"), " required");
   const v1::PrescriberSpecialty s = f.doc->prescriber_specialty();
   if (s == v1::PRESCRIBER_SPECIALTY_UNSPECIFIED) {
-    return Result(kMissing, absl::StrCat(need, "; prescriber specialty not documented"));
+    return Set(r, kMissing, absl::StrCat(need, "; prescriber specialty not documented"));
   }
   const bool ok = std::find(c.specialties().begin(), c.specialties().end(), s) != c.specialties().end();
-  v1::CriterionResult r = Result(ok ? kMet : kNotMet,
+  Set(r, ok ? kMet : kNotMet,
                                  absl::StrCat(need, "; ordered by a ", SpecialtyName(s)));
   r.add_evidence(absl::StrCat("prescriber_specialty: ", SpecialtyName(s)));
-  return r;
 }
 
-v1::CriterionResult Rems(const DocumentedFacts& f) {
+void Rems(const DocumentedFacts& f, v1::CriterionResult& r) {
   const std::string need = "enrollment in the Spravato REMS required";
   if (!f.doc->has_rems_patient_enrolled()) {
-    return Result(kMissing, absl::StrCat(need, "; REMS enrollment not documented"));
+    return Set(r, kMissing, absl::StrCat(need, "; REMS enrollment not documented"));
   }
-  v1::CriterionResult r = f.doc->rems_patient_enrolled()
-                              ? Result(kMet, absl::StrCat(need, "; enrolled"))
-                              : Result(kNotMet, absl::StrCat(need, "; not enrolled yet"));
+  if (f.doc->rems_patient_enrolled()) {
+    Set(r, kMet, absl::StrCat(need, "; enrolled"));
+  } else {
+    Set(r, kNotMet, absl::StrCat(need, "; not enrolled yet"));
+  }
   r.add_evidence(absl::StrCat("rems_patient_enrolled: ", f.doc->rems_patient_enrolled() ? "yes" : "no"));
-  return r;
 }
 
-v1::CriterionResult ConcurrentAntidepressant(const DocumentedFacts& f) {
+void ConcurrentAntidepressant(const DocumentedFacts& f, v1::CriterionResult& r) {
   const std::string need = "an oral antidepressant taken alongside the treatment required";
   if (!f.doc->has_takes_oral_antidepressant()) {
-    return Result(kMissing, absl::StrCat(need, "; current oral antidepressant not documented"));
+    return Set(r, kMissing, absl::StrCat(need, "; current oral antidepressant not documented"));
   }
-  v1::CriterionResult r;
   const std::string& drug = f.doc->oral_antidepressant();
   if (!f.doc->takes_oral_antidepressant()) {
-    r = Result(kNotMet, absl::StrCat(need, "; the patient takes none"));
+    Set(r, kNotMet, absl::StrCat(need, "; the patient takes none"));
   } else if (drug.empty()) {
-    r = Result(kMet, absl::StrCat(need, "; the patient takes one (name not given)"));
+    Set(r, kMet, absl::StrCat(need, "; the patient takes one (name not given)"));
   } else if (f.oral_antidepressant == nullptr) {
-    r = Result(kMissing, absl::StrCat(need, "; '", drug, "' is not in the drug catalog"));
+    Set(r, kMissing, absl::StrCat(need, "; '", drug, "' is not in the drug catalog"));
   } else if (!f.oral_antidepressant->is_antidepressant()) {
-    r = Result(kNotMet, absl::StrCat(need, "; ", f.oral_antidepressant->drug.name(), " is ",
+    Set(r, kNotMet, absl::StrCat(need, "; ", f.oral_antidepressant->drug.name(), " is ",
                                      WithArticle(DrugClassName(f.oral_antidepressant->drug.drug_class())),
                                      ", not an antidepressant"));
   } else {
-    r = Result(kMet, absl::StrCat(need, "; takes ", f.oral_antidepressant->drug.name(), " (",
+    Set(r, kMet, absl::StrCat(need, "; takes ", f.oral_antidepressant->drug.name(), " (",
                                   DrugClassName(f.oral_antidepressant->drug.drug_class()), ")"));
   }
   r.add_evidence(absl::StrCat("takes_oral_antidepressant: ", f.doc->takes_oral_antidepressant() ? "yes" : "no",
                               drug.empty() ? "" : absl::StrCat(" (", drug, ")")));
-  return r;
 }
 
 // ---- composites ---------------------------------------------------------------------------------
@@ -641,19 +636,19 @@ void EvaluateCriterionInto(const v1::Criterion& c, const DocumentedFacts& f,
     case v1::Criterion::kAnyOf: AnyOf(c.any_of(), f, r); break;
     case v1::Criterion::kNot: Not(c.not_(), f, r); break;
     case v1::Criterion::kFailedAntidepressantTrials:
-      r = FailedTrials(c.failed_antidepressant_trials(), f);
+      FailedTrials(c.failed_antidepressant_trials(), f, r);
       break;
-    case v1::Criterion::kPsychotherapyTrial: r = Psychotherapy(c.psychotherapy_trial(), f); break;
-    case v1::Criterion::kSeverity: r = Severity(c.severity(), f); break;
-    case v1::Criterion::kDiagnosis: r = Diagnosis(c.diagnosis(), f); break;
-    case v1::Criterion::kAge: r = Age(c.age(), f); break;
-    case v1::Criterion::kNoContraindication: r = NoContraindication(c.no_contraindication(), f); break;
-    case v1::Criterion::kRetreatment: r = Retreatment(c.retreatment(), f); break;
-    case v1::Criterion::kPrescriber: r = Prescriber(c.prescriber(), f); break;
-    case v1::Criterion::kRemsEnrollment: r = Rems(f); break;
-    case v1::Criterion::kConcurrentAntidepressant: r = ConcurrentAntidepressant(f); break;
+    case v1::Criterion::kPsychotherapyTrial: Psychotherapy(c.psychotherapy_trial(), f, r); break;
+    case v1::Criterion::kSeverity: Severity(c.severity(), f, r); break;
+    case v1::Criterion::kDiagnosis: Diagnosis(c.diagnosis(), f, r); break;
+    case v1::Criterion::kAge: Age(c.age(), f, r); break;
+    case v1::Criterion::kNoContraindication: NoContraindication(c.no_contraindication(), f, r); break;
+    case v1::Criterion::kRetreatment: Retreatment(c.retreatment(), f, r); break;
+    case v1::Criterion::kPrescriber: Prescriber(c.prescriber(), f, r); break;
+    case v1::Criterion::kRemsEnrollment: Rems(f, r); break;
+    case v1::Criterion::kConcurrentAntidepressant: ConcurrentAntidepressant(f, r); break;
     case v1::Criterion::CHECK_NOT_SET:  // refused by the rule validator
-      r = Result(kMissing, "the rule file gives this criterion no check");
+      Set(r, kMissing, "the rule file gives this criterion no check");
       break;
   }
   r.set_id(c.id());
