@@ -5,16 +5,18 @@
 #      ours is), the transport's ceiling;
 #   2. EstimateCourse: TMS 36 sessions + 12 months of maintenance, Aetna PPO (48 lines, ~10 kB);
 #   3. CompareTreatments: TMS, Spravato and IV ketamine side by side (~30 kB).
-# For each: requests per second, p50/p99 latency (from h2load's per-request log) and the ratio to
-# the health check; then p99 of EstimateCourse at half its saturation throughput; every RPC's
-# grpc-status checked on a sample with nghttp (h2load counts HTTP 200 as success even when the RPC
-# failed) and on every call through the server's own log; the server's resident memory before and
-# after 1,000,000 EstimateCourse calls; and the server's memory with 1,000 generated plan files.
+# For each: requests per second at saturation (median of interleaved rounds), p50/p99 latency
+# (from h2load's per-request log) and the ratio to the health check; latency one call at a time;
+# p50/p99 at half of saturation (Health/Check at the same offered load as EstimateCourse); every
+# RPC's grpc-status checked on a sample with nghttp (h2load counts HTTP 200 as success even when
+# the RPC failed) and on every call through the server's own log; the server's resident memory
+# before and after 1,000,000 EstimateCourse calls; and its memory with 1,000 generated plan files.
 #
 #   bash tests/load/load_test.sh [BUILD_DIR]     # BUILD_DIR default: build-bench, else build
 #
 # Settings (environment): REQUESTS=200000 per RPC, CLIENTS=4 connections, STREAMS=16 concurrent
-# streams per connection, MEMORY_REQUESTS=1000000, GENERATED_PLANS=1000, HALF_SECONDS=10.
+# streams per connection, ROUNDS=3 (saturation runs, interleaved), MEMORY_REQUESTS=1000000,
+# GENERATED_PLANS=1000, HALF_SECONDS=10, HALF_CLIENTS=10 (connections of the paced runs).
 # The results table goes to stdout; BENCHMARKS.md explains the figures.
 set -euo pipefail
 
@@ -32,6 +34,7 @@ STREAMS="${STREAMS:-16}"
 MEMORY_REQUESTS="${MEMORY_REQUESTS:-1000000}"
 GENERATED_PLANS="${GENERATED_PLANS:-1000}"
 HALF_SECONDS="${HALF_SECONDS:-10}"
+ROUNDS="${ROUNDS:-3}"
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need h2load || ! need nghttp; then
@@ -102,6 +105,7 @@ grpc_status() {  # grpc_status KEY
 
 h2() {  # h2 KEY REQUESTS LOG [extra h2load options...]: runs h2load, prints its summary lines
   local key=$1 n=$2 log=$3; shift 3
+  rm -f "$log"  # h2load appends to its log file
   h2load -n "$n" -c "$CLIENTS" -m "$STREAMS" -t 1 \
     -H 'content-type: application/grpc' -H 'te: trailers' -d "$WORK/$key.bin" \
     --log-file="$log" "$@" "$URL${PATH_OF[$key]}" > "$WORK/h2load.out"
@@ -114,7 +118,7 @@ percentile() {  # percentile LOG P
 }
 
 echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "server: $SERVER; h2load $(h2load --version | awk '{print $2}'): -c $CLIENTS -m $STREAMS -t 1, $REQUESTS requests per RPC"
+echo "server: $SERVER; h2load $(h2load --version | awk '{print $2}'): -c $CLIENTS -m $STREAMS -t 1, $REQUESTS requests per RPC and round"
 echo
 
 start_server "$ROOT/payer_rules"
@@ -130,17 +134,28 @@ done
 for key in health estimate compare; do h2 "$key" 20000 "$WORK/warm.log" > /dev/null; done
 RSS_WARM=$(rss_kb)
 echo
-printf "| RPC | requests/s | p50 ms | p99 ms | throughput vs Health/Check | h2load status codes |\n"
+# Saturation, in ROUNDS interleaved rounds (health, estimate, compare, health, ...) so that a
+# burst of load from elsewhere on the machine hits every RPC alike; the medians are the figures.
+printf "| round | RPC | requests/s | p50 ms | p99 ms | h2load status codes |\n"
 printf "|---|---|---|---|---|---|\n"
-declare -A RPS
+declare -A RPS ALL
+for round in $(seq "$ROUNDS"); do
+  for key in health estimate compare; do
+    h2 "$key" "$REQUESTS" "$WORK/$key.log" > /dev/null
+    rps=$(rps_of)
+    ALL[$key]="${ALL[$key]:-} $rps"
+    codes=$(awk '/^status codes:/ {print $3, $4, $5, $6, $7, $8, $9, $10}' "$WORK/h2load.out")
+    failed=$(awk '/^requests:/ {print $8, $9, $10, $11}' "$WORK/h2load.out")
+    printf "| %s | %s | %s | %s | %s | %s; %s |\n" "$round" "${NAME_OF[$key]}" "$rps" \
+      "$(percentile "$WORK/$key.log" 50)" "$(percentile "$WORK/$key.log" 99)" "$codes" "$failed"
+  done
+done
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+echo
 for key in health estimate compare; do
-  h2 "$key" "$REQUESTS" "$WORK/$key.log" > /dev/null
-  RPS[$key]=$(rps_of)
-  codes=$(awk '/^status codes:/ {print $3, $4, $5, $6, $7, $8, $9, $10}' "$WORK/h2load.out")
-  failed=$(awk '/^requests:/ {print $8, $9, $10, $11}' "$WORK/h2load.out")
-  printf "| %s | %s | %s | %s | %.2f | %s; %s |\n" "${NAME_OF[$key]}" "${RPS[$key]}" \
-    "$(percentile "$WORK/$key.log" 50)" "$(percentile "$WORK/$key.log" 99)" \
-    "$(echo "${RPS[$key]} / ${RPS[health]}" | bc -l)" "$codes" "$failed"
+  RPS[$key]=$(echo "${ALL[$key]}" | median)
+  printf "median %s: %s req/s, %.2f x Health/Check\n" "${NAME_OF[$key]}" "${RPS[$key]}" \
+    "$(echo "${RPS[$key]} / ${RPS[health]}" | bc -l)"
 done
 
 # Every call's status, from the server's own log (one line per call: method=... status=...).
@@ -154,19 +169,31 @@ done
 # One call at a time on one connection: the latency of a call with nothing queued before it.
 echo
 for key in health estimate compare; do
+  rm -f "$WORK/single.log"
   h2load -n 5000 -c 1 -m 1 -t 1 -H 'content-type: application/grpc' -H 'te: trailers' \
     -d "$WORK/$key.bin" --log-file="$WORK/single.log" "$URL${PATH_OF[$key]}" > "$WORK/h2load.out"
   echo "${NAME_OF[$key]} one call at a time: $(rps_of) req/s, p50 $(percentile "$WORK/single.log" 50) ms, p99 $(percentile "$WORK/single.log" 99) ms"
 done
 
-# Half of saturation: EstimateCourse at half the throughput just measured, spread over the clients.
+# Half of saturation: each of our RPCs at half the throughput just measured, and Health/Check at
+# the same offered load as EstimateCourse (what the machine and transport add, not our handler).
+# h2load --rps sends each client's requests in bursts, every max(10 ms, 1/rps); to spread them,
+# HALF_CLIENTS connections are started 1 ms apart, so that a burst of rate/1000 requests leaves
+# every millisecond (the finest h2load can pace).
 echo
-for key in estimate health; do
-  half=$(echo "${RPS[$key]} / 2" | bc)
-  per_client=$(( half / CLIENTS ))
-  h2 "$key" $(( per_client * CLIENTS * HALF_SECONDS )) "$WORK/half.log" --rps="$per_client" > /dev/null
-  echo "${NAME_OF[$key]} at half saturation ($half req/s offered, $(rps_of) served): p50 $(percentile "$WORK/half.log" 50) ms, p99 $(percentile "$WORK/half.log" 99) ms"
-done
+HALF_CLIENTS="${HALF_CLIENTS:-10}"
+half_run() {  # half_run KEY RATE_TOTAL
+  local per_client=$(( $2 / HALF_CLIENTS ))
+  rm -f "$WORK/half.log"
+  h2load -n $(( per_client * HALF_CLIENTS * HALF_SECONDS )) -c "$HALF_CLIENTS" -m "$STREAMS" -t 1 \
+    --rps="$per_client" -r 1 --rate-period=1ms \
+    -H 'content-type: application/grpc' -H 'te: trailers' -d "$WORK/$1.bin" \
+    --log-file="$WORK/half.log" "$URL${PATH_OF[$1]}" > "$WORK/h2load.out"
+  echo "${NAME_OF[$1]} at $(( per_client * HALF_CLIENTS )) req/s offered ($(rps_of) served): p50 $(percentile "$WORK/half.log" 50) ms, p99 $(percentile "$WORK/half.log" 99) ms"
+}
+half_run estimate "$(echo "${RPS[estimate]} / 2" | bc)"
+half_run health "$(echo "${RPS[estimate]} / 2" | bc)"
+half_run compare "$(echo "${RPS[compare]} / 2" | bc)"
 
 # Memory: 1,000,000 EstimateCourse calls.
 RSS_BEFORE=$(rss_kb)
