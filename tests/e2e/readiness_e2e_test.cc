@@ -495,7 +495,9 @@ TEST_F(e2eReadiness, MedicareTmsListsEveryAlternativeOfTheFailedAnyOf) {
       for (const auto& child : c.all_of().criteria()) find(child);
       for (const auto& child : c.any_of().criteria()) find(child);
     };
-    find(PolicyInFile("medicare", "part_b", kTms).covered().criteria());
+    // Kept in a variable: `rule` points into it.
+    const v1::TreatmentPolicy policy = PolicyInFile("medicare", "part_b", kTms);
+    find(policy.covered().criteria());
     ASSERT_NE(rule, nullptr);
     EXPECT_EQ(listed, rule->checklist_item().empty() ? alternatives
                                                      : std::vector<std::string>{any_of});
