@@ -127,10 +127,10 @@ TEST(e2eOverload, FarMoreCallsThanItCanServeAreAnsweredOrRefusedAndMemoryStaysBo
         << "the server stopped answering altogether";
   }
   ASSERT_TRUE(server.running()) << server.StderrText();
-#if defined(__SANITIZE_ADDRESS__)
-  // AddressSanitizer keeps up to 256 MiB of freed memory in quarantine and adds shadow memory, so
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  // AddressSanitizer and ThreadSanitizer add shadow memory (ASan also a quarantine of freed memory), so
   // resident memory says nothing about the server's own; the plain build checks it.
-  std::cerr << "memory bounds not checked under AddressSanitizer\n";
+  std::cerr << "memory bounds not checked under a sanitizer\n";
 #else
   // Bounded: the second flood does not add more than a quarter of the first's footprint again,
   // and the whole stays under 256 MiB (the resource quota) plus the rules and code.
