@@ -27,18 +27,19 @@ std::string PlanLabel(const RuleSet& rules, const v1::Coverage& coverage) {
   return coverage.has_self_pay() ? "self_pay" : "-";
 }
 
-// Runs `handle(rules, today)` on one snapshot of the current rules, for an authorized caller.
+// Runs `handle(rules, today, audit, *response)` on one snapshot of the current rules, for an
+// authorized caller.
 template <typename Response, typename Handle>
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const RuleStore& store,
                                 const AccessControl& access, Method method,
                                 bool with_documentation, Response* response, Handle&& handle) {
   return ServeUnary(context, access, method, with_documentation, response,
-                    [&](const Caller&, AuditFields& audit) -> absl::StatusOr<Response> {
+                    [&](const Caller&, AuditFields& audit, Response& out) -> absl::Status {
                       const std::shared_ptr<const RuleSet> rules = store.Current();
                       if (rules == nullptr) return absl::UnavailableError("no rules are loaded yet");
                       audit.rules = rules->version();
                       const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
-                      return handle(*rules, today, audit);
+                      return handle(*rules, today, audit, out);
                     });
 }
 
@@ -49,9 +50,10 @@ grpc::ServerUnaryReactor* EstimatorService::EstimateCourse(
     grpc::CallbackServerContext* context, const v1::EstimateCourseRequest* request,
     v1::EstimateCourseResponse* response) {
   return Serve(context, *store_, *access_, Method::kEstimateCourse, request->has_documentation(),
-               response, [&](const RuleSet& rules, absl::CivilDay today, AuditFields& audit) {
+               response, [&](const RuleSet& rules, absl::CivilDay today, AuditFields& audit,
+                             v1::EstimateCourseResponse& out) {
                  audit.plan = PlanLabel(rules, request->coverage());
-                 return estimator::EstimateCourse(rules, *request, today);
+                 return EstimateCourseInto(rules, *request, today, out);
                });
 }
 
@@ -60,9 +62,10 @@ grpc::ServerUnaryReactor* EstimatorService::CompareTreatments(
     v1::CompareTreatmentsResponse* response) {
   return Serve(context, *store_, *access_, Method::kCompareTreatments,
                request->has_documentation(), response,
-               [&](const RuleSet& rules, absl::CivilDay today, AuditFields& audit) {
+               [&](const RuleSet& rules, absl::CivilDay today, AuditFields& audit,
+                   v1::CompareTreatmentsResponse& out) {
                  audit.plan = PlanLabel(rules, request->coverage());
-                 return estimator::CompareTreatments(rules, *request, today);
+                 return CompareTreatmentsInto(rules, *request, today, out);
                });
 }
 
@@ -71,9 +74,10 @@ grpc::ServerUnaryReactor* EstimatorService::CheckPriorAuthReadiness(
     v1::CheckPriorAuthReadinessResponse* response) {
   return Serve(context, *store_, *access_, Method::kCheckPriorAuthReadiness,
                request->has_documentation(), response,
-               [&](const RuleSet& rules, absl::CivilDay today, AuditFields& audit) {
+               [&](const RuleSet& rules, absl::CivilDay today, AuditFields& audit,
+                   v1::CheckPriorAuthReadinessResponse& out) {
                  audit.plan = PlanLabel(rules, request->payer_id(), request->plan_id());
-                 return estimator::CheckPriorAuthReadiness(rules, *request, today);
+                 return CheckPriorAuthReadinessInto(rules, *request, today, out);
                });
 }
 
@@ -81,11 +85,10 @@ grpc::ServerUnaryReactor* EstimatorService::ListPayers(grpc::CallbackServerConte
                                                        const v1::ListPayersRequest* request,
                                                        v1::ListPayersResponse* response) {
   return Serve(context, *store_, *access_, Method::kListPayers, false, response,
-               [&](const RuleSet& rules, absl::CivilDay,
-                   AuditFields&) -> absl::StatusOr<v1::ListPayersResponse> {
-                 v1::ListPayersResponse out;
+               [&](const RuleSet& rules, absl::CivilDay, AuditFields&,
+                   v1::ListPayersResponse& out) {
                  DescribeRules(rules, out);
-                 return out;
+                 return absl::OkStatus();
                });
 }
 

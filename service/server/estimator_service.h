@@ -1,18 +1,24 @@
 // The gRPC face of the estimator: each handler checks the caller (unary_call.h), takes one
-// rule-set snapshot, calls the engine and maps its status. No money is computed here.
+// rule-set snapshot, calls the engine and maps its status. No money is computed here. The three
+// engine calls answer on a per-call arena (arena_allocator.h).
 #ifndef ESTIMATOR_SERVER_ESTIMATOR_SERVICE_H_
 #define ESTIMATOR_SERVER_ESTIMATOR_SERVICE_H_
 
 #include "estimator/v1/estimator.grpc.pb.h"
 #include "service/rules/rule_store.h"
 #include "service/server/access_control.h"
+#include "service/server/arena_allocator.h"
 
 namespace estimator {
 
 class EstimatorService final : public v1::EstimatorService::CallbackService {
  public:
   EstimatorService(const RuleStore* store, const AccessControl* access)
-      : store_(store), access_(access) {}
+      : store_(store), access_(access) {
+    SetMessageAllocatorFor_EstimateCourse(&estimate_allocator_);
+    SetMessageAllocatorFor_CompareTreatments(&compare_allocator_);
+    SetMessageAllocatorFor_CheckPriorAuthReadiness(&readiness_allocator_);
+  }
 
   grpc::ServerUnaryReactor* EstimateCourse(grpc::CallbackServerContext* context,
                                            const v1::EstimateCourseRequest* request,
@@ -30,6 +36,10 @@ class EstimatorService final : public v1::EstimatorService::CallbackService {
  private:
   const RuleStore* store_;
   const AccessControl* access_;
+  ArenaAllocator<v1::EstimateCourseRequest, v1::EstimateCourseResponse> estimate_allocator_;
+  ArenaAllocator<v1::CompareTreatmentsRequest, v1::CompareTreatmentsResponse> compare_allocator_;
+  ArenaAllocator<v1::CheckPriorAuthReadinessRequest, v1::CheckPriorAuthReadinessResponse>
+      readiness_allocator_;
 };
 
 // Fills a ListPayers answer from a rule set.

@@ -40,12 +40,10 @@ grpc::ServerUnaryReactor* RuleAdminService::GetRuleStatus(grpc::CallbackServerCo
                                                           const v1::GetRuleStatusRequest*,
                                                           v1::GetRuleStatusResponse* response) {
   return ServeUnary(context, *access_, Method::kGetRuleStatus, false, response,
-                    [&](const Caller&, AuditFields& audit)
-                        -> absl::StatusOr<v1::GetRuleStatusResponse> {
-                      v1::GetRuleStatusResponse out =
-                          DescribeRuleStatus(store_->GetReport(), poll_interval_);
+                    [&](const Caller&, AuditFields& audit, v1::GetRuleStatusResponse& out) {
+                      out = DescribeRuleStatus(store_->GetReport(), poll_interval_);
                       audit.rules = out.rule_set_version();
-                      return out;
+                      return absl::OkStatus();
                     });
 }
 
@@ -54,7 +52,7 @@ grpc::ServerUnaryReactor* RuleAdminService::ReloadRules(grpc::CallbackServerCont
                                                         v1::ReloadRulesResponse* response) {
   return ServeUnary(
       context, *access_, Method::kReloadRules, false, response,
-      [&](const Caller& caller, AuditFields& audit) -> absl::StatusOr<v1::ReloadRulesResponse> {
+      [&](const Caller& caller, AuditFields& audit, v1::ReloadRulesResponse& out) {
         const absl::StatusOr<bool> changed =
             store_->Load(v1::LOAD_TRIGGER_RELOAD_RULES_CALL, caller.name);
         const RuleStore::Report report = store_->GetReport();
@@ -65,10 +63,9 @@ grpc::ServerUnaryReactor* RuleAdminService::ReloadRules(grpc::CallbackServerCont
               report.current ? report.current->version() : "no rules", ":\n",
               changed.status().message()));
         }
-        v1::ReloadRulesResponse out;
         out.set_changed(*changed);
         *out.mutable_status() = DescribeRuleStatus(report, poll_interval_);
-        return out;
+        return absl::OkStatus();
       });
 }
 

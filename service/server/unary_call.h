@@ -28,9 +28,10 @@ struct AuditFields {
 void LogCall(Method method, const Caller& caller, const AuditFields& audit,
              const absl::Status& status, absl::Duration latency);
 
-// Runs `handle(caller, audit)` -> absl::StatusOr<Response> for an authorized caller, moves its
-// answer into `response` and finishes the call. `with_documentation`: the request carries clinical
-// documentation (the portal role may not send it).
+// Runs `handle(caller, audit, *response)` -> absl::Status for an authorized caller, which writes
+// its answer into `response` (on the call's arena, see arena_allocator.h), and finishes the call.
+// `with_documentation`: the request carries clinical documentation (the portal role may not send
+// it).
 template <typename Response, typename Handle>
 grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
                                      const AccessControl& access, Method method,
@@ -50,9 +51,9 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
     status = absl::DeadlineExceededError("the call's deadline passed before it was served");
   }
   if (status.ok()) {
-    absl::StatusOr<Response> result = handle(caller, audit);
-    status = result.status();
-    if (result.ok()) *response = *std::move(result);
+    status = handle(caller, audit, *response);
+    // gRPC sends no message with an error; drop the partial answer anyway.
+    if (!status.ok()) response->Clear();
   }
   LogCall(method, caller, audit, status, absl::Now() - start);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();

@@ -24,6 +24,7 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "google/protobuf/text_format.h"
 #include "service/rules/rule_set.h"
+#include "service/server/arena_allocator.h"
 
 namespace estimator::bench {
 
@@ -137,21 +138,6 @@ size_t SerializeAsGrpcDoes(const Message& message) {
   return buffer.Length();
 }
 
-// A fresh arena per call, as a server answering each call on its own arena (grpc::MessageAllocator)
-// would have: its first block is reused from call to call, so that allocating a part of the answer
-// is bumping a pointer and freeing the whole answer is dropping the arena.
-class CallArenas {
- public:
-  CallArenas() : block_(1 << 18) {
-    options_.initial_block = block_.data();
-    options_.initial_block_size = block_.size();
-  }
-  google::protobuf::ArenaOptions options() const { return options_; }
-
- private:
-  std::vector<char> block_;
-  google::protobuf::ArenaOptions options_;
-};
 
 }  // namespace estimator::bench
 

@@ -6,8 +6,8 @@
 //     payer plans loaded (1 to 10,000).
 // The requests are in bench_scenarios.h. BENCHMARKS.md has the figures and how to rerun them:
 //
-//   cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DESTIMATOR_BUILD_TESTS=OFF \
-//     -DESTIMATOR_BUILD_BENCHMARKS=ON && cmake --build build-bench --target engine_bench
+//   cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DESTIMATOR_BUILD_TESTS=OFF
+//       -DESTIMATOR_BUILD_BENCHMARKS=ON && cmake --build build-bench --target engine_bench
 //   build-bench/tests/bench/engine_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only
 #include <benchmark/benchmark.h>
 
@@ -68,15 +68,14 @@ void BM_EstimateFullCourseWithResponse(benchmark::State& state) {
 }
 BENCHMARK(BM_EstimateFullCourseWithResponse)->DenseRange(0, 2);
 
-// The same, with the response on a per-call arena (see CallArenas): what a server that gives each
+// The same, with the response on a per-call arena (with the server's block sizes, CallArenaOptions()): what a server that gives each
 // call an arena pays.
 void BM_EstimateFullCourseOnArena(benchmark::State& state) {
   const RuleSet& rules = BundledRules();
   const v1::EstimateCourseRequest request = FullCourseRequest(static_cast<Course>(state.range(0)));
-  const CallArenas arenas;
   size_t bytes = 0;
   for (auto _ : state) {
-    google::protobuf::Arena arena(arenas.options());
+    google::protobuf::Arena arena(CallArenaOptions());
     auto* response = google::protobuf::Arena::CreateMessage<v1::EstimateCourseResponse>(&arena);
     if (!EstimateCourseInto(rules, request, kBenchToday, *response).ok()) std::abort();
     bytes = SerializeAsGrpcDoes(*response);
@@ -118,10 +117,9 @@ BENCHMARK(BM_CompareThreeTreatments);
 void BM_CompareThreeTreatmentsOnArena(benchmark::State& state) {
   const RuleSet& rules = BundledRules();
   const v1::CompareTreatmentsRequest request = CompareRequest();
-  const CallArenas arenas;
   size_t bytes = 0;
   for (auto _ : state) {
-    google::protobuf::Arena arena(arenas.options());
+    google::protobuf::Arena arena(CallArenaOptions());
     auto* response = google::protobuf::Arena::CreateMessage<v1::CompareTreatmentsResponse>(&arena);
     if (!CompareTreatmentsInto(rules, request, kBenchToday, *response).ok()) std::abort();
     bytes = SerializeAsGrpcDoes(*response);
@@ -163,10 +161,9 @@ BENCHMARK(BM_ReadinessTmsWithResponse);
 void BM_ReadinessTmsOnArena(benchmark::State& state) {
   const RuleSet& rules = BundledRules();
   const v1::CheckPriorAuthReadinessRequest request = ReadinessRequest();
-  const CallArenas arenas;
   size_t bytes = 0;
   for (auto _ : state) {
-    google::protobuf::Arena arena(arenas.options());
+    google::protobuf::Arena arena(CallArenaOptions());
     auto* response =
         google::protobuf::Arena::CreateMessage<v1::CheckPriorAuthReadinessResponse>(&arena);
     if (!CheckPriorAuthReadinessInto(rules, request, kBenchToday, *response).ok()) std::abort();

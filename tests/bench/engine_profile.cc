@@ -39,13 +39,14 @@
 
 namespace estimator::bench {
 
-// One call: the answer to `request`, serialized as gRPC does, on a per-call arena when `arenas`
-// is given (as a server with a grpc::MessageAllocator would), else on the heap. Returns its size.
+// One call: the answer to `request`, serialized as gRPC does, on a per-call arena with the
+// server's block sizes when `on_arena` (as the server does, arena_allocator.h), else on the heap.
+// Returns its size.
 template <typename Response, typename Request>
 size_t Call(absl::Status (*method)(const RuleSet&, const Request&, absl::CivilDay, Response&),
-            const Request& request, const CallArenas* arenas) {
-  if (arenas != nullptr) {
-    google::protobuf::Arena arena(arenas->options());
+            const Request& request, bool on_arena) {
+  if (on_arena) {
+    google::protobuf::Arena arena(CallArenaOptions());
     auto* response = google::protobuf::Arena::CreateMessage<Response>(&arena);
     if (!method(BundledRules(), request, kBenchToday, *response).ok()) std::abort();
     return SerializeAsGrpcDoes(*response);
@@ -59,18 +60,16 @@ size_t Call(absl::Status (*method)(const RuleSet&, const Request&, absl::CivilDa
 size_t RunScenario(const std::string& name, int iterations) {
   const bool on_arena = absl::EndsWith(name, "_arena");
   const std::string scenario(absl::StripSuffix(name, "_arena"));
-  const CallArenas arenas;
-  const CallArenas* arena = on_arena ? &arenas : nullptr;
   size_t bytes = 0;
   if (scenario == "compare") {
     const v1::CompareTreatmentsRequest request = CompareRequest();
     for (int i = 0; i < iterations; ++i) {
-      bytes += Call<v1::CompareTreatmentsResponse>(&CompareTreatmentsInto, request, arena);
+      bytes += Call<v1::CompareTreatmentsResponse>(&CompareTreatmentsInto, request, on_arena);
     }
   } else if (scenario == "readiness") {
     const v1::CheckPriorAuthReadinessRequest request = ReadinessRequest();
     for (int i = 0; i < iterations; ++i) {
-      bytes += Call<v1::CheckPriorAuthReadinessResponse>(&CheckPriorAuthReadinessInto, request, arena);
+      bytes += Call<v1::CheckPriorAuthReadinessResponse>(&CheckPriorAuthReadinessInto, request, on_arena);
     }
   } else {
     if (scenario != "tms" && scenario != "spravato" && scenario != "ketamine") {
@@ -82,7 +81,7 @@ size_t RunScenario(const std::string& name, int iterations) {
                                                    : Course::kIvKetamine;
     const v1::EstimateCourseRequest request = FullCourseRequest(course);
     for (int i = 0; i < iterations; ++i) {
-      bytes += Call<v1::EstimateCourseResponse>(&EstimateCourseInto, request, arena);
+      bytes += Call<v1::EstimateCourseResponse>(&EstimateCourseInto, request, on_arena);
     }
   }
   return bytes;
