@@ -8,6 +8,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "service/server/server_runner.h"
 #include "spdlog/sinks/stdout_sinks.h"
@@ -34,6 +35,10 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Serves treatment cost estimates over gRPC.");
   absl::ParseCommandLine(argc, argv);
+  // Debian's Abseil is built without NDEBUG, so its debug-only deadlock detector is on: every
+  // absl::Mutex acquisition (gRPC's own included) then records lock order in one process-wide
+  // graph under a global lock, which serializes the server's threads. The unit tests keep it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   // Logs go to stderr; stdout carries only the "listening on" line scripts wait for.
   spdlog::set_default_logger(spdlog::stderr_logger_mt("estimator"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
