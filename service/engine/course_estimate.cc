@@ -4,8 +4,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/types/span.h"
@@ -284,9 +286,42 @@ struct PricedCodes {
   Money billed;
 };
 
+// The estimate's billed_items: each (code, description) once, in order of first use, so that a
+// line names what it bills by index instead of repeating the words (a Spravato line bills four
+// codes; their descriptions were half of a year's estimate). Items come from fee and self-pay
+// entries of the immutable rule set, remembered by the address of their description; the same
+// words in another plan version's file are the same item.
+class BilledItems {
+ public:
+  explicit BilledItems(v1::CourseEstimate& e) : items_(*e.mutable_billed_items()) {}
+
+  int IndexOf(const std::string& code, const std::string& description) {
+    for (const auto& [seen, index] : seen_) {
+      if (seen == &description) return index;
+    }
+    int index = 0;
+    while (index < items_.size() &&
+           (items_[index].code() != code || items_[index].description() != description)) {
+      ++index;
+    }
+    if (index == items_.size()) {
+      v1::BilledItem& item = *items_.Add();
+      item.set_code(code);
+      item.set_description(description);
+    }
+    seen_.emplace_back(&description, index);
+    return index;
+  }
+
+ private:
+  google::protobuf::RepeatedPtrField<v1::BilledItem>& items_;
+  absl::InlinedVector<std::pair<const std::string*, int>, 8> seen_;
+};
+
 // Adds the session's codes under `benefit` to `codes` (a line's), with their allowed amounts.
 absl::StatusOr<PricedCodes> PriceCodes(const CourseContext& ctx, const SessionCoverage& cov,
                                        const SessionFacts& facts, v1::Benefit benefit,
+                                       BilledItems& items,
                                        google::protobuf::RepeatedPtrField<v1::BillingCode>& codes) {
   PricedCodes out;
   const bool oon = ctx.out_of_network && benefit == v1::BENEFIT_MEDICAL;
@@ -313,7 +348,7 @@ absl::StatusOr<PricedCodes> PriceCodes(const CourseContext& ctx, const SessionCo
     }
     v1::BillingCode& code = *codes.Add();
     code.set_code(fee.code());
-    code.set_description(fee.description());
+    code.set_item(items.IndexOf(fee.code(), fee.description()));
     code.set_units(units);
     code.set_allowed_cents(allowed.cents());
     out.allowed += allowed;
@@ -328,7 +363,7 @@ absl::StatusOr<PricedCodes> PriceCodes(const CourseContext& ctx, const SessionCo
 }
 
 absl::StatusOr<Money> SelfPayPrice(const CourseContext& ctx, const SessionFacts& facts,
-                                   v1::EstimateLine& line) {
+                                   BilledItems& items, v1::EstimateLine& line) {
   Money price;
   bool any = false;
   SessionFacts clinic_facts = facts;
@@ -338,7 +373,7 @@ absl::StatusOr<Money> SelfPayPrice(const CourseContext& ctx, const SessionFacts&
     any = true;
     price += Money::Cents(p.price_cents());
     v1::BillingCode& code = *line.add_codes();
-    code.set_description(p.description());
+    code.set_item(items.IndexOf("", p.description()));
     code.set_units(1);
   }
   if (!any) {
@@ -614,6 +649,7 @@ absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
                                              FormatDate(sessions.front().date), "."));
   }
 
+  BilledItems items(e);
   std::map<absl::CivilDay, PlanYearAccumulator> years;
   std::map<absl::CivilDay, int> covered_in_year;
   int covered_in_course = 0;
@@ -669,7 +705,7 @@ absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
       v1::EstimateLine& line = new_line();
       line.set_not_covered_reason(cov.reason);
       line.set_not_covered_explanation(std::move(cov.explanation));
-      ASSIGN_OR_RETURN(Money price, SelfPayPrice(ctx, facts, line));
+      ASSIGN_OR_RETURN(Money price, SelfPayPrice(ctx, facts, items, line));
       line.set_billed_cents(price.cents());
       line.set_not_covered_cents(price.cents());
       line.set_patient_cents(price.cents());
@@ -699,7 +735,7 @@ absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
     for (v1::Benefit benefit : absl::MakeConstSpan(kBenefits, benefit_lines)) {
       v1::EstimateLine& line = new_line();
       ASSIGN_OR_RETURN(PricedCodes priced,
-                       PriceCodes(ctx, cov, facts, benefit, *line.mutable_codes()));
+                       PriceCodes(ctx, cov, facts, benefit, items, *line.mutable_codes()));
       const LineShare share = acc->second.Apply(priced.allowed, TermsFor(ctx, cov, benefit));
       line.set_covered(true);
       line.set_benefit(benefit);

@@ -924,6 +924,10 @@ void PrintLineTable(const CourseEstimate& estimate) {
   for (std::string& cell : money_cells(estimate.totals())) total.push_back(std::move(cell));
   table.AddRow(std::move(total));
   std::cout << table.Render("  ");
+  // What the codes bill, said once (the answer lists each in billed_items).
+  for (const v1::BilledItem& item : estimate.billed_items()) {
+    if (!item.code().empty()) std::cout << "  " << item.code() << ": " << item.description() << "\n";
+  }
 }
 
 absl::Status PrintJson(const google::protobuf::Message& message) {

@@ -170,6 +170,12 @@ if (tms) {
   const deductibles = (tms.planYearTotals ?? []).map((y) => cents(y.totals.deductibleCents));
   check(deductibles.length === 2 && deductibles.every((d) => d === 28300n),
         `TMS deductible 28300 in each plan year (got ${deductibles.join(", ")})`);
+  // Codes name their description by index into billedItems (item 0 is absent from the JSON).
+  const items = tms.billedItems ?? [];
+  const codesOk = lines.every((l) => (l.codes ?? []).every((c) =>
+      items[c.item ?? 0] !== undefined && items[c.item ?? 0].code === c.code));
+  check(codesOk && items.some((i) => i.code === "90868" && i.description.length > 0),
+        `TMS codes point at billedItems with the same code (${items.map((i) => i.code).join(", ")})`);
 }
 EOF
 )"

@@ -206,6 +206,43 @@ TEST(CourseEstimateTest, SpravatoUnderThePharmacyBenefitHasTwoLinesPerSession) {
   EXPECT_EQ(e.lines(3).allowed_cents(), 84000);
 }
 
+TEST(CourseEstimateTest, WhatEachCodeBillsIsSaidOncePerEstimate) {
+  // Medical lines bill the visit, pharmacy lines the drug: two items, in order of first use.
+  v1::EstimateCourseRequest r = Request("testpayer", "ppo", v1::TREATMENT_SPRAVATO, "2026-03-02");
+  r.mutable_course()->mutable_spravato()->set_drug_benefit(v1::BENEFIT_PHARMACY);
+  r.mutable_course()->mutable_maintenance()->set_months(0);
+  v1::CourseEstimate e = Estimate(r);
+  ASSERT_EQ(e.billed_items_size(), 2);
+  EXPECT_EQ(e.billed_items(0).code(), "99214");
+  EXPECT_EQ(e.billed_items(0).description(), "visit");
+  EXPECT_EQ(e.billed_items(1).code(), "J0013");
+  EXPECT_EQ(e.billed_items(1).description(), "esketamine 1 mg (pharmacy)");
+  ASSERT_EQ(e.lines_size(), 24);
+  for (int i = 0; i < e.lines_size(); ++i) {
+    ASSERT_EQ(e.lines(i).codes_size(), 1);
+    EXPECT_EQ(e.lines(i).codes(0).item(), i % 2) << "line " << i;
+  }
+
+  // The same code under the medical benefit is another item with the plan's other wording.
+  r.mutable_course()->mutable_spravato()->set_drug_benefit(v1::BENEFIT_MEDICAL);
+  e = Estimate(r);
+  ASSERT_EQ(e.billed_items_size(), 2);
+  EXPECT_EQ(e.billed_items(0).code(), "J0013");
+  EXPECT_EQ(e.billed_items(0).description(), "esketamine 1 mg");
+  EXPECT_EQ(e.billed_items(1).code(), "99214");
+
+  // Self-pay items have no code: the clinic's price list names them.
+  e = Estimate(Request("", "", v1::TREATMENT_IV_KETAMINE, "2026-03-02"));
+  ASSERT_EQ(e.billed_items_size(), 2);
+  EXPECT_EQ(e.billed_items(0).code(), "");
+  EXPECT_EQ(e.billed_items(0).description(), "Ketamine infusion");
+  EXPECT_EQ(e.billed_items(1).description(), "Evaluation");
+  ASSERT_EQ(e.lines(0).codes_size(), 2);
+  EXPECT_EQ(e.lines(0).codes(1).item(), 1);
+  EXPECT_EQ(e.lines(1).codes_size(), 1);
+  EXPECT_EQ(e.lines(1).codes(0).item(), 0);
+}
+
 TEST(CourseEstimateTest, UnknownAccumulatorsAreStatedAsAssumptions) {
   v1::EstimateCourseRequest r = Request("testpayer", "ppo", v1::TREATMENT_TMS, "2026-03-02");
   r.mutable_coverage()->mutable_insurance()->clear_met_so_far();

@@ -3,6 +3,8 @@
 // patient's cost sharing never exceeds the out-of-pocket room; no line is negative; and having
 // paid more earlier in the year (higher amounts met) never raises what the course costs.
 #include <random>
+#include <set>
+#include <utility>
 
 #include "gtest/gtest.h"
 #include "service/common/dates.h"
@@ -169,6 +171,26 @@ TEST(EstimatePropertiesTest, LinesSumToTotalsAndStayWithinTheMaximum) {
       }
     }
     ExpectSumsTo(e.totals(), all, what);
+
+    // Every code names an item of billed_items with the same code; each item is used, once.
+    std::set<int> used;
+    for (const auto& l : e.lines()) {
+      EXPECT_GT(l.codes_size(), 0) << what;
+      for (const auto& c : l.codes()) {
+        ASSERT_GE(c.item(), 0) << what;
+        ASSERT_LT(c.item(), e.billed_items_size()) << what;
+        EXPECT_EQ(e.billed_items(c.item()).code(), c.code()) << what;
+        used.insert(c.item());
+      }
+    }
+    EXPECT_EQ(static_cast<int>(used.size()), e.billed_items_size()) << what;
+    std::set<std::pair<std::string, std::string>> distinct;
+    for (const auto& item : e.billed_items()) {
+      EXPECT_FALSE(item.description().empty()) << what;
+      distinct.emplace(item.code(), item.description());
+    }
+    EXPECT_EQ(static_cast<int>(distinct.size()), e.billed_items_size()) << what;
+
     ASSERT_EQ(e.phase_totals_size(), static_cast<int>(by_phase.size()));
     for (const auto& p : e.phase_totals()) ExpectSumsTo(p.totals(), by_phase[p.phase()], what);
     ASSERT_EQ(e.plan_year_totals_size(), static_cast<int>(by_year.size()));
