@@ -5,7 +5,8 @@
 #      ours is), the transport's ceiling;
 #   2. EstimateCourse: TMS 36 sessions + 12 months of maintenance, Aetna PPO (48 lines, ~10 kB);
 #   3. CompareTreatments: TMS, Spravato and IV ketamine side by side (~30 kB).
-# For each: requests per second at saturation (median of interleaved rounds), p50/p99 latency
+# For each: requests per second at saturation (median of interleaved rounds), the server's CPU time
+# per call (from /proc), p50/p99 latency
 # (from h2load's per-request log) and the ratio to the health check; latency one call at a time;
 # p50/p99 at half of saturation (Health/Check at the same offered load as EstimateCourse); every
 # RPC's grpc-status checked on a sample with nghttp (h2load counts HTTP 200 as success even when
@@ -96,6 +97,10 @@ start_server() {  # start_server RULES_DIR
   URL="http://127.0.0.1:$PORT"
 }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; }
+# CPU time the server process has used (user + system), in clock ticks: per call, it does not
+# depend on how busy the rest of the machine is the way requests per second does.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+TICKS_PER_SECOND=$(getconf CLK_TCK)
 
 # The grpc-status trailer of one call, through nghttp (an HTTP/2 client that shows trailers).
 grpc_status() {  # grpc_status KEY
@@ -136,26 +141,31 @@ RSS_WARM=$(rss_kb)
 echo
 # Saturation, in ROUNDS interleaved rounds (health, estimate, compare, health, ...) so that a
 # burst of load from elsewhere on the machine hits every RPC alike; the medians are the figures.
-printf "| round | RPC | requests/s | p50 ms | p99 ms | h2load status codes |\n"
-printf "|---|---|---|---|---|---|\n"
-declare -A RPS ALL
+printf "| round | RPC | requests/s | p50 ms | p99 ms | server CPU us/call | h2load status codes |\n"
+printf "|---|---|---|---|---|---|---|\n"
+declare -A RPS ALL CPU
 for round in $(seq "$ROUNDS"); do
   for key in health estimate compare; do
+    ticks=$(cpu_ticks)
     h2 "$key" "$REQUESTS" "$WORK/$key.log" > /dev/null
+    cpu_us=$(echo "($(cpu_ticks) - $ticks) * 1000000 / $TICKS_PER_SECOND / $REQUESTS" | bc -l | xargs printf '%.1f')
+    CPU[$key]="${CPU[$key]:-} $cpu_us"
     rps=$(rps_of)
     ALL[$key]="${ALL[$key]:-} $rps"
     codes=$(awk '/^status codes:/ {print $3, $4, $5, $6, $7, $8, $9, $10}' "$WORK/h2load.out")
     failed=$(awk '/^requests:/ {print $8, $9, $10, $11}' "$WORK/h2load.out")
-    printf "| %s | %s | %s | %s | %s | %s; %s |\n" "$round" "${NAME_OF[$key]}" "$rps" \
-      "$(percentile "$WORK/$key.log" 50)" "$(percentile "$WORK/$key.log" 99)" "$codes" "$failed"
+    printf "| %s | %s | %s | %s | %s | %s | %s; %s |\n" "$round" "${NAME_OF[$key]}" "$rps" \
+      "$(percentile "$WORK/$key.log" 50)" "$(percentile "$WORK/$key.log" 99)" "$cpu_us" \
+      "$codes" "$failed"
   done
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 echo
 for key in health estimate compare; do
   RPS[$key]=$(echo "${ALL[$key]}" | median)
-  printf "median %s: %s req/s, %.2f x Health/Check\n" "${NAME_OF[$key]}" "${RPS[$key]}" \
-    "$(echo "${RPS[$key]} / ${RPS[health]}" | bc -l)"
+  printf "median %s: %s req/s, %.2f x Health/Check; server CPU %s us per call\n" \
+    "${NAME_OF[$key]}" "${RPS[$key]}" "$(echo "${RPS[$key]} / ${RPS[health]}" | bc -l)" \
+    "$(echo "${CPU[$key]}" | median)"
 done
 
 # Every call's status, from the server's own log (one line per call: method=... status=...).
