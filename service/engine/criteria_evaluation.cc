@@ -151,17 +151,17 @@ TrialJudgement JudgeTrial(const DocumentedTrial& t, const v1::FailedTrialsCriter
   return {Verdict::kCounts, ""};
 }
 
-std::string TrialSummary(const DocumentedTrial& t) {
+// "sertraline 150 mg, 8 weeks, SSRI", as an item of a "; "-separated list.
+void AppendTrialSummary(const DocumentedTrial& t, std::string& list) {
   const v1::AntidepressantTrial& trial = *t.trial;
-  std::string s = absl::StrCat(DrugName(t), " ", FormatDose(t.dose_mcg), ", ");
+  absl::StrAppend(&list, list.empty() ? "" : "; ", DrugName(t), " ", FormatDose(t.dose_mcg), ", ");
   if (trial.outcome() == v1::TRIAL_OUTCOME_INTOLERANCE) {
-    absl::StrAppend(&s, "stopped for intolerance");
+    list += "stopped for intolerance";
   } else {
-    absl::StrAppend(&s, Weeks(trial.weeks()));
+    absl::StrAppend(&list, Weeks(trial.weeks()));
   }
-  absl::StrAppend(&s, ", ", DrugClassName(t.drug->drug.drug_class()));
-  if (IsAugmentation(t) && t.drug->is_antidepressant()) absl::StrAppend(&s, ", augmentation");
-  return s;
+  absl::StrAppend(&list, ", ", DrugClassName(t.drug->drug.drug_class()));
+  if (IsAugmentation(t) && t.drug->is_antidepressant()) list += ", augmentation";
 }
 
 std::string TrialEvidence(const DocumentedTrial& t) {
@@ -234,7 +234,7 @@ void FailedTrials(const v1::FailedTrialsCriterion& c, const DocumentedFacts& f,
   };
   Tally counted, possible;
   // The lists of the explanation, each joined by "; " as the trials are judged.
-  std::string adequate, augmentations, reasons, unknowns;
+  std::string adequate = NewText(), augmentations, reasons, unknowns;
   int augmentations_listed = 0;
   r.mutable_evidence()->Reserve(static_cast<int>(f.trials.size()));
   for (const DocumentedTrial& t : f.trials) {
@@ -245,9 +245,9 @@ void FailedTrials(const v1::FailedTrialsCriterion& c, const DocumentedFacts& f,
         counted.Add(t);
         possible.Add(t);
         if (t.drug->is_antidepressant()) {
-          absl::StrAppend(&adequate, adequate.empty() ? "" : "; ", TrialSummary(t));
+          AppendTrialSummary(t, adequate);
         } else {
-          absl::StrAppend(&augmentations, augmentations.empty() ? "" : "; ", TrialSummary(t));
+          AppendTrialSummary(t, augmentations);
           ++augmentations_listed;
         }
         break;
@@ -320,7 +320,8 @@ void Psychotherapy(const v1::PsychotherapyCriterion& c, const DocumentedFacts& f
     const v1::PsychotherapyTrial& t = trials[i];
     const std::string kind = PsychotherapyKindName(t.kind());
     std::string& e = *r.add_evidence();
-    e = absl::StrCat("psychotherapy_history.trials[", i, "]: ", kind);
+    e = NewText();
+    absl::StrAppend(&e, "psychotherapy_history.trials[", i, "]: ", kind);
     if (t.has_weeks()) absl::StrAppend(&e, ", ", Weeks(t.weeks()));
     if (t.has_sessions()) absl::StrAppend(&e, ", ", t.sessions(), " sessions");
     absl::StrAppend(&e, ", ", OutcomeName(t.outcome()));
