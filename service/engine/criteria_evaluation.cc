@@ -4,7 +4,6 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "service/common/dates.h"
 #include "service/common/dose.h"
 #include "service/engine/plain_language.h"
@@ -31,11 +30,48 @@ std::string WithArticle(const std::string& noun) {
   return absl::StrCat(vowel ? "an " : "a ", noun);
 }
 
-// "a", "a or b", "a, b or c".
-std::string Alternatives(const std::vector<std::string>& items, absl::string_view last_joiner) {
-  if (items.size() <= 1) return items.empty() ? "" : items[0];
-  return absl::StrCat(absl::StrJoin(items.begin(), items.end() - 1, ", "), " ", last_joiner, " ",
-                      items.back());
+// The words for list items, as `name` arguments of the Append functions below.
+absl::string_view Verbatim(absl::string_view s) { return s; }
+std::string ContraindicationOf(int c) {
+  return ContraindicationName(static_cast<v1::Contraindication>(c));
+}
+std::string SpecialtyOf(int s) { return SpecialtyName(static_cast<v1::PrescriberSpecialty>(s)); }
+std::string PsychotherapyKindOf(int k) {
+  return PsychotherapyKindName(static_cast<v1::PsychotherapyKind>(k));
+}
+
+// Appends name(item) of each of `items`, joined by `separator`. The explanations are written
+// straight into their one string: building a vector of words first and joining it was a good part
+// of every check's cost.
+template <typename Items, typename Name>
+void AppendJoined(const Items& items, Name name, absl::string_view separator, std::string& out) {
+  for (int i = 0; i < static_cast<int>(items.size()); ++i) {
+    absl::StrAppend(&out, i > 0 ? separator : "", name(items[i]));
+  }
+}
+
+// Appends "a", "a or b", "a, b or c" (`last_joiner` "or" or "and"), as AppendJoined.
+template <typename Items, typename Name>
+void AppendAlternatives(const Items& items, Name name, absl::string_view last_joiner,
+                        std::string& out) {
+  const int n = static_cast<int>(items.size());
+  for (int i = 0; i < n; ++i) {
+    if (i > 0 && i == n - 1) {
+      absl::StrAppend(&out, " ", last_joiner, " ");
+    } else if (i > 0) {
+      out += ", ";
+    }
+    absl::StrAppend(&out, name(items[i]));
+  }
+}
+
+// Explanations and evidence are built by appending to one string: a check's requirement, then
+// what the documentation shows. Most are under 256 characters; reserving that much up front makes
+// each string one allocation rather than a series of doublings.
+std::string NewText() {
+  std::string text;
+  text.reserve(256);
+  return text;
 }
 
 // Leaves write their verdict into the result node in place (it may live on an arena).
@@ -83,7 +119,7 @@ TrialJudgement JudgeTrial(const DocumentedTrial& t, const v1::FailedTrialsCriter
   if (t.drug == nullptr) {
     return {Verdict::kUnknown, absl::StrCat("'", trial.drug(), "' is not in the drug catalog")};
   }
-  std::vector<std::string> unknown;
+  absl::InlinedVector<absl::string_view, 4> unknown;
   if (trial.outcome() == v1::TRIAL_OUTCOME_UNSPECIFIED) unknown.push_back("outcome");
   if (c.current_episode_only() && t.episode == v1::EPISODE_UNSPECIFIED) {
     unknown.push_back("whether it was in the current episode");
@@ -107,29 +143,32 @@ TrialJudgement JudgeTrial(const DocumentedTrial& t, const v1::FailedTrialsCriter
     }
   }
   if (!unknown.empty()) {
-    return {Verdict::kUnknown,
-            absl::StrCat(name, " trial: ", Alternatives(unknown, "and"), " not documented")};
+    std::string why = absl::StrCat(name, " trial: ");
+    AppendAlternatives(unknown, Verbatim, "and", why);
+    why += " not documented";
+    return {Verdict::kUnknown, std::move(why)};
   }
   return {Verdict::kCounts, ""};
 }
 
-std::string TrialSummary(const DocumentedTrial& t) {
+// "sertraline 150 mg, 8 weeks, SSRI", as an item of a "; "-separated list.
+void AppendTrialSummary(const DocumentedTrial& t, std::string& list) {
   const v1::AntidepressantTrial& trial = *t.trial;
-  std::string s = absl::StrCat(DrugName(t), " ", FormatDose(t.dose_mcg), ", ");
+  absl::StrAppend(&list, list.empty() ? "" : "; ", DrugName(t), " ", FormatDose(t.dose_mcg), ", ");
   if (trial.outcome() == v1::TRIAL_OUTCOME_INTOLERANCE) {
-    absl::StrAppend(&s, "stopped for intolerance");
+    list += "stopped for intolerance";
   } else {
-    absl::StrAppend(&s, Weeks(trial.weeks()));
+    absl::StrAppend(&list, Weeks(trial.weeks()));
   }
-  absl::StrAppend(&s, ", ", DrugClassName(t.drug->drug.drug_class()));
-  if (IsAugmentation(t) && t.drug->is_antidepressant()) absl::StrAppend(&s, ", augmentation");
-  return s;
+  absl::StrAppend(&list, ", ", DrugClassName(t.drug->drug.drug_class()));
+  if (IsAugmentation(t) && t.drug->is_antidepressant()) list += ", augmentation";
 }
 
 std::string TrialEvidence(const DocumentedTrial& t) {
   const v1::AntidepressantTrial& trial = *t.trial;
-  std::string s = absl::StrCat("antidepressant_history.trials[", t.index, "]: ", DrugName(t), " ",
-                               FormatDose(t.dose_mcg), " a day");
+  std::string s = NewText();
+  absl::StrAppend(&s, "antidepressant_history.trials[", t.index, "]: ", DrugName(t), " ",
+                  FormatDose(t.dose_mcg), " a day");
   absl::StrAppend(&s, ", ", trial.has_weeks() ? Weeks(trial.weeks())
                                               : "weeks not documented");
   absl::StrAppend(&s, ", ", OutcomeName(trial.outcome()));
@@ -149,25 +188,30 @@ std::string TrialEvidence(const DocumentedTrial& t) {
   return s;
 }
 
-std::string TrialsRequirement(const v1::FailedTrialsCriterion& c) {
-  std::string s = Count(c.min_trials(), "failed trial", "failed trials");
-  if (c.min_distinct_classes() > 1) absl::StrAppend(&s, " from ", c.min_distinct_classes(), " classes");
-  if (c.current_episode_only()) absl::StrAppend(&s, " in the current episode");
-  if (c.min_augmentation_trials() > 0) {
-    absl::StrAppend(&s, ", plus ", c.min_augmentation_trials() == 1 ? std::string("an augmentation trial")
-                                                                     : Count(c.min_augmentation_trials(), "augmentation trial", "augmentation trials"));
+// "2 failed trials from 2 classes ... (6+ weeks at a therapeutic dose, intolerance counts)".
+void AppendTrialsRequirement(const v1::FailedTrialsCriterion& c, std::string& out) {
+  absl::StrAppend(&out, Count(c.min_trials(), "failed trial", "failed trials"));
+  if (c.min_distinct_classes() > 1) absl::StrAppend(&out, " from ", c.min_distinct_classes(), " classes");
+  if (c.current_episode_only()) out += " in the current episode";
+  if (c.min_augmentation_trials() == 1) {
+    out += ", plus an augmentation trial";
+  } else if (c.min_augmentation_trials() > 1) {
+    absl::StrAppend(&out, ", plus ", c.min_augmentation_trials(), " augmentation trials");
   }
-  std::vector<std::string> terms = {absl::StrCat(c.min_weeks(), "+ weeks")};
-  if (c.adequate_dose_required()) terms.back() += " at a therapeutic dose";
-  if (c.min_adherence_percent() > 0) terms.push_back(absl::StrCat(c.min_adherence_percent(), "%+ adherence"));
-  terms.push_back(c.intolerance_counts() ? "intolerance counts" : "intolerance does not count");
-  return absl::StrCat(s, " (", absl::StrJoin(terms, ", "), ")");
+  absl::StrAppend(&out, " (", c.min_weeks(), "+ weeks");
+  if (c.adequate_dose_required()) out += " at a therapeutic dose";
+  if (c.min_adherence_percent() > 0) absl::StrAppend(&out, ", ", c.min_adherence_percent(), "%+ adherence");
+  absl::StrAppend(&out, c.intolerance_counts() ? ", intolerance counts)" : ", intolerance does not count)");
 }
 
 void FailedTrials(const v1::FailedTrialsCriterion& c, const DocumentedFacts& f,
                   v1::CriterionResult& r) {
+  std::string text = NewText();
+  AppendTrialsRequirement(c, text);
+  text += " required";
   if (!f.doc->has_antidepressant_history()) {
-    return Set(r, kMissing, absl::StrCat(TrialsRequirement(c), " required; no antidepressant history documented"));
+    text += "; no antidepressant history documented";
+    return Set(r, kMissing, std::move(text));
   }
   struct Tally {
     int trials = 0;
@@ -189,21 +233,29 @@ void FailedTrials(const v1::FailedTrialsCriterion& c, const DocumentedFacts& f,
     }
   };
   Tally counted, possible;
-  std::vector<std::string> adequate, augmentations, reasons, unknowns, evidence;
+  // The lists of the explanation, each joined by "; " as the trials are judged.
+  std::string adequate = NewText(), augmentations, reasons, unknowns;
+  int augmentations_listed = 0;
+  r.mutable_evidence()->Reserve(static_cast<int>(f.trials.size()));
   for (const DocumentedTrial& t : f.trials) {
-    evidence.push_back(TrialEvidence(t));
+    r.add_evidence(TrialEvidence(t));
     const TrialJudgement j = JudgeTrial(t, c);
     switch (j.verdict) {
       case Verdict::kCounts:
         counted.Add(t);
         possible.Add(t);
-        (t.drug->is_antidepressant() ? adequate : augmentations).push_back(TrialSummary(t));
+        if (t.drug->is_antidepressant()) {
+          AppendTrialSummary(t, adequate);
+        } else {
+          AppendTrialSummary(t, augmentations);
+          ++augmentations_listed;
+        }
         break;
       case Verdict::kDoesNotCount:
-        reasons.push_back(j.why);
+        absl::StrAppend(&reasons, "; ", j.why);
         break;
       case Verdict::kUnknown:
-        unknowns.push_back(j.why);
+        absl::StrAppend(&unknowns, "; ", j.why);
         if (t.drug != nullptr) {
           possible.Add(t);
         } else {
@@ -214,15 +266,14 @@ void FailedTrials(const v1::FailedTrialsCriterion& c, const DocumentedFacts& f,
         break;
     }
   }
-  std::string text = absl::StrCat(TrialsRequirement(c), " required; found ",
-                                  Count(counted.trials, "adequate trial", "adequate trials"));
-  if (!adequate.empty()) absl::StrAppend(&text, " (", absl::StrJoin(adequate, "; "), ")");
+  absl::StrAppend(&text, "; found ", Count(counted.trials, "adequate trial", "adequate trials"));
+  if (!adequate.empty()) absl::StrAppend(&text, " (", adequate, ")");
   if (c.min_distinct_classes() > 1 && counted.trials > 0) {
     absl::StrAppend(&text, " from ", Count(static_cast<int>(counted.classes.size()), "class", "classes"));
   }
   if (!augmentations.empty()) {
-    absl::StrAppend(&text, "; augmentation trial", augmentations.size() == 1 ? "" : "s", ": ",
-                    absl::StrJoin(augmentations, "; "));
+    absl::StrAppend(&text, "; augmentation trial", augmentations_listed == 1 ? "" : "s", ": ",
+                    augmentations);
   }
   if (counted.augmentations < c.min_augmentation_trials()) {
     absl::StrAppend(&text, counted.augmentations == 0
@@ -231,75 +282,80 @@ void FailedTrials(const v1::FailedTrialsCriterion& c, const DocumentedFacts& f,
                                               c.min_augmentation_trials(), " augmentation trials"));
   }
   if (f.trials.empty()) absl::StrAppend(&text, "; no trials documented");
-  for (const auto& r : reasons) absl::StrAppend(&text, "; ", r);
-  for (const auto& u : unknowns) absl::StrAppend(&text, "; ", u);
-  const Status status = counted.Meets(c) ? kMet : possible.Meets(c) ? kMissing : kNotMet;
-  Set(r, status, std::move(text));
-  for (auto& e : evidence) r.add_evidence(std::move(e));
+  absl::StrAppend(&text, reasons, unknowns);
+  Set(r, counted.Meets(c) ? kMet : possible.Meets(c) ? kMissing : kNotMet, std::move(text));
 }
 
 // ---- psychotherapy ------------------------------------------------------------------------------
 
-std::string PsychotherapyRequirement(const v1::PsychotherapyCriterion& c) {
-  std::vector<std::string> length;
-  if (c.min_weeks() > 0) length.push_back(absl::StrCat(c.min_weeks(), "+ weeks"));
-  if (c.min_sessions() > 0) length.push_back(absl::StrCat(c.min_sessions(), "+ sessions"));
-  std::string s = absl::StrCat("a failed trial of psychotherapy (", absl::StrJoin(length, ", "));
-  if (!c.accepted_kinds().empty()) {
-    std::vector<std::string> kinds;
-    for (int k : c.accepted_kinds()) kinds.push_back(PsychotherapyKindName(static_cast<v1::PsychotherapyKind>(k)));
-    absl::StrAppend(&s, "; ", Alternatives(kinds, "or"));
+// "a failed trial of psychotherapy (6+ weeks; CBT or interpersonal therapy)".
+void AppendPsychotherapyRequirement(const v1::PsychotherapyCriterion& c, std::string& out) {
+  out += "a failed trial of psychotherapy (";
+  if (c.min_weeks() > 0) absl::StrAppend(&out, c.min_weeks(), "+ weeks");
+  if (c.min_sessions() > 0) {
+    absl::StrAppend(&out, c.min_weeks() > 0 ? ", " : "", c.min_sessions(), "+ sessions");
   }
-  return absl::StrCat(s, ")");
+  if (!c.accepted_kinds().empty()) {
+    out += "; ";
+    AppendAlternatives(c.accepted_kinds(), PsychotherapyKindOf, "or", out);
+  }
+  out += ")";
 }
 
 void Psychotherapy(const v1::PsychotherapyCriterion& c, const DocumentedFacts& f,
                    v1::CriterionResult& r) {
+  std::string text = NewText();
+  AppendPsychotherapyRequirement(c, text);
+  text += " required";
   if (!f.doc->has_psychotherapy_history()) {
-    return Set(r, kMissing, absl::StrCat(PsychotherapyRequirement(c), " required; no psychotherapy history documented"));
+    text += "; no psychotherapy history documented";
+    return Set(r, kMissing, std::move(text));
   }
   const auto& trials = f.doc->psychotherapy_history().trials();
   bool met = false, maybe = false;
-  std::vector<std::string> notes, evidence;
+  // Each note after "; ": the trials that count, the latest first, then why the others do not.
+  std::string found, notes;
+  r.mutable_evidence()->Reserve(trials.size());
   for (int i = 0; i < trials.size(); ++i) {
     const v1::PsychotherapyTrial& t = trials[i];
     const std::string kind = PsychotherapyKindName(t.kind());
-    std::string e = absl::StrCat("psychotherapy_history.trials[", i, "]: ", kind);
+    std::string& e = *r.add_evidence();
+    e = NewText();
+    absl::StrAppend(&e, "psychotherapy_history.trials[", i, "]: ", kind);
     if (t.has_weeks()) absl::StrAppend(&e, ", ", Weeks(t.weeks()));
     if (t.has_sessions()) absl::StrAppend(&e, ", ", t.sessions(), " sessions");
     absl::StrAppend(&e, ", ", OutcomeName(t.outcome()));
-    evidence.push_back(e);
 
     const bool kind_ok = c.accepted_kinds().empty() ||
                          std::find(c.accepted_kinds().begin(), c.accepted_kinds().end(), t.kind()) !=
                              c.accepted_kinds().end();
-    if (!kind_ok) { notes.push_back(absl::StrCat(kind, " is not an accepted kind")); continue; }
-    if (t.outcome() == v1::TRIAL_OUTCOME_RESPONSE) { notes.push_back(absl::StrCat(kind, " trial responded (not a failure)")); continue; }
+    if (!kind_ok) { absl::StrAppend(&notes, "; ", kind, " is not an accepted kind"); continue; }
+    if (t.outcome() == v1::TRIAL_OUTCOME_RESPONSE) { absl::StrAppend(&notes, "; ", kind, " trial responded (not a failure)"); continue; }
     if (c.min_weeks() > 0 && t.has_weeks() && t.weeks() < c.min_weeks()) {
-      notes.push_back(absl::StrCat(kind, " trial was ", Weeks(t.weeks()), ", under the ", c.min_weeks(), "-week minimum"));
+      absl::StrAppend(&notes, "; ", kind, " trial was ", Weeks(t.weeks()), ", under the ", c.min_weeks(), "-week minimum");
       continue;
     }
     if (c.min_sessions() > 0 && t.has_sessions() && t.sessions() < c.min_sessions()) {
-      notes.push_back(absl::StrCat(kind, " trial had ", t.sessions(), " sessions, under the ", c.min_sessions(), " required"));
+      absl::StrAppend(&notes, "; ", kind, " trial had ", t.sessions(), " sessions, under the ", c.min_sessions(), " required");
       continue;
     }
-    std::vector<std::string> unknown;
+    absl::InlinedVector<absl::string_view, 3> unknown;
     if (t.outcome() == v1::TRIAL_OUTCOME_UNSPECIFIED) unknown.push_back("outcome");
     if (c.min_weeks() > 0 && !t.has_weeks()) unknown.push_back("weeks");
     if (c.min_sessions() > 0 && !t.has_sessions()) unknown.push_back("sessions");
     if (!unknown.empty()) {
       maybe = true;
-      notes.push_back(absl::StrCat(kind, " trial: ", Alternatives(unknown, "and"), " not documented"));
+      absl::StrAppend(&notes, "; ", kind, " trial: ");
+      AppendAlternatives(unknown, Verbatim, "and", notes);
+      notes += " not documented";
       continue;
     }
     met = true;
-    notes.insert(notes.begin(), absl::StrCat("found ", e.substr(e.find(": ") + 2)));
+    found.insert(0, absl::StrCat("; found ", e.substr(e.find(": ") + 2)));
   }
-  std::string text = absl::StrCat(PsychotherapyRequirement(c), " required");
   if (trials.empty()) absl::StrAppend(&text, "; no psychotherapy trials documented");
-  for (const auto& n : notes) absl::StrAppend(&text, "; ", n);
+  absl::StrAppend(&text, found, notes);
   Set(r, met ? kMet : maybe ? kMissing : kNotMet, std::move(text));
-  for (auto& e : evidence) r.add_evidence(std::move(e));
 }
 
 // ---- severity -----------------------------------------------------------------------------------
@@ -307,9 +363,11 @@ void Psychotherapy(const v1::PsychotherapyCriterion& c, const DocumentedFacts& f
 void Severity(const v1::SeverityCriterion& c, const DocumentedFacts& f,
               v1::CriterionResult& r) {
   const InstrumentScale* scale = ScaleOf(c.instrument());
-  const std::string name = scale != nullptr ? scale->name : "unknown instrument";
-  const std::string need = absl::StrCat(name, " of at least ", c.min_score(), " within the last ",
-                                        Count(c.max_age_days(), "day", "days"), " required");
+  const absl::string_view name = scale != nullptr ? scale->name : "unknown instrument";
+  // The requirement, then what the documentation shows, in one string.
+  std::string text = NewText();
+  absl::StrAppend(&text, name, " of at least ", c.min_score(), " within the last ",
+                  Count(c.max_age_days(), "day", "days"), " required");
   const v1::SeverityScore* latest = nullptr;
   absl::CivilDay latest_day;
   int index = -1;
@@ -324,16 +382,22 @@ void Severity(const v1::SeverityCriterion& c, const DocumentedFacts& f,
       index = i;
     }
   }
-  if (latest == nullptr) return Set(r, kMissing, absl::StrCat(need, "; no ", name, " score documented"));
+  if (latest == nullptr) {
+    absl::StrAppend(&text, "; no ", name, " score documented");
+    return Set(r, kMissing, std::move(text));
+  }
   const int age = static_cast<int>(f.as_of - latest_day);
   const std::string seen = absl::StrCat(name, " ", latest->score(), " on ", latest->date(), " (",
                                         Count(age, "day", "days"), " old)");
   if (age > c.max_age_days()) {
-    Set(r, kMissing, absl::StrCat(need, "; the latest, ", seen, ", is too old: obtain a new score"));
+    absl::StrAppend(&text, "; the latest, ", seen, ", is too old: obtain a new score");
+    Set(r, kMissing, std::move(text));
   } else if (latest->score() < c.min_score()) {
-    Set(r, kNotMet, absl::StrCat(need, "; latest is ", seen, ", below ", c.min_score()));
+    absl::StrAppend(&text, "; latest is ", seen, ", below ", c.min_score());
+    Set(r, kNotMet, std::move(text));
   } else {
-    Set(r, kMet, absl::StrCat(need, "; latest is ", seen));
+    absl::StrAppend(&text, "; latest is ", seen);
+    Set(r, kMet, std::move(text));
   }
   r.add_evidence(absl::StrCat("severity_scores[", index, "]: ", name, " ", latest->score(), " on ",
                               latest->date()));
@@ -343,83 +407,110 @@ void Severity(const v1::SeverityCriterion& c, const DocumentedFacts& f,
 
 void Diagnosis(const v1::DiagnosisCriterion& c, const DocumentedFacts& f,
                v1::CriterionResult& r) {
-  const std::string need = absl::StrCat(
-      "diagnosis ", Alternatives({c.icd10_codes().begin(), c.icd10_codes().end()}, "or"), " required");
+  std::string text = NewText();
+  text += "diagnosis ";
+  AppendAlternatives(c.icd10_codes(), Verbatim, "or", text);
+  text += " required";
   const auto& codes = f.doc->diagnosis_codes();
-  if (codes.empty()) return Set(r, kMissing, absl::StrCat(need, "; no diagnosis code documented"));
-  std::vector<std::string> documented(codes.begin(), codes.end());
-  for (const auto& code : codes) {
-    for (const auto& listed : c.icd10_codes()) {
-      if (Icd10Accepts(listed, code)) {
-        Set(r, kMet, absl::StrCat(need, "; documented ", code));
-        r.add_evidence(absl::StrCat("diagnosis_codes: ", absl::StrJoin(documented, ", ")));
-        return;
-      }
-    }
+  if (codes.empty()) {
+    text += "; no diagnosis code documented";
+    return Set(r, kMissing, std::move(text));
   }
-  Set(r, kNotMet, absl::StrCat(need, "; documented ", Alternatives(documented, "and"),
-                                   ", none of them accepted"));
-  r.add_evidence(absl::StrCat("diagnosis_codes: ", absl::StrJoin(documented, ", ")));
+  auto accepted = [&](const std::string& code) {
+    return std::any_of(c.icd10_codes().begin(), c.icd10_codes().end(),
+                       [&](const std::string& listed) { return Icd10Accepts(listed, code); });
+  };
+  const auto match = std::find_if(codes.begin(), codes.end(), accepted);
+  if (match != codes.end()) {
+    absl::StrAppend(&text, "; documented ", *match);
+    Set(r, kMet, std::move(text));
+  } else {
+    text += "; documented ";
+    AppendAlternatives(codes, Verbatim, "and", text);
+    text += ", none of them accepted";
+    Set(r, kNotMet, std::move(text));
+  }
+  std::string& evidence = *r.add_evidence();
+  evidence = "diagnosis_codes: ";
+  AppendJoined(codes, Verbatim, ", ", evidence);
 }
 
 void Age(const v1::AgeCriterion& c, const DocumentedFacts& f, v1::CriterionResult& r) {
-  std::string need;
+  std::string text;
   if (c.has_max_years() && c.min_years() > 0) {
-    need = absl::StrCat("age ", c.min_years(), " to ", c.max_years(), " required");
+    text = absl::StrCat("age ", c.min_years(), " to ", c.max_years(), " required");
   } else if (c.has_max_years()) {
-    need = absl::StrCat("age ", c.max_years(), " or younger required");
+    text = absl::StrCat("age ", c.max_years(), " or younger required");
   } else {
-    need = absl::StrCat("age ", c.min_years(), " or older required");
+    text = absl::StrCat("age ", c.min_years(), " or older required");
   }
-  if (!f.doc->has_age_years()) return Set(r, kMissing, absl::StrCat(need, "; age not documented"));
+  if (!f.doc->has_age_years()) {
+    text += "; age not documented";
+    return Set(r, kMissing, std::move(text));
+  }
   const int age = f.doc->age_years();
   const bool ok = age >= c.min_years() && (!c.has_max_years() || age <= c.max_years());
-  Set(r, ok ? kMet : kNotMet, absl::StrCat(need, "; patient is ", age));
+  absl::StrAppend(&text, "; patient is ", age);
+  Set(r, ok ? kMet : kNotMet, std::move(text));
   r.add_evidence(absl::StrCat("age_years: ", age));
 }
 
 void NoContraindication(const v1::NoContraindicationCriterion& c, const DocumentedFacts& f,
                         v1::CriterionResult& r) {
-  std::vector<std::string> listed;
-  for (int x : c.contraindications()) listed.push_back(ContraindicationName(static_cast<v1::Contraindication>(x)));
-  const std::string need = absl::StrCat("none of these allowed: ", absl::StrJoin(listed, ", "));
+  std::string text = NewText();
+  text += "none of these allowed: ";
+  AppendJoined(c.contraindications(), ContraindicationOf, ", ", text);
   if (!f.doc->has_contraindication_screening()) {
-    return Set(r, kMissing, absl::StrCat(need, "; no contraindication screening documented"));
+    text += "; no contraindication screening documented";
+    return Set(r, kMissing, std::move(text));
   }
-  std::vector<std::string> found, present;
-  for (int x : f.doc->contraindication_screening().present()) {
-    present.push_back(ContraindicationName(static_cast<v1::Contraindication>(x)));
+  const auto& present = f.doc->contraindication_screening().present();
+  absl::InlinedVector<int, 8> found;
+  for (int x : present) {
     if (std::find(c.contraindications().begin(), c.contraindications().end(), x) !=
         c.contraindications().end()) {
-      found.push_back(present.back());
+      found.push_back(x);
     }
   }
   if (found.empty()) {
-    Set(r, kMet, absl::StrCat(need, "; screening found none of them"));
+    text += "; screening found none of them";
+    Set(r, kMet, std::move(text));
   } else {
-    Set(r, kNotMet, absl::StrCat(need, "; screening found ", Alternatives(found, "and")));
+    text += "; screening found ";
+    AppendAlternatives(found, ContraindicationOf, "and", text);
+    Set(r, kNotMet, std::move(text));
   }
-  r.add_evidence(absl::StrCat("contraindication_screening: ",
-                              present.empty() ? "none found" : absl::StrJoin(present, ", ")));
+  std::string& evidence = *r.add_evidence();
+  evidence = "contraindication_screening: ";
+  if (present.empty()) evidence += "none found";
+  AppendJoined(present, ContraindicationOf, ", ", evidence);
 }
 
 void Retreatment(const v1::RetreatmentCriterion& c, const DocumentedFacts& f,
                  v1::CriterionResult& r) {
   const std::string treatment = TreatmentName(f.treatment);
-  std::vector<std::string> terms;
-  if (c.earlier_course_required()) terms.push_back(absl::StrCat("an earlier course of ", treatment));
+  // The requirement's terms, joined by ", ", then what the documentation shows.
+  std::string text = NewText();
+  absl::string_view separator = "";
+  if (c.earlier_course_required()) {
+    absl::StrAppend(&text, "an earlier course of ", treatment);
+    separator = ", ";
+  } else {
+    text += "for a repeat course: ";
+  }
   if (c.min_improvement_percent() > 0) {
-    terms.push_back(absl::StrCat(c.min_improvement_percent(), "%+ improvement in the earlier course"));
+    absl::StrAppend(&text, separator, c.min_improvement_percent(),
+                    "%+ improvement in the earlier course");
+    separator = ", ";
   }
   if (c.min_months_since_last_course() > 0) {
-    terms.push_back(absl::StrCat(Count(c.min_months_since_last_course(), "month", "months"),
-                                 " since it ended"));
+    absl::StrAppend(&text, separator, Count(c.min_months_since_last_course(), "month", "months"),
+                    " since it ended");
   }
-  const std::string need = absl::StrCat(
-      c.earlier_course_required() ? "" : "for a repeat course: ", absl::StrJoin(terms, ", "), " required");
+  text += " required";
   if (!f.doc->has_treatment_history()) {
-    return Set(r, kMissing, absl::StrCat(need, "; whether the patient had ", treatment,
-                                         " before is not documented"));
+    absl::StrAppend(&text, "; whether the patient had ", treatment, " before is not documented");
+    return Set(r, kMissing, std::move(text));
   }
   const v1::PriorCourse* last = nullptr;
   absl::CivilDay last_end;
@@ -436,24 +527,29 @@ void Retreatment(const v1::RetreatmentCriterion& c, const DocumentedFacts& f,
   }
   if (last == nullptr) {
     if (c.earlier_course_required()) {
-      return Set(r, kNotMet, absl::StrCat(need, "; no earlier course of ", treatment, " documented"));
+      absl::StrAppend(&text, "; no earlier course of ", treatment, " documented");
+      return Set(r, kNotMet, std::move(text));
     }
-    return Set(r, kMet, absl::StrCat(need, "; first course of ", treatment, ", so this does not apply"));
+    absl::StrAppend(&text, "; first course of ", treatment, ", so this does not apply");
+    return Set(r, kMet, std::move(text));
   }
-  std::string seen = absl::StrCat("the last course ended ", last->end_date());
+  absl::StrAppend(&text, "; the last course ended ", last->end_date());
   if (last->has_improvement_percent()) {
-    absl::StrAppend(&seen, " with ", last->improvement_percent(), "% improvement");
+    absl::StrAppend(&text, " with ", last->improvement_percent(), "% improvement");
   }
   const absl::CivilDay gap_ends = AddMonths(last_end, c.min_months_since_last_course());
   if (c.min_improvement_percent() > 0 && last->has_improvement_percent() &&
       last->improvement_percent() < c.min_improvement_percent()) {
-    Set(r, kNotMet, absl::StrCat(need, "; ", seen, ", under ", c.min_improvement_percent(), "%"));
+    absl::StrAppend(&text, ", under ", c.min_improvement_percent(), "%");
+    Set(r, kNotMet, std::move(text));
   } else if (gap_ends > f.as_of) {
-    Set(r, kNotMet, absl::StrCat(need, "; ", seen, ": not before ", FormatDate(gap_ends)));
+    absl::StrAppend(&text, ": not before ", FormatDate(gap_ends));
+    Set(r, kNotMet, std::move(text));
   } else if (c.min_improvement_percent() > 0 && !last->has_improvement_percent()) {
-    Set(r, kMissing, absl::StrCat(need, "; ", seen, ", improvement not documented"));
+    text += ", improvement not documented";
+    Set(r, kMissing, std::move(text));
   } else {
-    Set(r, kMet, absl::StrCat(need, "; ", seen));
+    Set(r, kMet, std::move(text));
   }
   r.add_evidence(absl::StrCat("treatment_history.courses[", index, "]: ", treatment, " ended ",
                               last->end_date(),
@@ -464,21 +560,23 @@ void Retreatment(const v1::RetreatmentCriterion& c, const DocumentedFacts& f,
 
 void Prescriber(const v1::PrescriberCriterion& c, const DocumentedFacts& f,
                 v1::CriterionResult& r) {
-  std::vector<std::string> names;
-  for (int s : c.specialties()) names.push_back(SpecialtyName(static_cast<v1::PrescriberSpecialty>(s)));
-  const std::string need = absl::StrCat("ordered by a ", Alternatives(names, "or"), " required");
+  std::string text = NewText();
+  text += "ordered by a ";
+  AppendAlternatives(c.specialties(), SpecialtyOf, "or", text);
+  text += " required";
   const v1::PrescriberSpecialty s = f.doc->prescriber_specialty();
   if (s == v1::PRESCRIBER_SPECIALTY_UNSPECIFIED) {
-    return Set(r, kMissing, absl::StrCat(need, "; prescriber specialty not documented"));
+    text += "; prescriber specialty not documented";
+    return Set(r, kMissing, std::move(text));
   }
   const bool ok = std::find(c.specialties().begin(), c.specialties().end(), s) != c.specialties().end();
-  Set(r, ok ? kMet : kNotMet,
-                                 absl::StrCat(need, "; ordered by a ", SpecialtyName(s)));
+  absl::StrAppend(&text, "; ordered by a ", SpecialtyName(s));
+  Set(r, ok ? kMet : kNotMet, std::move(text));
   r.add_evidence(absl::StrCat("prescriber_specialty: ", SpecialtyName(s)));
 }
 
 void Rems(const DocumentedFacts& f, v1::CriterionResult& r) {
-  const std::string need = "enrollment in the Spravato REMS required";
+  constexpr absl::string_view need = "enrollment in the Spravato REMS required";
   if (!f.doc->has_rems_patient_enrolled()) {
     return Set(r, kMissing, absl::StrCat(need, "; REMS enrollment not documented"));
   }
@@ -491,7 +589,7 @@ void Rems(const DocumentedFacts& f, v1::CriterionResult& r) {
 }
 
 void ConcurrentAntidepressant(const DocumentedFacts& f, v1::CriterionResult& r) {
-  const std::string need = "an oral antidepressant taken alongside the treatment required";
+  constexpr absl::string_view need = "an oral antidepressant taken alongside the treatment required";
   if (!f.doc->has_takes_oral_antidepressant()) {
     return Set(r, kMissing, absl::StrCat(need, "; current oral antidepressant not documented"));
   }
@@ -516,47 +614,61 @@ void ConcurrentAntidepressant(const DocumentedFacts& f, v1::CriterionResult& r) 
 
 // ---- composites ---------------------------------------------------------------------------------
 
-std::vector<std::string> IdsWith(const v1::CriterionResult& r, Status status) {
-  std::vector<std::string> ids;
-  for (const auto& c : r.children()) {
-    if (c.status() == status) ids.push_back(c.id());
-  }
-  return ids;
+int CountWith(const v1::CriterionResult& r, Status status) {
+  int n = 0;
+  for (const auto& c : r.children()) n += c.status() == status;
+  return n;
 }
 
-// Composites evaluate their parts in place, into `r`'s children.
+// Appends the ids of `r`'s children with `status`, joined by ", ".
+void AppendIdsWith(const v1::CriterionResult& r, Status status, std::string& out) {
+  absl::string_view separator = "";
+  for (const auto& c : r.children()) {
+    if (c.status() != status) continue;
+    absl::StrAppend(&out, separator, c.id());
+    separator = ", ";
+  }
+}
+
+// Composites evaluate their parts in place, into `r`'s children, and then name them by id.
 void AllOf(const v1::CriterionList& list, const DocumentedFacts& f, v1::CriterionResult& r) {
+  r.mutable_children()->Reserve(list.criteria_size());
   for (const auto& c : list.criteria()) EvaluateCriterionInto(c, f, *r.add_children());
   const int n = r.children_size();
-  const auto failed = IdsWith(r, kNotMet);
-  const auto missing = IdsWith(r, kMissing);
-  std::vector<std::string> parts;
-  if (!failed.empty()) parts.push_back(absl::StrCat(failed.size(), " of ", n, " not met: ", absl::StrJoin(failed, ", ")));
-  if (!missing.empty()) {
-    parts.push_back(absl::StrCat("information missing for ", missing.size(), " of ", n, ": ",
-                                 absl::StrJoin(missing, ", ")));
+  const int failed = CountWith(r, kNotMet);
+  const int missing = CountWith(r, kMissing);
+  std::string text;
+  if (failed > 0) {
+    absl::StrAppend(&text, failed, " of ", n, " not met: ");
+    AppendIdsWith(r, kNotMet, text);
   }
-  r.set_status(!failed.empty() ? kNotMet : !missing.empty() ? kMissing : kMet);
-  r.set_explanation(parts.empty() ? absl::StrCat("all ", n, " met") : absl::StrJoin(parts, "; "));
+  if (missing > 0) {
+    absl::StrAppend(&text, failed > 0 ? "; " : "", "information missing for ", missing, " of ", n,
+                    ": ");
+    AppendIdsWith(r, kMissing, text);
+  }
+  if (text.empty()) text = absl::StrCat("all ", n, " met");
+  r.set_status(failed > 0 ? kNotMet : missing > 0 ? kMissing : kMet);
+  r.set_explanation(std::move(text));
 }
 
 void AnyOf(const v1::CriterionList& list, const DocumentedFacts& f, v1::CriterionResult& r) {
+  r.mutable_children()->Reserve(list.criteria_size());
   for (const auto& c : list.criteria()) EvaluateCriterionInto(c, f, *r.add_children());
-  const auto met = IdsWith(r, kMet);
-  const auto missing = IdsWith(r, kMissing);
-  if (!met.empty()) {
+  std::string text = absl::StrCat("one of ", r.children_size(), " alternatives needed; ");
+  if (CountWith(r, kMet) > 0) {
     r.set_status(kMet);
-    r.set_explanation(absl::StrCat("one of ", r.children_size(), " alternatives needed; met by ",
-                                   absl::StrJoin(met, ", ")));
-  } else if (!missing.empty()) {
+    text += "met by ";
+    AppendIdsWith(r, kMet, text);
+  } else if (CountWith(r, kMissing) > 0) {
     r.set_status(kMissing);
-    r.set_explanation(absl::StrCat("one of ", r.children_size(),
-                                   " alternatives needed; none met yet, information missing for ",
-                                   absl::StrJoin(missing, ", ")));
+    text += "none met yet, information missing for ";
+    AppendIdsWith(r, kMissing, text);
   } else {
     r.set_status(kNotMet);
-    r.set_explanation(absl::StrCat("one of ", r.children_size(), " alternatives needed; none is met"));
+    text += "none is met";
   }
+  r.set_explanation(std::move(text));
 }
 
 void Not(const v1::Criterion& inner, const DocumentedFacts& f, v1::CriterionResult& r) {
@@ -599,6 +711,7 @@ DocumentedFacts DigestDocumentation(const RuleSet& rules, const v1::PatientDocum
     if (auto d = ParseDate(doc.current_episode_start(), "current_episode_start"); d.ok()) episode_start = *d;
   }
   const auto& trials = doc.antidepressant_history().trials();
+  f.trials.reserve(trials.size());
   for (int i = 0; i < trials.size(); ++i) {
     DocumentedTrial t;
     t.index = i;
@@ -656,9 +769,10 @@ void EvaluateCriterionInto(const v1::Criterion& c, const DocumentedFacts& f,
   r.set_policy_section(c.policy_section());
 }
 
-std::string CriterionKind(const v1::Criterion& c) {
+const std::string& CriterionKind(const v1::Criterion& c) {
+  static const std::string* const kNone = new std::string("none");
   const auto* field = v1::Criterion::descriptor()->FindFieldByNumber(c.check_case());
-  return field != nullptr ? field->name() : "none";
+  return field != nullptr ? field->name() : *kNone;
 }
 
 std::string ChecklistItemFor(const v1::Criterion& c, v1::Treatment treatment) {
@@ -666,20 +780,26 @@ std::string ChecklistItemFor(const v1::Criterion& c, v1::Treatment treatment) {
   switch (c.check_case()) {
     case v1::Criterion::kFailedAntidepressantTrials: {
       const auto& t = c.failed_antidepressant_trials();
-      return absl::StrCat("Medication history showing ", TrialsRequirement(t));
+      std::string item = "Medication history showing ";
+      AppendTrialsRequirement(t, item);
+      return item;
     }
-    case v1::Criterion::kPsychotherapyTrial:
-      return absl::StrCat("Therapy records showing ", PsychotherapyRequirement(c.psychotherapy_trial()));
+    case v1::Criterion::kPsychotherapyTrial: {
+      std::string item = "Therapy records showing ";
+      AppendPsychotherapyRequirement(c.psychotherapy_trial(), item);
+      return item;
+    }
     case v1::Criterion::kSeverity: {
       const InstrumentScale* scale = ScaleOf(c.severity().instrument());
       return absl::StrCat(scale != nullptr ? scale->name : "Severity", " score of at least ",
                           c.severity().min_score(), " dated within the last ",
                           Count(c.severity().max_age_days(), "day", "days"));
     }
-    case v1::Criterion::kDiagnosis:
-      return absl::StrCat("Diagnosis code (",
-                          Alternatives({c.diagnosis().icd10_codes().begin(), c.diagnosis().icd10_codes().end()}, "or"),
-                          ") in the record");
+    case v1::Criterion::kDiagnosis: {
+      std::string item = "Diagnosis code (";
+      AppendAlternatives(c.diagnosis().icd10_codes(), Verbatim, "or", item);
+      return item + ") in the record";
+    }
     case v1::Criterion::kAge: return "Patient's age";
     case v1::Criterion::kNoContraindication:
       return "Contraindication screening documented in the record";
@@ -687,9 +807,9 @@ std::string ChecklistItemFor(const v1::Criterion& c, v1::Treatment treatment) {
       return absl::StrCat("Records of the earlier ", TreatmentName(treatment),
                           " course: end date and improvement (%)");
     case v1::Criterion::kPrescriber: {
-      std::vector<std::string> names;
-      for (int s : c.prescriber().specialties()) names.push_back(SpecialtyName(static_cast<v1::PrescriberSpecialty>(s)));
-      return absl::StrCat("Order and attestation from a ", Alternatives(names, "or"));
+      std::string item = "Order and attestation from a ";
+      AppendAlternatives(c.prescriber().specialties(), SpecialtyOf, "or", item);
+      return item;
     }
     case v1::Criterion::kRemsEnrollment: return "Spravato REMS patient enrollment form";
     case v1::Criterion::kConcurrentAntidepressant:

@@ -57,8 +57,8 @@ std::string ChecklistItemFor(const v1::Criterion& criterion, v1::Treatment treat
 // within the last 30 days" or "age 18 or older required". Composites: "".
 std::string RequirementOf(const v1::Criterion& criterion, v1::Treatment treatment);
 
-// "all_of", "severity", ... (the oneof field's name).
-std::string CriterionKind(const v1::Criterion& criterion);
+// "all_of", "severity", ... (the oneof field's name, which lives as long as the program).
+const std::string& CriterionKind(const v1::Criterion& criterion);
 
 }  // namespace estimator
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "service/common/dates.h"
 #include "service/common/status_macros.h"
 #include "service/engine/criteria_evaluation.h"
@@ -62,20 +63,21 @@ std::string Items(int n) { return absl::StrCat(n, n == 1 ? " item" : " items"); 
 
 // The one or two sentences a billing person reads first. The alternatives of one any_of are one
 // need: not met when every branch has a criterion not met (named by the any_of's id), otherwise
-// missing information, "obtain A or B and C" over the branches that can still be met.
+// missing information, "obtain A or B and C" over the branches that can still be met. Ids and
+// items are viewed where they are, in `a`'s checklist, not copied.
 std::string Summary(const v1::ReadinessAssessment& a, bool prior_auth, int criteria_count) {
   struct Branch {
-    std::string id;
-    std::vector<std::string> items;  // still to obtain
-    bool blocked = false;            // a criterion of the branch is not met
+    absl::string_view id;
+    std::vector<absl::string_view> items;  // still to obtain
+    bool blocked = false;                  // a criterion of the branch is not met
   };
   struct Need {
-    std::string id;  // the criterion's, or the any_of's
+    absl::string_view id;  // the criterion's, or the any_of's
     std::vector<Branch> branches;
   };
   std::vector<Need> needs;
-  std::map<std::string, size_t> need_at;  // any_of id -> index in `needs`
-  std::vector<std::string> admin;
+  std::map<absl::string_view, size_t> need_at;  // any_of id -> index in `needs`
+  std::vector<absl::string_view> admin;
   for (const auto& item : a.checklist()) {
     if (item.kind() == v1::DOCUMENTATION_KIND_ADMIN) {
       admin.push_back(item.item());
@@ -99,7 +101,8 @@ std::string Summary(const v1::ReadinessAssessment& a, bool prior_auth, int crite
       branch.items.push_back(item.item());
     }
   }
-  std::vector<std::string> not_met, missing;
+  std::vector<absl::string_view> not_met;
+  std::vector<std::string> missing;
   for (const Need& need : needs) {
     std::vector<std::string> open;
     for (const Branch& branch : need.branches) {

@@ -15,11 +15,47 @@
 namespace estimator {
 namespace {
 
-absl::Status Invalid(absl::string_view field, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", what));
+// Where a value sits in the request, e.g. "documentation.antidepressant_history.trials[2].weeks":
+// up to four views, joined only for an error message. A valid request, the common case, thus
+// formats no path at all (formatting one per checked value was most of the cost of validating a
+// readiness request's documentation).
+class Field {
+ public:
+  // A plain name, e.g. "clinic_id", or a path already made, e.g. "courses[1]".
+  Field(const char* name) : name_(name) {}         // NOLINT(runtime/explicit)
+  Field(const std::string& name) : name_(name) {}  // NOLINT(runtime/explicit)
+  // "<parent>.<name>", e.g. Field("documentation", "age_years").
+  Field(absl::string_view parent, absl::string_view name) : parent_(parent), name_(name) {}
+  // "<parent>.<list>[<index>]", e.g. Field("documentation", "diagnosis_codes", 0).
+  Field(absl::string_view parent, absl::string_view list, int index)
+      : parent_(parent), name_(list), index_(index) {}
+
+  // A field of this list element: Field("documentation", "severity_scores", 0).Member("date").
+  Field Member(absl::string_view member) const {
+    Field f = *this;
+    f.member_ = member;
+    return f;
+  }
+
+  std::string Path() const {
+    std::string path = parent_.empty() ? std::string(name_) : absl::StrCat(parent_, ".", name_);
+    if (index_ >= 0) absl::StrAppend(&path, "[", index_, "]");
+    if (!member_.empty()) absl::StrAppend(&path, ".", member_);
+    return path;
+  }
+
+ private:
+  absl::string_view parent_;
+  absl::string_view name_;
+  int index_ = -1;  // -1: not a list element
+  absl::string_view member_;
+};
+
+absl::Status Invalid(const Field& field, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(field.Path(), ": ", what));
 }
 
-absl::Status CheckId(absl::string_view field, absl::string_view id, bool required) {
+absl::Status CheckId(const Field& field, absl::string_view id, bool required) {
   if (id.empty()) return required ? Invalid(field, "is required") : absl::OkStatus();
   if (id.size() > kMaxIdLength) {
     return Invalid(field, absl::StrCat("is ", id.size(), " characters; ids are at most ",
@@ -33,7 +69,7 @@ absl::Status CheckId(absl::string_view field, absl::string_view id, bool require
   return absl::OkStatus();
 }
 
-absl::Status CheckCents(absl::string_view field, int64_t cents) {
+absl::Status CheckCents(const Field& field, int64_t cents) {
   if (cents < 0) return Invalid(field, absl::StrCat(cents, " is negative; amounts are cents >= 0"));
   if (cents > kMaxMoneyCents) {
     return Invalid(field, absl::StrCat(cents, " cents is over the limit of ", kMaxMoneyCents,
@@ -42,21 +78,29 @@ absl::Status CheckCents(absl::string_view field, int64_t cents) {
   return absl::OkStatus();
 }
 
-absl::Status CheckBasisPoints(absl::string_view field, int64_t bp) {
+absl::Status CheckBasisPoints(const Field& field, int64_t bp) {
   if (bp < 0) return Invalid(field, absl::StrCat(bp, " is negative"));
   if (bp > 10000) return Invalid(field, absl::StrCat(bp, " is over 10000 (100%)"));
   return absl::OkStatus();
 }
 
 template <typename IsValid>
-absl::Status CheckEnum(absl::string_view field, int value, IsValid is_valid, bool required) {
+absl::Status CheckEnum(const Field& field, int value, IsValid is_valid, bool required) {
   if (!is_valid(value)) return Invalid(field, absl::StrCat("unknown value ", value));
   if (required && value == 0) return Invalid(field, "is required");
   return absl::OkStatus();
 }
 
+// ParseDate naming `field` in its error. The path is formatted only when the date is refused, by
+// parsing it a second time: valid dates, the common case, cost no string.
+absl::StatusOr<absl::CivilDay> ParseDateOf(const Field& field, absl::string_view text) {
+  absl::StatusOr<absl::CivilDay> day = ParseDate(text, "");
+  if (!day.ok()) return ParseDate(text, field.Path());
+  return day;
+}
+
 // A date of the course or of the check: a real day in the years served.
-absl::StatusOr<absl::CivilDay> CheckServedDay(absl::string_view field, const std::string& text) {
+absl::StatusOr<absl::CivilDay> CheckServedDay(const Field& field, const std::string& text) {
   auto outside = [&] {
     return Invalid(field, absl::StrCat("'", text, "' is outside the years ", kFirstCourseYear, "-",
                                        kLastCourseYear));
@@ -67,12 +111,12 @@ absl::StatusOr<absl::CivilDay> CheckServedDay(absl::string_view field, const std
       (year < kFirstCourseYear || year > kLastCourseYear)) {
     return outside();
   }
-  ASSIGN_OR_RETURN(absl::CivilDay day, ParseDate(text, field));
+  ASSIGN_OR_RETURN(absl::CivilDay day, ParseDateOf(field, text));
   if (day.year() < kFirstCourseYear || day.year() > kLastCourseYear) return outside();
   return day;
 }
 
-absl::Status CheckCourseStart(absl::string_view field, const std::string& text) {
+absl::Status CheckCourseStart(const Field& field, const std::string& text) {
   return CheckServedDay(field, text).status();
 }
 
@@ -93,34 +137,35 @@ absl::Status CheckCoverage(const v1::Coverage& coverage) {
   RETURN_IF_ERROR(CheckEnum("coverage.insurance.coverage_tier", ins.coverage_tier(),
                             v1::CoverageTier_IsValid, false));
   const v1::Accumulators& met = ins.met_so_far();
-  const std::string m = "coverage.insurance.met_so_far.";
+  const absl::string_view m = "coverage.insurance.met_so_far";
   if (met.has_deductible_met_cents()) {
-    RETURN_IF_ERROR(CheckCents(m + "deductible_met_cents", met.deductible_met_cents()));
+    RETURN_IF_ERROR(CheckCents(Field(m, "deductible_met_cents"), met.deductible_met_cents()));
   }
   if (met.has_out_of_pocket_met_cents()) {
-    RETURN_IF_ERROR(CheckCents(m + "out_of_pocket_met_cents", met.out_of_pocket_met_cents()));
+    RETURN_IF_ERROR(CheckCents(Field(m, "out_of_pocket_met_cents"), met.out_of_pocket_met_cents()));
   }
   if (met.has_family_deductible_met_cents()) {
     RETURN_IF_ERROR(
-        CheckCents(m + "family_deductible_met_cents", met.family_deductible_met_cents()));
+        CheckCents(Field(m, "family_deductible_met_cents"), met.family_deductible_met_cents()));
     if (met.has_deductible_met_cents() &&
         met.family_deductible_met_cents() < met.deductible_met_cents()) {
-      return Invalid(m + "family_deductible_met_cents",
+      return Invalid(Field(m, "family_deductible_met_cents"),
                      "is less than this patient's deductible_met_cents, which counts toward it");
     }
   }
   if (met.has_family_out_of_pocket_met_cents()) {
     RETURN_IF_ERROR(
-        CheckCents(m + "family_out_of_pocket_met_cents", met.family_out_of_pocket_met_cents()));
+        CheckCents(Field(m, "family_out_of_pocket_met_cents"),
+                   met.family_out_of_pocket_met_cents()));
     if (met.has_out_of_pocket_met_cents() &&
         met.family_out_of_pocket_met_cents() < met.out_of_pocket_met_cents()) {
-      return Invalid(m + "family_out_of_pocket_met_cents",
+      return Invalid(Field(m, "family_out_of_pocket_met_cents"),
                      "is less than this patient's out_of_pocket_met_cents, which counts toward it");
     }
   }
   if (met.has_deductible_met_cents() && met.has_out_of_pocket_met_cents() &&
       met.out_of_pocket_met_cents() < met.deductible_met_cents()) {
-    return Invalid(m + "out_of_pocket_met_cents",
+    return Invalid(Field(m, "out_of_pocket_met_cents"),
                    "is less than deductible_met_cents; the deductible counts toward it");
   }
   if (ins.has_plan_year_start() &&
@@ -131,14 +176,18 @@ absl::Status CheckCoverage(const v1::Coverage& coverage) {
                                 " is not a day of every year (February 29 is not allowed)"));
   }
   const v1::VerifiedBenefits& v = ins.verified_benefits();
-  const std::string b = "coverage.insurance.verified_benefits.";
-  if (v.has_deductible_cents()) RETURN_IF_ERROR(CheckCents(b + "deductible_cents", v.deductible_cents()));
-  if (v.has_coinsurance_bp()) RETURN_IF_ERROR(CheckBasisPoints(b + "coinsurance_bp", v.coinsurance_bp()));
-  if (v.has_copay_cents()) RETURN_IF_ERROR(CheckCents(b + "copay_cents", v.copay_cents()));
+  const absl::string_view b = "coverage.insurance.verified_benefits";
+  if (v.has_deductible_cents()) {
+    RETURN_IF_ERROR(CheckCents(Field(b, "deductible_cents"), v.deductible_cents()));
+  }
+  if (v.has_coinsurance_bp()) {
+    RETURN_IF_ERROR(CheckBasisPoints(Field(b, "coinsurance_bp"), v.coinsurance_bp()));
+  }
+  if (v.has_copay_cents()) RETURN_IF_ERROR(CheckCents(Field(b, "copay_cents"), v.copay_cents()));
   if (v.has_out_of_pocket_max_cents()) {
-    RETURN_IF_ERROR(CheckCents(b + "out_of_pocket_max_cents", v.out_of_pocket_max_cents()));
+    RETURN_IF_ERROR(CheckCents(Field(b, "out_of_pocket_max_cents"), v.out_of_pocket_max_cents()));
     if (v.has_deductible_cents() && v.out_of_pocket_max_cents() < v.deductible_cents()) {
-      return Invalid(b + "out_of_pocket_max_cents", "is less than deductible_cents");
+      return Invalid(Field(b, "out_of_pocket_max_cents"), "is less than deductible_cents");
     }
   }
   return absl::OkStatus();
@@ -146,32 +195,32 @@ absl::Status CheckCoverage(const v1::Coverage& coverage) {
 
 absl::Status CheckCourse(const std::string& field, const v1::CourseOptions& course) {
   RETURN_IF_ERROR(
-      CheckEnum(field + ".treatment", course.treatment(), v1::Treatment_IsValid, true));
-  RETURN_IF_ERROR(CheckId(field + ".protocol_id", course.protocol_id(), false));
+      CheckEnum(Field(field, "treatment"), course.treatment(), v1::Treatment_IsValid, true));
+  RETURN_IF_ERROR(CheckId(Field(field, "protocol_id"), course.protocol_id(), false));
   if (course.has_spravato()) {
     if (course.treatment() != v1::TREATMENT_SPRAVATO) {
-      return Invalid(field + ".spravato", "is only for TREATMENT_SPRAVATO");
+      return Invalid(Field(field, "spravato"), "is only for TREATMENT_SPRAVATO");
     }
     const int dose = course.spravato().dose_mg();
     if (dose < 0 || dose > kMaxDoseMg) {
-      return Invalid(field + ".spravato.dose_mg", absl::StrCat(dose, " mg is not a dose"));
+      return Invalid(Field(field, "spravato.dose_mg"), absl::StrCat(dose, " mg is not a dose"));
     }
-    RETURN_IF_ERROR(CheckEnum(field + ".spravato.drug_benefit", course.spravato().drug_benefit(),
-                              v1::Benefit_IsValid, false));
+    RETURN_IF_ERROR(CheckEnum(Field(field, "spravato.drug_benefit"),
+                              course.spravato().drug_benefit(), v1::Benefit_IsValid, false));
   }
   if (course.has_maintenance()) {
     const v1::MaintenancePlan& m = course.maintenance();
     if (m.months() < 0 || m.months() > kMaxMaintenanceMonths) {
-      return Invalid(field + ".maintenance.months",
+      return Invalid(Field(field, "maintenance.months"),
                      absl::StrCat(m.months(), " months; use 0 to ", kMaxMaintenanceMonths));
     }
-    RETURN_IF_ERROR(CheckEnum(field + ".maintenance.frequency", m.frequency(),
+    RETURN_IF_ERROR(CheckEnum(Field(field, "maintenance.frequency"), m.frequency(),
                               v1::MaintenanceFrequency_IsValid, m.months() > 0));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckRange(const std::string& field, int64_t value, int64_t min, int64_t max,
+absl::Status CheckRange(const Field& field, int64_t value, int64_t min, int64_t max,
                         absl::string_view unit) {
   if (value < min || value > max) {
     return Invalid(field, absl::StrCat(value, " is outside ", min, "-", max, " ", unit));
@@ -180,7 +229,7 @@ absl::Status CheckRange(const std::string& field, int64_t value, int64_t min, in
 }
 
 template <typename List>
-absl::Status CheckListSize(const std::string& field, const List& list) {
+absl::Status CheckListSize(const Field& field, const List& list) {
   if (list.size() > kMaxDocumentedItems) {
     return Invalid(field, absl::StrCat(list.size(), " entries; at most ", kMaxDocumentedItems));
   }
@@ -188,10 +237,10 @@ absl::Status CheckListSize(const std::string& field, const List& list) {
 }
 
 // A documented date: a real date, not after the day of the check.
-absl::Status CheckPastDate(const std::string& field, const std::string& text, absl::CivilDay as_of,
+absl::Status CheckPastDate(const Field& field, const std::string& text, absl::CivilDay as_of,
                            bool required) {
   if (text.empty()) return required ? Invalid(field, "is required (YYYY-MM-DD)") : absl::OkStatus();
-  ASSIGN_OR_RETURN(absl::CivilDay day, ParseDate(text, field));
+  ASSIGN_OR_RETURN(absl::CivilDay day, ParseDateOf(field, text));
   if (day > as_of) {
     return Invalid(field, absl::StrCat(text, " is in the future (after ", FormatDate(as_of),
                                        ", the day of the check)"));
@@ -202,7 +251,7 @@ absl::Status CheckPastDate(const std::string& field, const std::string& text, ab
   return absl::OkStatus();
 }
 
-absl::Status CheckDrugName(const std::string& field, const std::string& name, bool required) {
+absl::Status CheckDrugName(const Field& field, const std::string& name, bool required) {
   if (absl::StripAsciiWhitespace(name).empty()) {
     return required ? Invalid(field, "is required (generic or brand name)") : absl::OkStatus();
   }
@@ -215,93 +264,104 @@ absl::Status CheckDrugName(const std::string& field, const std::string& name, bo
 
 }  // namespace
 
-absl::Status ValidateDocumentation(const v1::PatientDocumentation& doc, absl::string_view prefix,
+absl::Status ValidateDocumentation(const v1::PatientDocumentation& doc, absl::string_view field,
                                    absl::CivilDay today) {
-  const std::string p = absl::StrCat(prefix, ".");
   absl::CivilDay as_of = today;
   if (!doc.as_of_date().empty()) {
-    ASSIGN_OR_RETURN(as_of, CheckServedDay(p + "as_of_date", doc.as_of_date()));
+    ASSIGN_OR_RETURN(as_of, CheckServedDay(Field(field, "as_of_date"), doc.as_of_date()));
   }
   if (doc.has_age_years()) {
-    RETURN_IF_ERROR(CheckRange(p + "age_years", doc.age_years(), 0, kMaxAgeYears, "years"));
+    RETURN_IF_ERROR(
+        CheckRange(Field(field, "age_years"), doc.age_years(), 0, kMaxAgeYears, "years"));
   }
-  RETURN_IF_ERROR(CheckListSize(p + "diagnosis_codes", doc.diagnosis_codes()));
+  RETURN_IF_ERROR(CheckListSize(Field(field, "diagnosis_codes"), doc.diagnosis_codes()));
   for (int i = 0; i < doc.diagnosis_codes_size(); ++i) {
     if (!IsIcd10Code(doc.diagnosis_codes(i))) {
-      return Invalid(absl::StrCat(p, "diagnosis_codes[", i, "]"),
+      return Invalid(Field(field, "diagnosis_codes", i),
                      absl::StrCat("'", doc.diagnosis_codes(i).substr(0, 16),
                                   "' is not an ICD-10-CM code (upper case, e.g. \"F33.2\")"));
     }
   }
-  RETURN_IF_ERROR(CheckPastDate(p + "current_episode_start", doc.current_episode_start(), as_of, false));
+  RETURN_IF_ERROR(CheckPastDate(Field(field, "current_episode_start"), doc.current_episode_start(),
+                                as_of, false));
 
   const auto& trials = doc.antidepressant_history().trials();
-  RETURN_IF_ERROR(CheckListSize(p + "antidepressant_history.trials", trials));
+  RETURN_IF_ERROR(CheckListSize(Field(field, "antidepressant_history.trials"), trials));
   for (int i = 0; i < trials.size(); ++i) {
     const auto& t = trials[i];
-    const std::string f = absl::StrCat(p, "antidepressant_history.trials[", i, "].");
-    RETURN_IF_ERROR(CheckDrugName(f + "drug", t.drug(), true));
-    RETURN_IF_ERROR(ParseDoseMcg(t.daily_dose(), f + "daily_dose").status());
+    const Field item(field, "antidepressant_history.trials", i);
+    RETURN_IF_ERROR(CheckDrugName(item.Member("drug"), t.drug(), true));
+    if (!ParseDoseMcg(t.daily_dose(), "").ok()) {  // parsed again for the message naming the field
+      return ParseDoseMcg(t.daily_dose(), item.Member("daily_dose").Path()).status();
+    }
     if (t.has_weeks()) {
-      RETURN_IF_ERROR(CheckRange(f + "weeks", t.weeks(), 0, kMaxTrialWeeks, "weeks"));
+      RETURN_IF_ERROR(CheckRange(item.Member("weeks"), t.weeks(), 0, kMaxTrialWeeks, "weeks"));
     }
     if (t.has_adherence_percent()) {
-      RETURN_IF_ERROR(CheckRange(f + "adherence_percent", t.adherence_percent(), 0, 100, "percent"));
+      RETURN_IF_ERROR(
+          CheckRange(item.Member("adherence_percent"), t.adherence_percent(), 0, 100, "percent"));
     }
-    RETURN_IF_ERROR(CheckEnum(f + "outcome", t.outcome(), v1::TrialOutcome_IsValid, false));
-    RETURN_IF_ERROR(CheckEnum(f + "episode", t.episode(), v1::Episode_IsValid, false));
-    RETURN_IF_ERROR(CheckPastDate(f + "start_date", t.start_date(), as_of, false));
+    RETURN_IF_ERROR(
+        CheckEnum(item.Member("outcome"), t.outcome(), v1::TrialOutcome_IsValid, false));
+    RETURN_IF_ERROR(CheckEnum(item.Member("episode"), t.episode(), v1::Episode_IsValid, false));
+    RETURN_IF_ERROR(CheckPastDate(item.Member("start_date"), t.start_date(), as_of, false));
   }
   const auto& therapy = doc.psychotherapy_history().trials();
-  RETURN_IF_ERROR(CheckListSize(p + "psychotherapy_history.trials", therapy));
+  RETURN_IF_ERROR(CheckListSize(Field(field, "psychotherapy_history.trials"), therapy));
   for (int i = 0; i < therapy.size(); ++i) {
     const auto& t = therapy[i];
-    const std::string f = absl::StrCat(p, "psychotherapy_history.trials[", i, "].");
-    RETURN_IF_ERROR(CheckEnum(f + "kind", t.kind(), v1::PsychotherapyKind_IsValid, true));
+    const Field item(field, "psychotherapy_history.trials", i);
+    RETURN_IF_ERROR(CheckEnum(item.Member("kind"), t.kind(), v1::PsychotherapyKind_IsValid, true));
     if (t.has_weeks()) {
-      RETURN_IF_ERROR(CheckRange(f + "weeks", t.weeks(), 0, kMaxTrialWeeks, "weeks"));
+      RETURN_IF_ERROR(CheckRange(item.Member("weeks"), t.weeks(), 0, kMaxTrialWeeks, "weeks"));
     }
     if (t.has_sessions()) {
       RETURN_IF_ERROR(
-          CheckRange(f + "sessions", t.sessions(), 0, kMaxTherapySessions, "sessions"));
+          CheckRange(item.Member("sessions"), t.sessions(), 0, kMaxTherapySessions, "sessions"));
     }
-    RETURN_IF_ERROR(CheckEnum(f + "outcome", t.outcome(), v1::TrialOutcome_IsValid, false));
+    RETURN_IF_ERROR(
+        CheckEnum(item.Member("outcome"), t.outcome(), v1::TrialOutcome_IsValid, false));
   }
-  RETURN_IF_ERROR(CheckListSize(p + "severity_scores", doc.severity_scores()));
+  RETURN_IF_ERROR(CheckListSize(Field(field, "severity_scores"), doc.severity_scores()));
   for (int i = 0; i < doc.severity_scores_size(); ++i) {
     const auto& s = doc.severity_scores(i);
-    const std::string f = absl::StrCat(p, "severity_scores[", i, "].");
-    RETURN_IF_ERROR(CheckEnum(f + "instrument", s.instrument(), v1::SeverityInstrument_IsValid, true));
+    const Field item(field, "severity_scores", i);
+    RETURN_IF_ERROR(
+        CheckEnum(item.Member("instrument"), s.instrument(), v1::SeverityInstrument_IsValid, true));
     const InstrumentScale* scale = ScaleOf(s.instrument());
     if (s.score() < scale->min_score || s.score() > scale->max_score) {
-      return Invalid(f + "score", absl::StrCat(s.score(), " is outside ", scale->name, "'s range ",
-                                               scale->min_score, "-", scale->max_score));
+      return Invalid(item.Member("score"), absl::StrCat(s.score(), " is outside ", scale->name,
+                                                     "'s range ", scale->min_score, "-",
+                                                     scale->max_score));
     }
-    RETURN_IF_ERROR(CheckPastDate(f + "date", s.date(), as_of, true));
+    RETURN_IF_ERROR(CheckPastDate(item.Member("date"), s.date(), as_of, true));
   }
   const auto& present = doc.contraindication_screening().present();
-  RETURN_IF_ERROR(CheckListSize(p + "contraindication_screening.present", present));
+  RETURN_IF_ERROR(CheckListSize(Field(field, "contraindication_screening.present"), present));
   for (int i = 0; i < present.size(); ++i) {
-    RETURN_IF_ERROR(CheckEnum(absl::StrCat(p, "contraindication_screening.present[", i, "]"),
-                              present[i], v1::Contraindication_IsValid, true));
+    RETURN_IF_ERROR(CheckEnum(Field(field, "contraindication_screening.present", i), present[i],
+                              v1::Contraindication_IsValid, true));
   }
   const auto& courses = doc.treatment_history().courses();
-  RETURN_IF_ERROR(CheckListSize(p + "treatment_history.courses", courses));
+  RETURN_IF_ERROR(CheckListSize(Field(field, "treatment_history.courses"), courses));
   for (int i = 0; i < courses.size(); ++i) {
     const auto& c = courses[i];
-    const std::string f = absl::StrCat(p, "treatment_history.courses[", i, "].");
-    RETURN_IF_ERROR(CheckEnum(f + "treatment", c.treatment(), v1::Treatment_IsValid, true));
-    RETURN_IF_ERROR(CheckPastDate(f + "end_date", c.end_date(), as_of, true));
+    const Field item(field, "treatment_history.courses", i);
+    RETURN_IF_ERROR(
+        CheckEnum(item.Member("treatment"), c.treatment(), v1::Treatment_IsValid, true));
+    RETURN_IF_ERROR(CheckPastDate(item.Member("end_date"), c.end_date(), as_of, true));
     if (c.has_improvement_percent()) {
-      RETURN_IF_ERROR(CheckRange(f + "improvement_percent", c.improvement_percent(), 0, 100, "percent"));
+      RETURN_IF_ERROR(CheckRange(item.Member("improvement_percent"), c.improvement_percent(), 0,
+                                 100, "percent"));
     }
   }
-  RETURN_IF_ERROR(CheckEnum(p + "prescriber_specialty", doc.prescriber_specialty(),
+  RETURN_IF_ERROR(CheckEnum(Field(field, "prescriber_specialty"), doc.prescriber_specialty(),
                             v1::PrescriberSpecialty_IsValid, false));
-  RETURN_IF_ERROR(CheckDrugName(p + "oral_antidepressant", doc.oral_antidepressant(), false));
+  RETURN_IF_ERROR(
+      CheckDrugName(Field(field, "oral_antidepressant"), doc.oral_antidepressant(), false));
   if (!doc.oral_antidepressant().empty() &&
       (!doc.has_takes_oral_antidepressant() || !doc.takes_oral_antidepressant())) {
-    return Invalid(p + "oral_antidepressant",
+    return Invalid(Field(field, "oral_antidepressant"),
                    "is given but takes_oral_antidepressant is not true; set both or neither");
   }
   return absl::OkStatus();
@@ -341,7 +401,7 @@ absl::Status ValidateCompareTreatmentsRequest(const v1::CompareTreatmentsRequest
     const std::string field = absl::StrCat("courses[", i, "]");
     RETURN_IF_ERROR(CheckCourse(field, request.courses(i)));
     if (!seen.insert(request.courses(i).treatment()).second) {
-      return Invalid(field + ".treatment",
+      return Invalid(Field(field, "treatment"),
                      absl::StrCat(v1::Treatment_Name(request.courses(i).treatment()),
                                   " appears twice; compare each treatment once"));
     }

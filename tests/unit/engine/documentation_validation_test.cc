@@ -239,6 +239,57 @@ TEST(DocumentationValidationTest, EachMistakeIsRefusedNamingItsField) {
   }
 }
 
+// Paths are put together only when a check fails (a valid request formats none): each shape of
+// path, spelled out in full, for a later element of every list and for every list's length.
+TEST(DocumentationValidationTest, EveryShapeOfPathIsSpelledOutInFull) {
+  struct Case {
+    std::function<void(v1::PatientDocumentation&)> spoil;
+    const char* message;
+  };
+  auto fill = [](auto* list) {  // to 51 copies of its first entry
+    const auto first = list->Get(0);
+    while (list->size() < 51) *list->Add() = first;
+  };
+  const std::vector<Case> cases = {
+      {[](auto& d) { d.mutable_antidepressant_history()->mutable_trials(1)->set_daily_dose("5 mL"); },
+       "documentation.antidepressant_history.trials[1].daily_dose: unit 'mL' is not a dose unit; "
+       "write the daily dose in mg or mcg, e.g. \"100 mg\""},
+      {[](auto& d) {
+         d.mutable_antidepressant_history()->mutable_trials(1)->set_start_date("2026-02-30");
+       },
+       "documentation.antidepressant_history.trials[1].start_date: '2026-02-30' is not a real "
+       "calendar day"},
+      {[](auto& d) {
+         d.mutable_psychotherapy_history()->mutable_trials(0)->set_outcome(
+             static_cast<v1::TrialOutcome>(99));
+       },
+       "documentation.psychotherapy_history.trials[0].outcome: unknown value 99"},
+      {[](auto& d) { d.mutable_severity_scores(1)->set_date("2026-11-21"); },
+       "documentation.severity_scores[1].date: 2026-11-21 is in the future (after 2026-11-20, the "
+       "day of the check)"},
+      {[&](auto& d) { fill(d.mutable_diagnosis_codes()); },
+       "documentation.diagnosis_codes: 51 entries; at most 50"},
+      {[&](auto& d) { fill(d.mutable_psychotherapy_history()->mutable_trials()); },
+       "documentation.psychotherapy_history.trials: 51 entries; at most 50"},
+      {[&](auto& d) { fill(d.mutable_severity_scores()); },
+       "documentation.severity_scores: 51 entries; at most 50"},
+      {[&](auto& d) { fill(d.mutable_contraindication_screening()->mutable_present()); },
+       "documentation.contraindication_screening.present: 51 entries; at most 50"},
+      {[&](auto& d) { fill(d.mutable_treatment_history()->mutable_courses()); },
+       "documentation.treatment_history.courses: 51 entries; at most 50"},
+  };
+  for (const Case& c : cases) {
+    v1::PatientDocumentation doc = Good();
+    c.spoil(doc);
+    EXPECT_EQ(Validate(doc).message(), c.message);
+  }
+  // The path starts with the caller's name for the documentation.
+  v1::PatientDocumentation doc = Good();
+  doc.set_age_years(131);
+  EXPECT_EQ(ValidateDocumentation(doc, "courses[1].documentation", kToday).message(),
+            "courses[1].documentation.age_years: 131 is outside 0-130 years");
+}
+
 TEST(DocumentationValidationTest, ScoreOutOfRangeMessage) {
   auto doc = Good();
   Score(doc)->set_score(28);
