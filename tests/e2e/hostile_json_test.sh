@@ -13,89 +13,10 @@
 # Prints "hostile JSON e2e: N checks passed".
 set -euo pipefail
 
-if [ "$#" -ne 2 ]; then
-  echo "usage: $0 ESTIMATOR_SERVER REPO_ROOT" >&2
-  exit 2
-fi
-SERVER="$1"
-ROOT="$2"
-BUF="$ROOT/build/tools/node_modules/.bin/buf"
-
-if [ ! -x "$SERVER" ]; then
-  echo "hostile JSON e2e: FAIL: server binary '$SERVER' is not executable" >&2
-  exit 1
-fi
-if [ ! -x "$BUF" ]; then
-  echo "hostile JSON e2e: FAIL: buf is not installed at $BUF (deploy/install-deps.sh installs it)" >&2
-  exit 1
-fi
-if ! command -v node >/dev/null 2>&1; then
-  echo "hostile JSON e2e: FAIL: node is needed to read buf's JSON answers" >&2
-  exit 1
-fi
-
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/estimator_hostile_json.XXXXXX")"
-SERVER_PID=""
-PASSED=0
-FAILED=0
-
-# Stops the server if it still runs (SIGTERM, then SIGKILL after 10 s) and removes the temp dir.
-cleanup() {
-  local status=$?
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 200); do
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.05
-    done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  if [ "$status" -ne 0 ] && [ -f "$TMP/server.stderr" ]; then
-    echo "---- estimator_server stderr (last 40 lines) ----" >&2
-    tail -n 40 "$TMP/server.stderr" >&2 || true
-  fi
-  rm -rf "$TMP"
-  exit "$status"
-}
-trap cleanup EXIT
-
-pass() {
-  PASSED=$((PASSED + 1))
-  echo "ok: $1"
-}
-fail() {
-  FAILED=$((FAILED + 1))
-  echo "FAIL: $1" >&2
-  if [ -n "${2:-}" ]; then echo "$2" | head -c 2000 >&2; echo >&2; fi
-}
-
-# ---- start the server on a free port -------------------------------------------------------------
-"$SERVER" --rules_dir="$ROOT/payer_rules" --listen=127.0.0.1:0 --plaintext --port_file="$TMP/port" \
-  >"$TMP/server.stdout" 2>"$TMP/server.stderr" &
-SERVER_PID=$!
-PORT=""
-for _ in $(seq 1 200); do  # up to 10 s
-  if [ -s "$TMP/port" ]; then
-    PORT="$(tr -d '[:space:]' <"$TMP/port")"
-    break
-  fi
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "hostile JSON e2e: FAIL: the server exited before writing its port file" >&2
-    exit 1
-  fi
-  sleep 0.05
-done
-if [ -z "$PORT" ]; then
-  echo "hostile JSON e2e: FAIL: no port file after 10 s" >&2
-  exit 1
-fi
-URL="http://127.0.0.1:$PORT"
+E2E_NAME="hostile JSON e2e"
+# shellcheck source=tests/e2e/buf_server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/buf_server.sh" "$@"
 SVC="$URL/estimator.v1.EstimatorService"
-
-bufcurl() {
-  timeout 30 "$BUF" curl --protocol grpc --http2-prior-knowledge "$@"
-}
 
 # Calls the server has logged so far (one line per call, each with "method=").
 calls_logged() {
@@ -295,18 +216,4 @@ else
   fail "a normal EstimateCourse fails after the hostile JSON" "$(echo "$out" | head -c 1000)"
 fi
 
-kill -TERM "$SERVER_PID"
-code=0
-wait "$SERVER_PID" || code=$?
-SERVER_PID=""
-if [ "$code" -eq 0 ]; then
-  pass "SIGTERM: the server exits with code 0"
-else
-  fail "SIGTERM: the server exited with code $code"
-fi
-
-if [ "$FAILED" -ne 0 ]; then
-  echo "hostile JSON e2e: $FAILED checks FAILED, $PASSED passed" >&2
-  exit 1
-fi
-echo "hostile JSON e2e: $PASSED checks passed"
+finish_e2e
