@@ -1,0 +1,104 @@
+// Prices a course's sessions in two passes over plain structs (no protobuf), so that the estimate,
+// its if-approved figure and the ends of its range price the same schedule through the same code:
+//
+//   1. PriceSessions: which sessions the plan covers (policy, network, protocol, maintenance,
+//      criteria, session limits), and each line's codes, billed and allowed amounts and
+//      cost-sharing terms. Depends on the rules and on what is assumed about coverage; not on
+//      amounts met.
+//   2. ShareCosts: splits every covered line between patient and plan in date order, with one
+//      running accumulator per plan year and set of accumulators (see AccumulatorSet).
+//
+//   ASSIGN_OR_RETURN(PricedCourse priced, PriceSessions(ctx, sessions, coverage));
+//   std::vector<LineShare> shares = ShareCosts(ctx, priced, met);
+#ifndef ESTIMATOR_ENGINE_SESSION_PRICING_H_
+#define ESTIMATOR_ENGINE_SESSION_PRICING_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/types/span.h"
+#include "service/common/money.h"
+#include "service/engine/cost_sharing.h"
+#include "service/engine/course_context.h"
+#include "service/engine/course_schedule.h"
+
+namespace estimator {
+
+// Which deductible and out-of-pocket maximum a covered line counts toward.
+enum class AccumulatorSet {
+  kInNetwork,     // the plan's in-network (medical) amounts
+  kOutOfNetwork,  // the plan's out-of-network amounts
+};
+
+// One billing code (or self-pay item, with an empty code) of a line.
+struct PricedCode {
+  absl::string_view code;           // into the rule set
+  const std::string* description;   // into the rule set; identifies the billed item
+  int units = 1;
+  Money allowed;                    // 0 on an uncovered line
+};
+
+// One line: one session under one benefit (a Spravato session under the pharmacy benefit has two).
+struct PricedLine {
+  const ScheduledSession* session = nullptr;
+  absl::CivilDay plan_year;         // start of the plan year the session falls in
+  bool covered = false;
+  // Covered lines only.
+  v1::Benefit benefit = v1::BENEFIT_UNSPECIFIED;
+  const PlanVersion* version = nullptr;
+  LineTerms terms;
+  AccumulatorSet accumulators = AccumulatorSet::kInNetwork;
+  // Uncovered lines only.
+  v1::NotCoveredReason reason = v1::NOT_COVERED_REASON_UNSPECIFIED;
+  std::string explanation;
+  Money billed;                     // uncovered: the self-pay price
+  Money allowed;                    // uncovered: 0
+  absl::InlinedVector<PricedCode, 4> codes;
+};
+
+// What is assumed about coverage when pricing.
+struct CoverageAssumptions {
+  // The documentation does not show the plan's criteria are met: no session is covered.
+  bool criteria_not_met = false;
+  int plan_year_month = 1;
+  int plan_year_day = 1;
+};
+
+struct PricedCourse {
+  std::vector<PricedLine> lines;  // in date order
+  // Session numbers, for the estimate's warnings.
+  std::vector<int> over_limit;
+  std::vector<int> maintenance_excluded;
+  std::vector<int> no_rules;
+  // The first covered session priced with amounts past their publication date, and its version.
+  const ScheduledSession* unpublished_from = nullptr;
+  const PlanVersion* unpublished_version = nullptr;
+};
+
+// Errors: FAILED_PRECONDITION when the rules cannot price a session (no fee matches it; no
+// clinic charge for an out-of-network code; no self-pay price).
+absl::StatusOr<PricedCourse> PriceSessions(const CourseContext& ctx,
+                                           absl::Span<const ScheduledSession> sessions,
+                                           const CoverageAssumptions& coverage);
+
+// What the patient had met before the course, in the plan year it applies to.
+struct MetBefore {
+  absl::CivilDay plan_year;  // amounts in other plan years start at 0
+  MetSoFar met;
+};
+
+// The patient's share of each line of `priced` (zero on uncovered lines), in line order.
+std::vector<LineShare> ShareCosts(const CourseContext& ctx, const PricedCourse& priced,
+                                  const MetBefore& before);
+
+// The plan year start on or before `day` for a plan year starting on month/day.
+absl::CivilDay PlanYearOf(absl::CivilDay day, const CoverageAssumptions& coverage);
+
+}  // namespace estimator
+
+#endif  // ESTIMATOR_ENGINE_SESSION_PRICING_H_
