@@ -13,6 +13,7 @@ namespace estimator {
 
 void Notices::Add(v1::NoticeKind kind, absl::string_view code, std::string message) {
   if (list_ == nullptr) return;
+  if (about_if_approved_) message.insert(0, "If approved: ");
   for (const auto& n : *list_) {
     if (n.code() == code && n.message() == message) return;
   }
@@ -20,6 +21,7 @@ void Notices::Add(v1::NoticeKind kind, absl::string_view code, std::string messa
   n.set_kind(kind);
   n.set_code(std::string(code));
   n.set_message(std::move(message));
+  n.set_about_if_approved(about_if_approved_);
 }
 
 std::string Lower(absl::string_view enum_name, size_t prefix) {
@@ -45,8 +47,9 @@ absl::Status ResolveCourse(const RuleSet& rules, const v1::CourseOptions& course
     if (ctx.protocol == nullptr) {
       return absl::FailedPreconditionError(absl::StrCat("the rules have no protocol for ", name));
     }
-    notices.Assume("PROTOCOL_DEFAULT", absl::StrCat("Schedule: ", ctx.protocol->name(),
-                                                    " (the clinic's default for ", name, ")."));
+    notices.Assume("PROTOCOL_DEFAULT",
+                   absl::StrCat("Schedule: ", ctx.protocol->name(), " (no protocol was asked for; "
+                                "this is the rule files' default ", name, " protocol)."));
   } else {
     ctx.protocol = rules.FindProtocol(course.protocol_id());
     if (ctx.protocol == nullptr) {
@@ -60,6 +63,7 @@ absl::Status ResolveCourse(const RuleSet& rules, const v1::CourseOptions& course
     }
   }
 
+  ctx.sessions_used = &course.sessions_used();
   const auto& doses = ctx.protocol->allowed_doses_mg();
   if (!doses.empty()) {
     const int asked = course.spravato().dose_mg();

@@ -44,13 +44,18 @@ struct CourseContext {
   bool plan_year_assumed = false;
   int plan_year_month = 1;
   int plan_year_day = 1;
+  // Covered sessions already used, in the plan year that contains `start` and in this course.
+  const v1::SessionsUsed* sessions_used = nullptr;
 };
 
 // The notices of one estimate, written straight into it (once each, in the order they arise).
+// Notices about the if-approved figure (`about_if_approved`) are marked and begin "If approved: ".
 class Notices {
  public:
   // A null `list` says nothing (a figure priced only for its totals).
-  explicit Notices(google::protobuf::RepeatedPtrField<v1::Notice>* list) : list_(list) {}
+  explicit Notices(google::protobuf::RepeatedPtrField<v1::Notice>* list,
+                   bool about_if_approved = false)
+      : list_(list), about_if_approved_(about_if_approved) {}
 
   void Add(v1::NoticeKind kind, absl::string_view code, std::string message);
   void Assume(absl::string_view code, std::string message) {
@@ -59,9 +64,11 @@ class Notices {
   void Warn(absl::string_view code, std::string message) {
     Add(v1::NOTICE_KIND_WARNING, code, std::move(message));
   }
+  bool about_if_approved() const { return about_if_approved_; }
 
  private:
   google::protobuf::RepeatedPtrField<v1::Notice>* list_;
+  bool about_if_approved_;
 };
 
 // An enum value's name without its prefix, in lower case with spaces: ("BENEFIT_PHARMACY", 8)

@@ -14,6 +14,7 @@
 #include "service/engine/course_context.h"
 #include "service/engine/course_schedule.h"
 #include "service/engine/estimate_notices.h"
+#include "service/engine/estimate_range.h"
 #include "service/engine/plain_language.h"
 #include "service/engine/readiness.h"
 #include "service/engine/request_validation.h"
@@ -213,33 +214,51 @@ void WriteTotals(const PricedCourse& priced, const std::vector<LineShare>& share
 // ---- the course --------------------------------------------------------------------------------
 
 // Prices the schedule under `coverage`, with the amounts the request says were met (their
-// notices said once, when a covered line first needs them).
+// notices said once, to `notices`).
 absl::StatusOr<std::pair<PricedCourse, std::vector<LineShare>>> PriceCourse(
     const CourseContext& ctx, absl::Span<const ScheduledSession> sessions,
-    const CoverageAssumptions& coverage, Notices* notices) {
+    const CoverageAssumptions& coverage, Notices& notices) {
   ASSIGN_OR_RETURN(PricedCourse priced, PriceSessions(ctx, sessions, coverage));
-  MetBefore before;
-  before.plan_year = PlanYearOf(sessions.front().date, coverage);
-  const PricedLine* first_covered = nullptr;
-  for (const PricedLine& line : priced.lines) {
-    if (line.covered && line.plan_year == before.plan_year) {
-      first_covered = &line;
-      break;
-    }
-  }
-  Notices ignored(nullptr);
-  Notices& said = notices != nullptr ? *notices : ignored;
-  const bool unpublished_first =
-      priced.unpublished_from != nullptr &&
-      (first_covered == nullptr || priced.unpublished_from->number <= first_covered->session->number);
-  if (unpublished_first) UnpublishedAmountsNotice(priced, said);
-  if (first_covered != nullptr) before.met = MetFromRequest(ctx, *first_covered->version, said);
-  if (!unpublished_first && priced.unpublished_from != nullptr) {
-    UnpublishedAmountsNotice(priced, said);
-  }
+  const MetBefore before = MetFromRequest(ctx, priced, coverage, notices);
+  if (priced.unpublished_from != nullptr) UnpublishedAmountsNotice(priced, notices);
   std::vector<LineShare> shares = ShareCosts(ctx, priced, before);
   return std::make_pair(std::move(priced), std::move(shares));
 }
+
+// What the plain-language summary needs beyond the estimate itself.
+SummaryFacts FactsFor(const CourseContext& ctx, const PricedCourse& priced,
+                      const v1::CourseEstimate& e) {
+  SummaryFacts facts;
+  if (ctx.insurance == nullptr) return facts;
+  const v1::TreatmentPolicy& policy = *ctx.start_version->Policy(ctx.treatment);
+  facts.prior_auth_required = policy.has_covered() && policy.covered().prior_auth_required();
+  for (int i = 1; i < e.plan_year_totals_size(); ++i) {
+    if (e.plan_year_totals(i).totals().sessions_covered() == 0) continue;
+    facts.new_plan_year = e.plan_year_totals(i).plan_year_start();
+    facts.new_plan_year_resets =
+        PlanYearResetWords(ctx, priced, *ParseDate(facts.new_plan_year, "plan_year_start"));
+    break;
+  }
+  return facts;
+}
+
+// The warnings that hold for the if-approved figure (plan years, limits, balance billing, plan
+// notes...), marked as such and placed after the estimate's own. They are worked out on a scratch
+// estimate of the approved lines, whose coverage status is the plan's decision before the
+// documentation was judged.
+void AddIfApprovedNotices(const CourseContext& ctx,
+                          const std::pair<PricedCourse, std::vector<LineShare>>& approved,
+                          v1::CoverageStatus decided,
+                          google::protobuf::RepeatedPtrField<v1::Notice>& said,
+                          v1::CourseEstimate& e) {
+  v1::CourseEstimate scratch;
+  scratch.mutable_coverage()->set_status(decided);
+  WriteLines(approved.first, approved.second, scratch);
+  Notices if_approved(&said, /*about_if_approved=*/true);
+  AddCourseWarnings(ctx, approved.first, scratch, if_approved);
+  for (v1::Notice& n : said) *e.add_notices() = std::move(n);
+}
+
 
 // Fills `e`, which may live on an arena; on error `e` holds a partial answer.
 absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
@@ -279,6 +298,8 @@ absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
   // With documentation, a covered treatment with criteria is quoted as covered only when they are
   // shown to be met; otherwise at self-pay prices, with the approved figures beside them.
   const v1::CoverageStatus decided = e.coverage().status();
+  std::optional<std::pair<PricedCourse, std::vector<LineShare>>> approved;
+  google::protobuf::RepeatedPtrField<v1::Notice> approved_notices;
   if (documentation.documentation != nullptr &&
       (decided == v1::COVERAGE_STATUS_COVERED ||
        decided == v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH) &&
@@ -286,9 +307,10 @@ absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
     AssessReadinessInto(rules, *ctx.start_version, ctx.treatment, *documentation.documentation,
                         documentation.as_of, *e.mutable_readiness());
     if (e.readiness().coverage() != v1::COVERAGE_REQUIREMENT_COVERED) {
-      // The if-approved figure: the same schedule priced as covered.
-      ASSIGN_OR_RETURN(auto approved, PriceCourse(ctx, sessions, assume, nullptr));
-      WriteTotals(approved.first, approved.second, *e.mutable_if_approved());
+      // The if-approved figure: the same schedule priced as covered, with its own notices.
+      Notices if_approved(&approved_notices, /*about_if_approved=*/true);
+      ASSIGN_OR_RETURN(approved, PriceCourse(ctx, sessions, assume, if_approved));
+      WriteTotals(approved->first, approved->second, *e.mutable_if_approved());
       assume.criteria_not_met = true;
       e.mutable_coverage()->set_status(v1::COVERAGE_STATUS_CRITERIA_NOT_MET);
       e.mutable_coverage()->set_explanation(absl::StrCat(
@@ -298,12 +320,18 @@ absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
     }
   }
   AddCourseAssumptions(ctx, sessions, e, notices);
-  ASSIGN_OR_RETURN(auto priced, PriceCourse(ctx, sessions, assume, &notices));
+  ASSIGN_OR_RETURN(auto priced, PriceCourse(ctx, sessions, assume, notices));
   WriteLines(priced.first, priced.second, e);
   AddCourseWarnings(ctx, priced.first, e, notices);
-  e.set_plain_summary(PatientSummary(e));
+  if (approved) AddIfApprovedNotices(ctx, *approved, decided, approved_notices, e);
+  RETURN_IF_ERROR(WritePatientRange(ctx, sessions, assume, e.coverage().status(),
+                                    Money::Cents(e.totals().patient_cents()),
+                                    *e.mutable_patient_range()));
+  e.set_plain_summary(
+      PatientSummary(e, FactsFor(ctx, approved ? approved->first : priced.first, e)));
   return absl::OkStatus();
 }
+
 absl::StatusOr<const ClinicRules*> FindClinic(const RuleSet& rules, const std::string& id) {
   const ClinicRules* clinic = rules.FindClinic(id);
   if (clinic == nullptr) {

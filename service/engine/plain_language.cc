@@ -46,7 +46,19 @@ std::string PayerWord(const v1::CourseEstimate& e) {
 
 }  // namespace
 
-std::string PatientSummary(const v1::CourseEstimate& e) {
+std::string RangeSentence(const v1::PatientRange& r) {
+  if (r.low_cents() == r.high_cents()) return "";
+  auto because = [](const google::protobuf::RepeatedPtrField<std::string>& words) {
+    return words.empty() ? std::string()
+                         : absl::StrCat(" (if ", absl::StrJoin(words, ", and "), ")");
+  };
+  return absl::StrCat(" Depending on what is not yet known, it could be as little as ",
+                      FormatMoney(Money::Cents(r.low_cents())), because(r.low_assumptions()),
+                      " or as much as ", FormatMoney(Money::Cents(r.high_cents())),
+                      because(r.high_assumptions()), ".");
+}
+
+std::string PatientSummary(const v1::CourseEstimate& e, const SummaryFacts& facts) {
   const v1::Totals& t = e.totals();
   std::string first, last;
   int maintenance = 0;
@@ -79,9 +91,14 @@ std::string PatientSummary(const v1::CourseEstimate& e) {
     case v1::COVERAGE_STATUS_CRITERIA_NOT_MET:
       absl::StrAppend(&s, PayerWord(e), " covers it only when its criteria are met, and your "
                       "records do not show that yet, so this estimate uses the clinic's self-pay "
-                      "price: ", FormatMoney(Money::Cents(t.patient_cents())), " in total. If ",
-                      PayerWord(e), " approves it, you would pay about ",
-                      FormatMoney(Money::Cents(e.if_approved().patient_cents())), ".");
+                      "price: ", FormatMoney(Money::Cents(t.patient_cents())), " in total. ",
+                      facts.prior_auth_required
+                          ? absl::StrCat("If ", PayerWord(e), " approves it")
+                          : absl::StrCat("Once your records show ", PayerWord(e),
+                                         "'s criteria are met"),
+                      ", you would pay about ",
+                      FormatMoney(Money::Cents(e.if_approved().patient_cents())), ".",
+                      RangeSentence(e.patient_range()));
       return s;
     default:
       absl::StrAppend(&s, PayerWord(e), " covers it. ");
@@ -89,7 +106,7 @@ std::string PatientSummary(const v1::CourseEstimate& e) {
   }
   absl::StrAppend(&s, "You would pay about ", FormatMoney(Money::Cents(t.patient_cents())),
                   " and ", PayerWord(e), " about ", FormatMoney(Money::Cents(t.payer_cents())),
-                  ".");
+                  ".", RangeSentence(e.patient_range()));
   const int uncovered = t.sessions_scheduled() - t.sessions_covered();
   if (uncovered > 0) {
     absl::StrAppend(&s, " ", uncovered, uncovered == 1 ? " session is" : " sessions are",
@@ -101,10 +118,12 @@ std::string PatientSummary(const v1::CourseEstimate& e) {
                     FormatMoney(Money::Cents(t.balance_billed_cents())),
                     " of that is the clinic's charge above what the plan allows.");
   }
-  if (e.plan_year_totals_size() > 1) {
-    absl::StrAppend(&s, " The course runs into a new plan year on ",
-                    e.plan_year_totals(1).plan_year_start(),
-                    ", when your deductible and out-of-pocket limit start over.");
+  if (!facts.new_plan_year.empty() && !facts.new_plan_year_resets.empty()) {
+    absl::StrAppend(&s, " The course runs into a new plan year on ", facts.new_plan_year,
+                    ", when your ", facts.new_plan_year_resets,
+                    facts.new_plan_year_resets.find(" and ") == std::string::npos ? " starts"
+                                                                                 : " start",
+                    " over.");
   }
   absl::StrAppend(&s, " This is an estimate, not a bill: see the assumptions listed with it.");
   return s;

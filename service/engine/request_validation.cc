@@ -2,6 +2,7 @@
 
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -120,24 +121,8 @@ absl::Status CheckCourseStart(const Field& field, const std::string& text) {
   return CheckServedDay(field, text).status();
 }
 
-absl::Status CheckCoverage(const v1::Coverage& coverage) {
-  switch (coverage.kind_case()) {
-    case v1::Coverage::KIND_NOT_SET:
-      return Invalid("coverage", "say `insurance` (payer, plan, network) or `self_pay`");
-    case v1::Coverage::kSelfPay:
-      return absl::OkStatus();
-    case v1::Coverage::kInsurance:
-      break;
-  }
-  const v1::InsuranceCoverage& ins = coverage.insurance();
-  RETURN_IF_ERROR(CheckId("coverage.insurance.payer_id", ins.payer_id(), true));
-  RETURN_IF_ERROR(CheckId("coverage.insurance.plan_id", ins.plan_id(), true));
-  RETURN_IF_ERROR(
-      CheckEnum("coverage.insurance.network", ins.network(), v1::Network_IsValid, true));
-  RETURN_IF_ERROR(CheckEnum("coverage.insurance.coverage_tier", ins.coverage_tier(),
-                            v1::CoverageTier_IsValid, false));
-  const v1::Accumulators& met = ins.met_so_far();
-  const absl::string_view m = "coverage.insurance.met_so_far";
+// Amounts met: each a valid amount, and no part larger than what it counts toward.
+absl::Status CheckAccumulators(absl::string_view m, const v1::Accumulators& met) {
   if (met.has_deductible_met_cents()) {
     RETURN_IF_ERROR(CheckCents(Field(m, "deductible_met_cents"), met.deductible_met_cents()));
   }
@@ -167,6 +152,39 @@ absl::Status CheckCoverage(const v1::Coverage& coverage) {
       met.out_of_pocket_met_cents() < met.deductible_met_cents()) {
     return Invalid(Field(m, "out_of_pocket_met_cents"),
                    "is less than deductible_met_cents; the deductible counts toward it");
+  }
+  if (met.has_family_deductible_met_cents() && met.has_family_out_of_pocket_met_cents() &&
+      met.family_out_of_pocket_met_cents() < met.family_deductible_met_cents()) {
+    return Invalid(Field(m, "family_out_of_pocket_met_cents"),
+                   "is less than family_deductible_met_cents; the deductible counts toward it");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCoverage(const v1::Coverage& coverage) {
+  switch (coverage.kind_case()) {
+    case v1::Coverage::KIND_NOT_SET:
+      return Invalid("coverage", "say `insurance` (payer, plan, network) or `self_pay`");
+    case v1::Coverage::kSelfPay:
+      return absl::OkStatus();
+    case v1::Coverage::kInsurance:
+      break;
+  }
+  const v1::InsuranceCoverage& ins = coverage.insurance();
+  RETURN_IF_ERROR(CheckId("coverage.insurance.payer_id", ins.payer_id(), true));
+  RETURN_IF_ERROR(CheckId("coverage.insurance.plan_id", ins.plan_id(), true));
+  RETURN_IF_ERROR(
+      CheckEnum("coverage.insurance.network", ins.network(), v1::Network_IsValid, true));
+  RETURN_IF_ERROR(CheckEnum("coverage.insurance.coverage_tier", ins.coverage_tier(),
+                            v1::CoverageTier_IsValid, false));
+  RETURN_IF_ERROR(CheckAccumulators("coverage.insurance.met_so_far", ins.met_so_far()));
+  if (ins.has_in_network_met_so_far()) {
+    if (ins.network() != v1::NETWORK_OUT_OF_NETWORK) {
+      return Invalid("coverage.insurance.in_network_met_so_far",
+                     "is only for out-of-network requests; in network, met_so_far says it");
+    }
+    RETURN_IF_ERROR(CheckAccumulators("coverage.insurance.in_network_met_so_far",
+                                      ins.in_network_met_so_far()));
   }
   if (ins.has_plan_year_start() &&
       !IsValidMonthDay(ins.plan_year_start().month(), ins.plan_year_start().day())) {
@@ -207,6 +225,15 @@ absl::Status CheckCourse(const std::string& field, const v1::CourseOptions& cour
     }
     RETURN_IF_ERROR(CheckEnum(Field(field, "spravato.drug_benefit"),
                               course.spravato().drug_benefit(), v1::Benefit_IsValid, false));
+  }
+  const v1::SessionsUsed& used = course.sessions_used();
+  for (const auto& [name, has, value] :
+       {std::make_tuple("this_plan_year", used.has_this_plan_year(), used.this_plan_year()),
+        std::make_tuple("this_course", used.has_this_course(), used.this_course())}) {
+    if (has && (value < 0 || value > kMaxSessionsUsed)) {
+      return Invalid(Field(absl::StrCat(field, ".sessions_used"), name),
+                     absl::StrCat(value, " sessions; use 0 to ", kMaxSessionsUsed));
+    }
   }
   if (course.has_maintenance()) {
     const v1::MaintenancePlan& m = course.maintenance();

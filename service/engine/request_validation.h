@@ -18,6 +18,7 @@ inline constexpr int kMaxIdLength = 64;
 // this many months of maintenance (weekly at most, so about 157 more sessions).
 inline constexpr int kMaxMaintenanceMonths = 36;
 inline constexpr int kMaxCoursesPerComparison = 3;
+inline constexpr int kMaxSessionsUsed = 1000;  // CourseOptions.sessions_used, each count
 inline constexpr int kMaxDoseMg = 1000;  // a Spravato session dose (the label's doses are 28-84 mg)
 // Course start dates outside these years are refused.
 inline constexpr int kFirstCourseYear = 2000;

@@ -135,9 +135,19 @@ absl::Status SelfPayPrice(const CourseContext& ctx, const SessionFacts& facts, P
   return absl::OkStatus();
 }
 
-LineTerms TermsFor(const CourseContext& ctx, const SessionCoverage& cov, v1::Benefit benefit) {
+// The request's verified benefits describe the requested network in the plan year that contains
+// the course start, and later plan years only when the request says they still hold.
+bool VerifiedApplies(const CourseContext& ctx, AccumulatorSet set, absl::CivilDay plan_year,
+                     absl::CivilDay start_plan_year) {
+  const AccumulatorSet requested =
+      ctx.out_of_network ? AccumulatorSet::kOutOfNetwork : AccumulatorSet::kInNetwork;
+  return set == requested && (plan_year == start_plan_year ||
+                              ctx.insurance->verified_benefits_for_later_plan_years());
+}
+
+LineTerms TermsFor(const CourseContext& ctx, const SessionCoverage& cov, v1::Benefit benefit,
+                   bool verified) {
   LineTerms terms;
-  const v1::VerifiedBenefits& v = ctx.insurance->verified_benefits();
   if (benefit == v1::BENEFIT_PHARMACY) {
     const v1::PharmacyBenefit& p = cov.version->plan.pharmacy();
     terms.copay = Money::Cents(p.copay_cents());
@@ -145,28 +155,46 @@ LineTerms TermsFor(const CourseContext& ctx, const SessionCoverage& cov, v1::Ben
     terms.coinsurance_bp = p.coinsurance_bp();
     return terms;
   }
+  const v1::VerifiedBenefits& v = ctx.insurance->verified_benefits();
   const v1::NetworkBenefits& n = TierOf(ctx, *cov.version);
-  terms.copay = Money::Cents(v.has_copay_cents() ? v.copay_cents() : cov.terms->copay_cents());
+  terms.copay = Money::Cents(verified && v.has_copay_cents() ? v.copay_cents()
+                                                             : cov.terms->copay_cents());
   terms.deductible_applies = !cov.terms->deductible_waived();
-  terms.coinsurance_bp = v.has_coinsurance_bp() ? v.coinsurance_bp() : n.coinsurance_bp();
+  terms.coinsurance_bp =
+      verified && v.has_coinsurance_bp() ? v.coinsurance_bp() : n.coinsurance_bp();
   return terms;
 }
 
 // Which accumulators a covered line under `benefit` counts toward.
-AccumulatorSet AccumulatorsOf(const CourseContext& ctx, v1::Benefit benefit) {
+AccumulatorSet AccumulatorsOf(const CourseContext& ctx, v1::Benefit benefit,
+                              const PlanVersion& version) {
+  if (benefit == v1::BENEFIT_PHARMACY) {
+    return version.plan.pharmacy().accumulators() == v1::PHARMACY_ACCUMULATORS_SEPARATE
+               ? AccumulatorSet::kPharmacySeparate
+               : AccumulatorSet::kInNetwork;
+  }
   return ctx.out_of_network ? AccumulatorSet::kOutOfNetwork : AccumulatorSet::kInNetwork;
 }
 
 // The limits of one set of accumulators, after any verified overrides.
-PlanYearLimits LimitsFor(const CourseContext& ctx, const PlanVersion& version, AccumulatorSet set) {
+PlanYearLimits LimitsFor(const CourseContext& ctx, const PlanVersion& version, AccumulatorSet set,
+                         bool verified) {
+  PlanYearLimits limits;
+  if (set == AccumulatorSet::kPharmacySeparate) {
+    const v1::PharmacyBenefit& ph = version.plan.pharmacy();
+    limits.deductible = Money::Cents(ph.separate_deductible_cents());
+    if (ph.has_separate_out_of_pocket_max_cents()) {
+      limits.out_of_pocket_max = Money::Cents(ph.separate_out_of_pocket_max_cents());
+    }
+    return limits;
+  }
   const v1::NetworkBenefits& n = set == AccumulatorSet::kOutOfNetwork
                                      ? version.plan.out_of_network()
                                      : version.plan.in_network();
   const v1::VerifiedBenefits& v = ctx.insurance->verified_benefits();
-  PlanYearLimits limits;
-  limits.deductible = Money::Cents(v.has_deductible_cents() ? v.deductible_cents()
-                                                            : n.deductible_cents());
-  if (v.has_out_of_pocket_max_cents()) {
+  limits.deductible = Money::Cents(verified && v.has_deductible_cents() ? v.deductible_cents()
+                                                                       : n.deductible_cents());
+  if (verified && v.has_out_of_pocket_max_cents()) {
     limits.out_of_pocket_max = Money::Cents(v.out_of_pocket_max_cents());
   } else if (n.has_out_of_pocket_max_cents()) {
     limits.out_of_pocket_max = Money::Cents(n.out_of_pocket_max_cents());
@@ -183,10 +211,11 @@ PlanYearLimits LimitsFor(const CourseContext& ctx, const PlanVersion& version, A
   return limits;
 }
 
-// Applies the plan's session limits to a covered session; returns false (and says why) when the
-// session is over one.
+// Applies the plan's session limits and its progress condition to a covered session; returns
+// false (and says why) when the session is not covered by them.
 bool WithinSessionLimits(const v1::TreatmentCovered& c, int covered_in_course,
-                         int covered_in_year, SessionCoverage& cov) {
+                         int covered_in_year, const CoverageAssumptions& assume,
+                         SessionCoverage& cov) {
   if (c.has_max_sessions_per_course() && covered_in_course >= c.max_sessions_per_course()) {
     cov.explanation = absl::StrCat("Over the plan's limit of ", c.max_sessions_per_course(),
                                    " sessions per course.");
@@ -194,6 +223,10 @@ bool WithinSessionLimits(const v1::TreatmentCovered& c, int covered_in_course,
              covered_in_year >= c.max_sessions_per_plan_year()) {
     cov.explanation = absl::StrCat("Over the plan's limit of ", c.max_sessions_per_plan_year(),
                                    " sessions per plan year.");
+  } else if (c.has_conditional_sessions() && !assume.conditional_sessions_met &&
+             covered_in_course >= c.conditional_sessions().after_covered_sessions()) {
+    cov.explanation = absl::StrCat("Covered only with ", c.conditional_sessions().condition(),
+                                   "; priced without it.");
   } else {
     return true;
   }
@@ -213,14 +246,27 @@ absl::StatusOr<PricedCourse> PriceSessions(const CourseContext& ctx,
                                            const CoverageAssumptions& coverage) {
   PricedCourse out;
   out.lines.reserve(sessions.size() * (ctx.drug_benefit == v1::BENEFIT_PHARMACY ? 2 : 1));
+  const absl::CivilDay start_year = PlanYearOf(ctx.start, coverage);
   std::map<absl::CivilDay, int> covered_in_year;
   int covered_in_course = 0;
+  if (ctx.sessions_used != nullptr) {
+    covered_in_year[start_year] = ctx.sessions_used->this_plan_year();
+    covered_in_course = ctx.sessions_used->this_course();
+  }
   for (const ScheduledSession& s : sessions) {
     SessionCoverage cov = CoverageOf(ctx, coverage, s);
     const absl::CivilDay year = PlanYearOf(s.date, coverage);
-    if (cov.covered &&
-        !WithinSessionLimits(*cov.terms, covered_in_course, covered_in_year[year], cov)) {
-      out.over_limit.push_back(s.number);
+    if (cov.covered) {
+      const v1::TreatmentCovered& c = *cov.terms;
+      out.session_limits = out.session_limits || c.has_max_sessions_per_course() ||
+                           c.has_max_sessions_per_plan_year();
+      if (!WithinSessionLimits(c, covered_in_course, covered_in_year[year], coverage, cov)) {
+        out.over_limit.push_back(s.number);
+      } else if (c.has_conditional_sessions() &&
+                 covered_in_course >= c.conditional_sessions().after_covered_sessions()) {
+        out.conditional.push_back(s.number);
+        out.condition = &c.conditional_sessions();
+      }
     }
     if (cov.reason == v1::NOT_COVERED_REASON_MAINTENANCE_EXCLUDED) {
       out.maintenance_excluded.push_back(s.number);
@@ -254,12 +300,17 @@ absl::StatusOr<PricedCourse> PriceSessions(const CourseContext& ctx,
       line.covered = true;
       line.benefit = benefit;
       line.version = cov.version;
-      line.terms = TermsFor(ctx, cov, benefit);
-      line.accumulators = AccumulatorsOf(ctx, benefit);
+      line.accumulators = AccumulatorsOf(ctx, benefit, *cov.version);
+      line.verified = VerifiedApplies(ctx, line.accumulators, year, start_year);
+      line.terms = TermsFor(ctx, cov, benefit, line.verified);
       RETURN_IF_ERROR(PriceCodes(ctx, cov, facts, benefit, line));
     }
   }
   return out;
+}
+
+PlanYearLimits LimitsOf(const CourseContext& ctx, const PricedLine& line) {
+  return LimitsFor(ctx, *line.version, line.accumulators, line.verified);
 }
 
 std::vector<LineShare> ShareCosts(const CourseContext& ctx, const PricedCourse& priced,
@@ -272,9 +323,10 @@ std::vector<LineShare> ShareCosts(const CourseContext& ctx, const PricedCourse& 
     const auto key = std::make_pair(line.plan_year, line.accumulators);
     auto acc = years.find(key);
     if (acc == years.end()) {
-      const MetSoFar met = line.plan_year == before.plan_year ? before.met : MetSoFar{};
-      acc = years.emplace(key, PlanYearAccumulator(LimitsFor(ctx, *line.version, line.accumulators),
-                                                   met)).first;
+      const MetSoFar met = line.plan_year == before.plan_year
+                               ? before.met[static_cast<int>(line.accumulators)]
+                               : MetSoFar{};
+      acc = years.emplace(key, PlanYearAccumulator(LimitsOf(ctx, line), met)).first;
     }
     shares[i] = acc->second.Apply(line.allowed, line.terms);
   }

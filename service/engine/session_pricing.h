@@ -30,10 +30,15 @@
 namespace estimator {
 
 // Which deductible and out-of-pocket maximum a covered line counts toward.
+// Which accumulators a line counts toward is the plan's to say: medical lines count toward the
+// amounts of the request's network; pharmacy lines toward what PharmacyBenefit.accumulators names
+// (the in-network amounts also on an out-of-network request, or amounts of their own).
 enum class AccumulatorSet {
-  kInNetwork,     // the plan's in-network (medical) amounts
-  kOutOfNetwork,  // the plan's out-of-network amounts
+  kInNetwork = 0,         // the plan's in-network (medical) amounts
+  kOutOfNetwork = 1,      // the plan's out-of-network amounts
+  kPharmacySeparate = 2,  // the pharmacy benefit's own amounts
 };
+inline constexpr int kAccumulatorSets = 3;
 
 // One billing code (or self-pay item, with an empty code) of a line.
 struct PricedCode {
@@ -53,6 +58,8 @@ struct PricedLine {
   const PlanVersion* version = nullptr;
   LineTerms terms;
   AccumulatorSet accumulators = AccumulatorSet::kInNetwork;
+  // The request's verified benefits replace the plan's amounts on this line.
+  bool verified = false;
   // Uncovered lines only.
   v1::NotCoveredReason reason = v1::NOT_COVERED_REASON_UNSPECIFIED;
   std::string explanation;
@@ -65,6 +72,9 @@ struct PricedLine {
 struct CoverageAssumptions {
   // The documentation does not show the plan's criteria are met: no session is covered.
   bool criteria_not_met = false;
+  // Sessions the plan covers only on a documented condition (TreatmentCovered.
+  // conditional_sessions) are covered: the condition will be documented.
+  bool conditional_sessions_met = true;
   int plan_year_month = 1;
   int plan_year_day = 1;
 };
@@ -75,6 +85,11 @@ struct PricedCourse {
   std::vector<int> over_limit;
   std::vector<int> maintenance_excluded;
   std::vector<int> no_rules;
+  // Covered only on the plan's documented condition (conditional_sessions_met), and that condition.
+  std::vector<int> conditional;
+  const v1::ConditionalSessions* condition = nullptr;
+  // The plan limits sessions (per course or per plan year).
+  bool session_limits = false;
   // The first covered session priced with amounts past their publication date, and its version.
   const ScheduledSession* unpublished_from = nullptr;
   const PlanVersion* unpublished_version = nullptr;
@@ -86,11 +101,16 @@ absl::StatusOr<PricedCourse> PriceSessions(const CourseContext& ctx,
                                            absl::Span<const ScheduledSession> sessions,
                                            const CoverageAssumptions& coverage);
 
-// What the patient had met before the course, in the plan year it applies to.
+// What the patient had met before the course, per set of accumulators, in the plan year it
+// applies to (amounts in other plan years start at 0).
 struct MetBefore {
-  absl::CivilDay plan_year;  // amounts in other plan years start at 0
-  MetSoFar met;
+  absl::CivilDay plan_year;
+  MetSoFar met[kAccumulatorSets];
 };
+
+// The limits of the set of accumulators a covered line counts toward, after any verified
+// overrides that apply to its plan year.
+PlanYearLimits LimitsOf(const CourseContext& ctx, const PricedLine& line);
 
 // The patient's share of each line of `priced` (zero on uncovered lines), in line order.
 std::vector<LineShare> ShareCosts(const CourseContext& ctx, const PricedCourse& priced,

@@ -210,6 +210,23 @@ void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment tr
   if (c.has_max_sessions_per_plan_year() && c.max_sessions_per_plan_year() < 1) {
     p.Add(w.At("max_sessions_per_plan_year"), "max_sessions_per_plan_year must be at least 1");
   }
+  if (c.has_conditional_sessions()) {
+    const Where cw = w.In("conditional_sessions");
+    const v1::ConditionalSessions& cs = c.conditional_sessions();
+    if (cs.after_covered_sessions() < 1) {
+      p.Add(cw.At("after_covered_sessions"), "after_covered_sessions must be at least 1");
+    } else if (c.has_max_sessions_per_course() &&
+               cs.after_covered_sessions() >= c.max_sessions_per_course()) {
+      p.Add(cw.At("after_covered_sessions"),
+            "after_covered_sessions must be below max_sessions_per_course, or no session is "
+            "conditional");
+    }
+    if (cs.condition().empty()) {
+      p.Add(cw.At("condition"), "condition is required: the progress the plan asks for, in words");
+    } else {
+      CheckText(cw, "condition", cs.condition(), p);
+    }
+  }
   if (!c.maintenance_covered() && c.maintenance_exclusion().empty()) {
     p.Add(w.At("maintenance_covered"),
           "maintenance is not covered: say why in maintenance_exclusion (plain words)");
@@ -342,6 +359,19 @@ void ValidatePlan(const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& 
     const Where pw = w.In("pharmacy");
     CheckMoney(pw, "copay_cents", m.pharmacy().copay_cents(), p);
     CheckBasisPoints(pw, "coinsurance_bp", m.pharmacy().coinsurance_bp(), 10000, p);
+    const v1::PharmacyBenefit& ph = m.pharmacy();
+    CheckEnumSet(pw, "accumulators", ph.accumulators(), v1::PharmacyAccumulators_IsValid, p);
+    if (ph.accumulators() == v1::PHARMACY_ACCUMULATORS_SEPARATE) {
+      CheckMoney(pw, "separate_deductible_cents", ph.separate_deductible_cents(), p);
+      if (ph.has_separate_out_of_pocket_max_cents()) {
+        CheckMoney(pw, "separate_out_of_pocket_max_cents", ph.separate_out_of_pocket_max_cents(),
+                   p);
+      }
+    } else if (ph.separate_deductible_cents() != 0 || ph.has_separate_out_of_pocket_max_cents()) {
+      p.Add(pw.At(ph.separate_deductible_cents() != 0 ? "separate_deductible_cents"
+                                                       : "separate_out_of_pocket_max_cents"),
+            "separate amounts apply only with accumulators: PHARMACY_ACCUMULATORS_SEPARATE");
+    }
   }
 
   std::set<int> seen;

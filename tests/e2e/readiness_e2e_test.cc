@@ -21,6 +21,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -695,7 +696,25 @@ TEST_F(e2eReadiness, AetnaTmsNotReadyIsQuotedAtSelfPayWithTheApprovedFiguresBesi
   EXPECT_THAT(n->message(),
               HasSubstr(absl::StrCat("Every session is priced at the clinic's self-pay price until "
                                      "the plan approves; if it does, the patient would pay about ",
-                                     Dollars(without.totals().patient_cents()), ".")));
+                                     Dollars(without.totals().patient_cents()),
+                                     " (the notices marked \"If approved\" apply to that "
+                                     "figure).")));
+  // The notices the approved figure depends on are kept (marked as about it when they speak of
+  // its lines): every notice of the estimate without documentation has its code here, but its
+  // prior-authorization warning.
+  std::set<std::string> codes;
+  int about_approved = 0;
+  for (const auto& notice : e.notices()) {
+    codes.insert(notice.code());
+    if (!notice.about_if_approved()) continue;
+    ++about_approved;
+    EXPECT_THAT(notice.message(), testing::StartsWith("If approved: "));
+  }
+  EXPECT_GT(about_approved, 0);
+  for (const auto& notice : without.notices()) {
+    if (notice.code() == "PRIOR_AUTH_REQUIRED") continue;
+    EXPECT_TRUE(codes.count(notice.code())) << notice.code() << ": " << notice.message();
+  }
   EXPECT_EQ(FindNotice(e.notices(), "PRIOR_AUTH_REQUIRED"), nullptr);
   EXPECT_EQ(FindNotice(e.notices(), "CRITERIA_NOT_MET"), nullptr);
 }

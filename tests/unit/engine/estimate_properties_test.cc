@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "service/common/dates.h"
 #include "service/engine/course_estimate.h"
@@ -75,6 +76,14 @@ class Generator {
     if (Pick(4) == 0) {
       ins->mutable_plan_year_start()->set_month(1 + Pick(12));
       ins->mutable_plan_year_start()->set_day(1 + Pick(28));
+    } else if (Pick(3) == 0) {
+      // The requested start is the last day of a plan year: on a weekend or closed day the first
+      // session falls in the next one, which the amounts met do not describe.
+      const absl::CivilDay next = *ParseDate(r.course_start_date(), "start") + 1;
+      if (!(next.month() == 2 && next.day() == 29)) {
+        ins->mutable_plan_year_start()->set_month(next.month());
+        ins->mutable_plan_year_start()->set_day(next.day());
+      }
     }
     return g;
   }
@@ -109,19 +118,43 @@ void ExpectSumsTo(const v1::Totals& t, const std::vector<const v1::EstimateLine*
   EXPECT_EQ(t.payer_cents(), pay) << what;
 }
 
-// The out-of-pocket maximum of the request's tier, or -1 when there is none.
-int64_t OutOfPocketMax(const Generated& g) {
+// The plan in effect on the course start (every generated course starts in 2026, and its plan
+// years use the version in effect then).
+const v1::PayerPlan& PlanOf(const Generated& g) {
   const auto& ins = g.request.coverage().insurance();
-  if (ins.verified_benefits().has_out_of_pocket_max_cents()) {
+  const auto* versions = g.rules->FindPlanVersions(ins.payer_id(), ins.plan_id());
+  return RuleSet::VersionOn(*versions, *ParseDate(g.request.course_start_date(), "start"))->plan;
+}
+
+// Whether a covered line counts toward the in-network amounts (else the out-of-network ones):
+// medical lines follow the request's network; pharmacy lines what the plan file says.
+bool CountsInNetwork(const Generated& g, const v1::EstimateLine& l) {
+  if (l.benefit() == v1::BENEFIT_PHARMACY) {
+    EXPECT_EQ(PlanOf(g).pharmacy().accumulators(), v1::PHARMACY_ACCUMULATORS_IN_NETWORK);
+    return true;
+  }
+  return g.request.coverage().insurance().network() != v1::NETWORK_OUT_OF_NETWORK;
+}
+
+// The out-of-pocket maximum of the in- or out-of-network amounts, or -1 when there is none.
+int64_t OutOfPocketMax(const Generated& g, bool in_network) {
+  const auto& ins = g.request.coverage().insurance();
+  const bool requested = in_network == (ins.network() != v1::NETWORK_OUT_OF_NETWORK);
+  if (requested && ins.verified_benefits().has_out_of_pocket_max_cents()) {
     return ins.verified_benefits().out_of_pocket_max_cents();
   }
-  // Every generated course starts in 2026: its plan years use the version in effect then.
-  const auto* versions = g.rules->FindPlanVersions(ins.payer_id(), ins.plan_id());
-  const auto& plan =
-      RuleSet::VersionOn(*versions, *ParseDate(g.request.course_start_date(), "start"))->plan;
-  const auto& n = ins.network() == v1::NETWORK_OUT_OF_NETWORK ? plan.out_of_network()
-                                                              : plan.in_network();
+  const auto& n = in_network ? PlanOf(g).in_network() : PlanOf(g).out_of_network();
   return n.has_out_of_pocket_max_cents() ? n.out_of_pocket_max_cents() : -1;
+}
+
+// The start (YYYY-MM-DD) of the plan year that contains the requested course start: the one the
+// request's amounts met describe.
+std::string StartPlanYear(const Generated& g) {
+  const auto& ins = g.request.coverage().insurance();
+  const v1::MonthDay& md = ins.has_plan_year_start() ? ins.plan_year_start()
+                                                     : PlanOf(g).plan_year_start();
+  return FormatDate(PlanYearStartFor(*ParseDate(g.request.course_start_date(), "start"),
+                                     md.month(), md.day()));
 }
 
 TEST(EstimatePropertiesTest, LinesSumToTotalsAndStayWithinTheMaximum) {
@@ -143,13 +176,16 @@ TEST(EstimatePropertiesTest, LinesSumToTotalsAndStayWithinTheMaximum) {
     std::vector<const v1::EstimateLine*> all;
     std::map<int, std::vector<const v1::EstimateLine*>> by_phase;
     std::map<std::string, std::vector<const v1::EstimateLine*>> by_year;
-    std::map<std::string, int64_t> shared_by_year;
+    // By plan year and by whether the line counts toward the in-network amounts.
+    std::map<std::pair<std::string, bool>, int64_t> shared_by_year;
     for (const auto& l : e.lines()) {
       all.push_back(&l);
       by_phase[l.phase()].push_back(&l);
       by_year[l.plan_year_start()].push_back(&l);
-      shared_by_year[l.plan_year_start()] +=
-          l.copay_cents() + l.deductible_cents() + l.coinsurance_cents();
+      if (l.covered()) {
+        shared_by_year[{l.plan_year_start(), CountsInNetwork(g, l)}] +=
+            l.copay_cents() + l.deductible_cents() + l.coinsurance_cents();
+      }
       for (int64_t v : {l.billed_cents(), l.allowed_cents(), l.copay_cents(),
                         l.deductible_cents(), l.coinsurance_cents(), l.balance_billed_cents(),
                         l.not_covered_cents(), l.patient_cents(), l.payer_cents()}) {
@@ -198,18 +234,20 @@ TEST(EstimatePropertiesTest, LinesSumToTotalsAndStayWithinTheMaximum) {
       ExpectSumsTo(y.totals(), by_year[y.plan_year_start()], what);
     }
 
-    // The patient never pays more than the maximum plus what the plan does not cover.
+    // The patient never pays more than the maximum plus what the plan does not cover, per plan
+    // year and set of amounts; what was met before counts only in the plan year of the requested
+    // start and only toward the request's network.
     if (g.request.coverage().has_insurance()) {
-      const int64_t max = OutOfPocketMax(g);
-      if (max >= 0) {
-        const auto& met = g.request.coverage().insurance().met_so_far();
-        bool first = true;
-        for (const auto& [year, shared] : shared_by_year) {
-          const int64_t room = first ? std::max<int64_t>(0, max - met.out_of_pocket_met_cents())
-                                     : max;
-          EXPECT_LE(shared, room) << year << " " << what;
-          first = false;
-        }
+      const auto& ins = g.request.coverage().insurance();
+      for (const auto& [key, shared] : shared_by_year) {
+        const auto& [year, in_network] = key;
+        const int64_t max = OutOfPocketMax(g, in_network);
+        if (max < 0) continue;
+        const bool requested = in_network == (ins.network() != v1::NETWORK_OUT_OF_NETWORK);
+        const int64_t met = requested && year == StartPlanYear(g)
+                                ? ins.met_so_far().out_of_pocket_met_cents()
+                                : 0;
+        EXPECT_LE(shared, std::max<int64_t>(0, max - met)) << year << " " << what;
       }
     }
 
@@ -225,6 +263,58 @@ TEST(EstimatePropertiesTest, LinesSumToTotalsAndStayWithinTheMaximum) {
     }
   }
   EXPECT_GT(checked, 500);
+}
+
+// The cost sharing of each line, for comparing two estimates line by line.
+std::vector<std::string> Shares(const v1::CourseEstimate& e) {
+  std::vector<std::string> out;
+  for (const auto& l : e.lines()) {
+    out.push_back(absl::StrCat(l.date(), " ", l.benefit(), " ", l.copay_cents(), "/",
+                               l.deductible_cents(), "/", l.coinsurance_cents(), "/",
+                               l.patient_cents()));
+  }
+  return out;
+}
+
+// What the request says was met describes the plan year of the requested start and the amounts of
+// the request's network: lines in any other plan year, and pharmacy lines that count toward the
+// in-network amounts on an out-of-network request, are the same whatever it says. (Caught two
+// bugs: a first session moved past a plan-year start took the old year's amounts, and Spravato's
+// pharmacy line on an out-of-network request used the out-of-network amounts.)
+TEST(EstimatePropertiesTest, AmountsMetApplyOnlyToTheirPlanYearAndNetwork) {
+  Generator gen(20261205);
+  int other_years = 0, pharmacy_out_of_network = 0;
+  for (int i = 0; i < 1500; ++i) {
+    Generated g = gen.Next();
+    if (!g.request.coverage().has_insurance()) continue;
+    auto* ins = g.request.mutable_coverage()->mutable_insurance();
+    ins->mutable_met_so_far()->set_deductible_met_cents(100000 + i);
+    ins->mutable_met_so_far()->set_out_of_pocket_met_cents(900000 + i);
+    auto with = EstimateCourse(*g.rules, g.request, kToday);
+    if (!with.ok()) continue;
+    Generated none = g;
+    none.request.mutable_coverage()->mutable_insurance()->clear_met_so_far();
+    auto without = EstimateCourse(*none.rules, none.request, kToday);
+    ASSERT_TRUE(without.ok()) << without.status();
+    const auto a = Shares(with->estimate());
+    const auto b = Shares(without->estimate());
+    ASSERT_EQ(a.size(), b.size());
+    const std::string start_year = StartPlanYear(g);
+    const bool out_of_network = ins->network() == v1::NETWORK_OUT_OF_NETWORK;
+    for (size_t j = 0; j < a.size(); ++j) {
+      const v1::EstimateLine& l = with->estimate().lines(static_cast<int>(j));
+      if (!l.covered()) continue;
+      const bool other_year = l.plan_year_start() != start_year;
+      const bool other_network = out_of_network && CountsInNetwork(g, l);
+      if (!other_year && !other_network) continue;
+      other_years += other_year;
+      pharmacy_out_of_network += other_network;
+      EXPECT_EQ(a[j], b[j]) << "line " << j << " " << g.request.ShortDebugString();
+    }
+  }
+  // The generator reaches both cases often enough to matter.
+  EXPECT_GT(other_years, 100);
+  EXPECT_GT(pharmacy_out_of_network, 20);
 }
 
 TEST(EstimatePropertiesTest, EstimatesAreDeterministic) {
