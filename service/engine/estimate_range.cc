@@ -161,7 +161,7 @@ std::vector<Option<std::pair<int, int>>> PlanYearOptions(const CourseContext& ct
   for (++month; absl::CivilDay(month) <= last->session->date; ++month) {
     const int m = month.month();
     if (m == figure.plan_year_month && figure.plan_year_day == 1) continue;
-    out.push_back({{m, 1}, absl::StrCat("a plan year that starts each year on ",
+    out.push_back({{m, 1}, absl::StrCat("the plan year starts each year on ",
                                         MonthDayWords(m, 1))});
   }
   return out;
@@ -187,15 +187,15 @@ absl::Status WritePatientRange(const CourseContext& ctx,
   // The prior-authorization outcome.
   std::vector<Option<bool>> approvals = {{figure.criteria_not_met, ""}};
   if (status == v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH) {
-    approvals.push_back({true, absl::StrCat(payer, " denies the prior authorization: every "
-                                            "session at the clinic's self-pay price")});
+    approvals.push_back({true, absl::StrCat(payer, " denies the prior authorization, so every "
+                                            "session is at the clinic's self-pay price")});
   } else if (status == v1::COVERAGE_STATUS_CRITERIA_NOT_MET) {
     approvals.push_back({false, prior_auth ? absl::StrCat(payer, " approves the course")
                                            : absl::StrCat("the record shows ", payer,
                                                           "'s criteria are met")});
   }
   const std::string none;
-  const std::string family_words = "family coverage (the coverage tier was not given)";
+  const std::string family_words = "the patient has family coverage";
   for (const Option<bool>& approval : approvals) {
     CoverageAssumptions assume = figure;
     assume.criteria_not_met = approval.value;
@@ -215,20 +215,20 @@ absl::Status WritePatientRange(const CourseContext& ctx,
         ASSIGN_OR_RETURN(PricedCourse priced, PriceSessions(ctx, sessions, assume));
         if (condition.value && !priced.conditional.empty()) {
           conditions.push_back(
-              {false, absl::StrCat(SessionRanges(priced.conditional), " without ",
-                                   priced.condition->condition(),
-                                   ", so at the clinic's self-pay price")});
+              {false, absl::StrCat("there is no ", priced.condition->condition(), ", so ",
+                                   SessionRanges(priced.conditional),
+                                   " are at the clinic's self-pay price")});
         }
         for (const bool family : {false, true}) {
           if (family && !ctx.tier_assumed) continue;
           CourseContext tier_ctx = ctx;
           tier_ctx.family_tier = ctx.family_tier || family;
           const MetBefore said = MetFromRequest(tier_ctx, priced, assume, silent);
+          const std::string amounts = PlanYearResetWords(tier_ctx, priced, said.plan_year);
           const std::string met_words = absl::StrCat(
-              "the ", PlanYearResetWords(tier_ctx, priced, said.plan_year).empty()
-                          ? "plan's yearly amounts"
-                          : PlanYearResetWords(tier_ctx, priced, said.plan_year),
-              " already met this plan year (amounts met were not all given)");
+              "the ", amounts.empty() ? "plan's yearly amounts" : amounts,
+              amounts.find(" and ") == std::string::npos && !amounts.empty() ? " is" : " are",
+              " already met this plan year");
           std::vector<Option<MetBefore>> mets = {{said, ""}};
           if (std::optional<MetBefore> all = AllMet(tier_ctx, priced, said)) {
             mets.push_back({*all, met_words});

@@ -836,13 +836,31 @@ const Totals* IfApproved(const CourseEstimate& estimate) {
   return &estimate.if_approved();
 }
 
-// "$4,800.00", or "$4,800.00 (if approved: $1,250.00)".
+// "$4,800.00", "$4,800.00 (if approved: $1,250.00)", "$2,500.00 (range $1,500.00-$9,000.00)".
 std::string PatientPaysText(const CourseEstimate& estimate) {
   std::string text = Dollars(estimate.totals().patient_cents());
   if (const Totals* approved = IfApproved(estimate)) {
     absl::StrAppend(&text, " (if approved: ", Dollars(approved->patient_cents()), ")");
   }
+  const v1::PatientRange& range = estimate.patient_range();
+  if (range.low_cents() != range.high_cents()) {
+    absl::StrAppend(&text, " (range ", Dollars(range.low_cents()), "-",
+                    Dollars(range.high_cents()), ")");
+  }
   return text;
+}
+
+// "The patient could pay from $L (if ...) to $H (if ...)." or "" when nothing is unknown.
+std::string RangeText(const v1::PatientRange& range) {
+  if (range.low_cents() == range.high_cents()) return "";
+  auto end = [](int64_t cents, const google::protobuf::RepeatedPtrField<std::string>& because) {
+    return because.empty() ? Dollars(cents)
+                           : absl::StrCat(Dollars(cents), " (if ", absl::StrJoin(because, ", and "),
+                                          ")");
+  };
+  return absl::StrCat("Depending on what is not yet known, the patient could pay from ",
+                      end(range.low_cents(), range.low_assumptions()), " to ",
+                      end(range.high_cents(), range.high_assumptions()), ".");
 }
 
 // The patient's total split into where it comes from, leaving out parts that are zero.
@@ -1115,6 +1133,9 @@ void PrintQuote(const EstimateCourseRequest& request, const EstimateCourseRespon
     add_totals("Whole course, if approved", *approved);
   }
   std::cout << totals.Render("  ");
+  if (const std::string range = RangeText(estimate.patient_range()); !range.empty()) {
+    std::cout << "\n" << WrapText(range, kTextWidth, "  ");
+  }
   // Self-pay has nothing to break down: every dollar is the clinic's price.
   if (const std::string breakdown = PatientBreakdown(estimate.totals());
       !breakdown.empty() && decision.status() != v1::COVERAGE_STATUS_SELF_PAY) {

@@ -2,7 +2,7 @@
 // reproduced there, on the bundled rules), and each notice and range end that says what decides
 // a figure (on tests/testdata/rules: in-network $500 deductible, 20%, $1,000 out-of-pocket
 // maximum; TMS $300 first session, $200 later, 30 sessions per course; self-pay $250 a session;
-// Test Medicare: $283 deductible, 20%, no maximum, sessions after 25 only with a documented
+// Test Medicare: $283 deductible, 20%, no maximum, sessions after 25 only with documented
 // improvement).
 #include <google/protobuf/util/json_util.h>
 
@@ -290,8 +290,8 @@ TEST(EstimateHonestyTest, PriorAuthorizationDeniedIsTheHighEnd) {
   EXPECT_THAT(e->patient_range().low_assumptions(), IsEmpty());
   EXPECT_EQ(e->patient_range().high_cents(), 900000);
   EXPECT_THAT(e->patient_range().high_assumptions(),
-              ElementsAre("Test Payer denies the prior authorization: every session at the "
-                          "clinic's self-pay price"));
+              ElementsAre("Test Payer denies the prior authorization, so every session is at "
+                          "the clinic's self-pay price"));
   EXPECT_THAT(e->plain_summary(),
               HasSubstr("it could be as little as $2,500.00 or as much as $9,000.00 (if Test "
                         "Payer denies the prior authorization"));
@@ -307,8 +307,8 @@ TEST(EstimateHonestyTest, UnknownAmountsMetGiveTheLowEnd) {
   EXPECT_EQ(e->totals().patient_cents(), 250000);
   EXPECT_EQ(e->patient_range().low_cents(), 150000);
   EXPECT_THAT(e->patient_range().low_assumptions(),
-              ElementsAre("the deductible and out-of-pocket maximum already met this plan year "
-                          "(amounts met were not all given)"));
+              ElementsAre("the deductible and out-of-pocket maximum are already met this plan "
+                          "year"));
 }
 
 TEST(EstimateHonestyTest, ProgressConditionIsPricedCoveredAndItsAbsenceIsTheHighEnd) {
@@ -325,14 +325,15 @@ TEST(EstimateHonestyTest, ProgressConditionIsPricedCoveredAndItsAbsenceIsTheHigh
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_EQ(e->totals().patient_cents(), 146000);
   EXPECT_EQ(FindNotice(*e, "PROGRESS_CONDITION")->message(),
-            "sessions 26-36 are priced as covered, assuming a documented 25% improvement; "
+            "sessions 26-36 are priced as covered, assuming documented improvement of at least "
+            "25%; "
             "without it the plan pays none of them and they are the patient's at the clinic's "
             "self-pay price.");
   EXPECT_EQ(e->patient_range().low_cents(), 146000);
   EXPECT_EQ(e->patient_range().high_cents(), 377000);
   EXPECT_THAT(e->patient_range().high_assumptions(),
-              ElementsAre("sessions 26-36 without a documented 25% improvement, so at the "
-                          "clinic's self-pay price"));
+              ElementsAre("there is no documented improvement of at least 25%, so sessions "
+                          "26-36 are at the clinic's self-pay price"));
 }
 
 TEST(EstimateHonestyTest, UnknownPlanYearStartCanCrossMidCourse) {
@@ -360,7 +361,7 @@ TEST(EstimateHonestyTest, UnknownPlanYearStartCanCrossMidCourse) {
   EXPECT_THAT(e->patient_range().low_assumptions(), IsEmpty());
   EXPECT_EQ(e->patient_range().high_cents(), 142800);
   EXPECT_THAT(e->patient_range().high_assumptions(),
-              ElementsAre("a plan year that starts each year on April 1"));
+              ElementsAre("the plan year starts each year on April 1"));
 }
 
 }  // namespace
