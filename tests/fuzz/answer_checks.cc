@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace estimator {
@@ -141,6 +142,20 @@ void CheckEstimate(const v1::CourseEstimate& e) {
   }
   for (const auto& y : e.plan_year_totals()) {
     CheckSum(y.totals(), by_year[y.plan_year_start()], "a plan-year total");
+  }
+  const v1::PatientRange& range = e.patient_range();
+  if (range.low_cents() > e.totals().patient_cents() ||
+      range.high_cents() < e.totals().patient_cents()) {
+    Finding("the range does not hold the patient's figure", range.ShortDebugString());
+  }
+  if (range.low_cents() == range.high_cents() &&
+      range.low_assumptions_size() + range.high_assumptions_size() > 0) {
+    Finding("a range with equal ends lists assumptions", range.ShortDebugString());
+  }
+  for (const v1::Notice& n : e.notices()) {
+    if (n.about_if_approved() != absl::StartsWith(n.message(), "If approved: ")) {
+      Finding("an if-approved notice is not marked as such", n.ShortDebugString());
+    }
   }
   if (e.has_readiness()) CheckReadiness(e.readiness());
 }
