@@ -65,6 +65,8 @@ class Notices {
     Add(v1::NOTICE_KIND_WARNING, code, std::move(message));
   }
   bool about_if_approved() const { return about_if_approved_; }
+  // Nothing said is kept: callers may skip building the words.
+  bool silent() const { return list_ == nullptr; }
 
  private:
   google::protobuf::RepeatedPtrField<v1::Notice>* list_;

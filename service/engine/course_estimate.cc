@@ -173,7 +173,7 @@ void WriteLines(const PricedCourse& priced, const std::vector<LineShare>& shares
     }
     if (!p.covered) {
       line.set_not_covered_reason(p.reason);
-      line.set_not_covered_explanation(p.explanation);
+      line.set_not_covered_explanation(std::string(p.explanation));
     } else {
       line.set_covered(true);
       line.set_benefit(p.benefit);
@@ -216,9 +216,9 @@ void WriteTotals(const PricedCourse& priced, const std::vector<LineShare>& share
 // Prices the schedule under `coverage`, with the amounts the request says were met (their
 // notices said once, to `notices`).
 absl::StatusOr<std::pair<PricedCourse, std::vector<LineShare>>> PriceCourse(
-    const CourseContext& ctx, absl::Span<const ScheduledSession> sessions,
-    const CoverageAssumptions& coverage, Notices& notices) {
-  ASSIGN_OR_RETURN(PricedCourse priced, PriceSessions(ctx, sessions, coverage));
+    const CourseContext& ctx, const SessionPrices& prices, const CoverageAssumptions& coverage,
+    Notices& notices) {
+  ASSIGN_OR_RETURN(PricedCourse priced, prices.Cover(coverage));
   const MetBefore before = MetFromRequest(ctx, priced, coverage, notices);
   if (priced.unpublished_from != nullptr) UnpublishedAmountsNotice(priced, notices);
   std::vector<LineShare> shares = ShareCosts(ctx, priced, before);
@@ -292,6 +292,7 @@ absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
   e.set_drug_benefit(ctx.drug_benefit);
   WriteCoverageDecision(ctx, e);
 
+  const SessionPrices prices = SessionPrices::Build(ctx, sessions);
   CoverageAssumptions assume;
   assume.plan_year_month = ctx.plan_year_month;
   assume.plan_year_day = ctx.plan_year_day;
@@ -309,7 +310,7 @@ absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
     if (e.readiness().coverage() != v1::COVERAGE_REQUIREMENT_COVERED) {
       // The if-approved figure: the same schedule priced as covered, with its own notices.
       Notices if_approved(&approved_notices, /*about_if_approved=*/true);
-      ASSIGN_OR_RETURN(approved, PriceCourse(ctx, sessions, assume, if_approved));
+      ASSIGN_OR_RETURN(approved, PriceCourse(ctx, prices, assume, if_approved));
       WriteTotals(approved->first, approved->second, *e.mutable_if_approved());
       assume.criteria_not_met = true;
       e.mutable_coverage()->set_status(v1::COVERAGE_STATUS_CRITERIA_NOT_MET);
@@ -320,11 +321,11 @@ absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
     }
   }
   AddCourseAssumptions(ctx, sessions, e, notices);
-  ASSIGN_OR_RETURN(auto priced, PriceCourse(ctx, sessions, assume, notices));
+  ASSIGN_OR_RETURN(auto priced, PriceCourse(ctx, prices, assume, notices));
   WriteLines(priced.first, priced.second, e);
   AddCourseWarnings(ctx, priced.first, e, notices);
   if (approved) AddIfApprovedNotices(ctx, *approved, decided, approved_notices, e);
-  RETURN_IF_ERROR(WritePatientRange(ctx, sessions, assume, e.coverage().status(),
+  RETURN_IF_ERROR(WritePatientRange(ctx, prices, assume, e.coverage().status(),
                                     Money::Cents(e.totals().patient_cents()),
                                     *e.mutable_patient_range()));
   e.set_plain_summary(

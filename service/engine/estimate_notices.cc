@@ -82,7 +82,7 @@ MetSoFar MetOf(const CourseContext& ctx, const v1::Accumulators& a, const PlanYe
   if (a.has_deductible_met_cents()) {
     met.deductible = Money::Cents(a.deductible_met_cents());
   } else if (limits.deductible > Money::Zero()) {
-    notices.Assume(absl::StrCat(code_prefix, "DEDUCTIBLE_MET_UNKNOWN"),
+    if (!notices.silent()) notices.Assume(absl::StrCat(code_prefix, "DEDUCTIBLE_MET_UNKNOWN"),
                    absl::StrCat(begin("deductible"), " met so far this plan year is unknown: assumed "
                                 "none met."));
   }
@@ -92,12 +92,12 @@ MetSoFar MetOf(const CourseContext& ctx, const v1::Accumulators& a, const PlanYe
              a.deductible_met_cents() > 0) {
     // The deductible paid counts toward the maximum: at least that much is met.
     met.out_of_pocket = met.deductible;
-    notices.Assume(absl::StrCat(code_prefix, "OUT_OF_POCKET_MET_FROM_DEDUCTIBLE"),
+    if (!notices.silent()) notices.Assume(absl::StrCat(code_prefix, "OUT_OF_POCKET_MET_FROM_DEDUCTIBLE"),
                    absl::StrCat(begin("out-of-pocket"), " spending so far this plan year is "
                                 "unknown: taken as the ", FormatMoney(met.deductible), " of deductible "
                                 "met, which counts toward it."));
   } else if (limits.out_of_pocket_max) {
-    notices.Assume(absl::StrCat(code_prefix, "OUT_OF_POCKET_MET_UNKNOWN"),
+    if (!notices.silent()) notices.Assume(absl::StrCat(code_prefix, "OUT_OF_POCKET_MET_UNKNOWN"),
                    absl::StrCat(begin("out-of-pocket"), " spending so far this plan year is "
                                 "unknown: assumed none."));
   }
@@ -110,7 +110,7 @@ MetSoFar MetOf(const CourseContext& ctx, const v1::Accumulators& a, const PlanYe
                                  : met.out_of_pocket;
   if (ctx.family_tier && (limits.family_deductible || limits.family_out_of_pocket_max) &&
       (!a.has_family_deductible_met_cents() || !a.has_family_out_of_pocket_met_cents())) {
-    notices.Assume(absl::StrCat(code_prefix, "FAMILY_MET_UNKNOWN"),
+    if (!notices.silent()) notices.Assume(absl::StrCat(code_prefix, "FAMILY_MET_UNKNOWN"),
                    "Family amounts met so far are unknown: only this patient's spending counted.");
   }
   return met;
@@ -159,7 +159,7 @@ MetBefore MetFromRequest(const CourseContext& ctx, const PricedCourse& priced,
   if (first[pharmacy] != nullptr) {
     const PlanYearLimits limits = LimitsOf(ctx, *first[pharmacy]);
     if (limits.deductible > Money::Zero() || limits.out_of_pocket_max) {
-      notices.Assume("PHARMACY_MET_UNKNOWN",
+      if (!notices.silent()) notices.Assume("PHARMACY_MET_UNKNOWN",
                      "Amounts met so far toward the pharmacy benefit's own deductible and "
                      "out-of-pocket maximum are unknown: assumed none.");
     }
@@ -175,7 +175,7 @@ MetBefore MetFromRequest(const CourseContext& ctx, const PricedCourse& priced,
   }
   if (first_covered != nullptr && first_covered->plan_year != before.plan_year &&
       (AnyMet(ctx.insurance->met_so_far()) || AnyMet(ctx.insurance->in_network_met_so_far()))) {
-    notices.Assume("MET_SO_FAR_OTHER_PLAN_YEAR",
+    if (!notices.silent()) notices.Assume("MET_SO_FAR_OTHER_PLAN_YEAR",
                    absl::StrCat("The amounts met so far describe the plan year that began ",
                                 FormatDate(before.plan_year), "; the first covered session, on ",
                                 FormatDate(first_covered->session->date), ", falls in the plan "

@@ -59,15 +59,6 @@ class Extremes {
   std::optional<std::pair<Money, std::vector<std::string>>> low_, high_;
 };
 
-Money PatientTotal(const PricedCourse& priced, const std::vector<LineShare>& shares) {
-  Money total;
-  for (size_t i = 0; i < priced.lines.size(); ++i) {
-    const PricedLine& line = priced.lines[i];
-    total += line.covered ? shares[i].patient() + (line.billed - line.allowed) : line.billed;
-  }
-  return total;
-}
-
 // Everything not stated already met: given values kept, the rest at their limits.
 MetSoFar MetAtLimits(const v1::Accumulators* said, const PlanYearLimits& limits) {
   const v1::Accumulators empty;
@@ -134,6 +125,27 @@ std::optional<MetBefore> AllMet(const CourseContext& ctx, const PricedCourse& pr
   return all;
 }
 
+// Whether family coverage could change what this patient pays, when the tier is not given. With
+// an embedded family deductible and family amounts no smaller than the individual ones, the
+// individual amounts always bind first for one patient whose own spending is all the family's
+// known spending: family coverage prices the same, so it is not tried.
+bool FamilyTierCanDiffer(const CourseContext& ctx) {
+  if (!ctx.tier_assumed) return false;
+  for (const v1::NetworkBenefits* n :
+       {&ctx.start_version->plan.in_network(), &ctx.start_version->plan.out_of_network()}) {
+    if (n->has_family_deductible_cents() &&
+        (n->family_deductible_kind() == v1::FAMILY_DEDUCTIBLE_KIND_AGGREGATE ||
+         n->family_deductible_cents() < n->deductible_cents())) {
+      return true;
+    }
+    if (n->has_family_out_of_pocket_max_cents() && n->has_out_of_pocket_max_cents() &&
+        n->family_out_of_pocket_max_cents() < n->out_of_pocket_max_cents()) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string MonthDayWords(int month, int day) {
   static const char* const kMonths[] = {"January", "February", "March",     "April",
                                         "May",     "June",     "July",      "August",
@@ -169,8 +181,7 @@ std::vector<Option<std::pair<int, int>>> PlanYearOptions(const CourseContext& ct
 
 }  // namespace
 
-absl::Status WritePatientRange(const CourseContext& ctx,
-                               absl::Span<const ScheduledSession> sessions,
+absl::Status WritePatientRange(const CourseContext& ctx, const SessionPrices& prices,
                                const CoverageAssumptions& figure, v1::CoverageStatus status,
                                Money figure_total, v1::PatientRange& range) {
   Extremes extremes;
@@ -199,10 +210,9 @@ absl::Status WritePatientRange(const CourseContext& ctx,
   for (const Option<bool>& approval : approvals) {
     CoverageAssumptions assume = figure;
     assume.criteria_not_met = approval.value;
-    ASSIGN_OR_RETURN(PricedCourse base, PriceSessions(ctx, sessions, assume));
+    ASSIGN_OR_RETURN(PricedCourse base, prices.Cover(assume));
     if (approval.value) {  // nothing covered: the other unknowns do not matter
-      extremes.Offer(PatientTotal(base, std::vector<LineShare>(base.lines.size())),
-                     {&approval.words});
+      extremes.Offer(PatientTotal(ctx, base, MetBefore{}), {&approval.words});
       continue;
     }
     for (const auto& year : PlanYearOptions(ctx, base, figure)) {
@@ -212,7 +222,7 @@ absl::Status WritePatientRange(const CourseContext& ctx,
       for (size_t c = 0; c < conditions.size(); ++c) {  // grows once the first pricing shows
         const Option<bool> condition = conditions[c];     // sessions on a condition
         assume.conditional_sessions_met = condition.value;
-        ASSIGN_OR_RETURN(PricedCourse priced, PriceSessions(ctx, sessions, assume));
+        ASSIGN_OR_RETURN(PricedCourse priced, prices.Cover(assume));
         if (condition.value && !priced.conditional.empty()) {
           conditions.push_back(
               {false, absl::StrCat("there is no ", priced.condition->condition(), ", so ",
@@ -220,7 +230,7 @@ absl::Status WritePatientRange(const CourseContext& ctx,
                                    " are at the clinic's self-pay price")});
         }
         for (const bool family : {false, true}) {
-          if (family && !ctx.tier_assumed) continue;
+          if (family && !FamilyTierCanDiffer(ctx)) continue;
           CourseContext tier_ctx = ctx;
           tier_ctx.family_tier = ctx.family_tier || family;
           const MetBefore said = MetFromRequest(tier_ctx, priced, assume, silent);
@@ -234,7 +244,11 @@ absl::Status WritePatientRange(const CourseContext& ctx,
             mets.push_back({*all, met_words});
           }
           for (const Option<MetBefore>& met : mets) {
-            const Money total = PatientTotal(priced, ShareCosts(tier_ctx, priced, met.value));
+            if (approval.words.empty() && year.words.empty() && condition.words.empty() &&
+                !family && met.words.empty()) {
+              continue;  // the figure's own assumptions: offered already
+            }
+            const Money total = PatientTotal(tier_ctx, priced, met.value);
             extremes.Offer(total, {&approval.words, &year.words, &condition.words,
                                    family ? &family_words : &none, &met.words});
           }

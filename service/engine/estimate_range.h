@@ -19,19 +19,16 @@
 #define ESTIMATOR_ENGINE_ESTIMATE_RANGE_H_
 
 #include "absl/status/status.h"
-#include "absl/types/span.h"
 #include "estimator/v1/estimator.pb.h"
 #include "service/common/money.h"
 #include "service/engine/course_context.h"
-#include "service/engine/course_schedule.h"
 #include "service/engine/session_pricing.h"
 
 namespace estimator {
 
 // `figure` is what the estimate's lines were priced under, `status` its coverage status and
 // `figure_total` its totals.patient_cents.
-absl::Status WritePatientRange(const CourseContext& ctx,
-                               absl::Span<const ScheduledSession> sessions,
+absl::Status WritePatientRange(const CourseContext& ctx, const SessionPrices& prices,
                                const CoverageAssumptions& figure, v1::CoverageStatus status,
                                Money figure_total, v1::PatientRange& range);
 

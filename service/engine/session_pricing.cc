@@ -1,7 +1,7 @@
 #include "service/engine/session_pricing.h"
 
 #include <algorithm>
-#include <map>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -29,9 +29,9 @@ bool ProtocolCovered(const v1::TreatmentCovered& c, const v1::TreatmentProtocol&
                    protocol.protocol_id()) != c.covered_protocol_ids().end();
 }
 
-// Everything about a session's coverage except the session limits, which depend on the count.
-SessionCoverage CoverageOf(const CourseContext& ctx, const CoverageAssumptions& assume,
-                           const ScheduledSession& s) {
+// Everything about a session's coverage except the criteria, the session limits and progress
+// conditions, which depend on assumptions and counts.
+SessionCoverage CoverageOf(const CourseContext& ctx, const ScheduledSession& s) {
   SessionCoverage c;
   if (ctx.insurance == nullptr) {
     c.reason = v1::NOT_COVERED_REASON_SELF_PAY;
@@ -68,12 +68,6 @@ SessionCoverage CoverageOf(const CourseContext& ctx, const CoverageAssumptions& 
     c.explanation = covered.maintenance_exclusion();
     return c;
   }
-  if (assume.criteria_not_met) {
-    c.reason = v1::NOT_COVERED_REASON_CRITERIA_NOT_MET;
-    c.explanation = "The documentation does not yet show the plan's criteria are met; priced at "
-                    "the self-pay price.";
-    return c;
-  }
   c.covered = true;
   c.terms = &covered;
   return c;
@@ -83,7 +77,9 @@ SessionCoverage CoverageOf(const CourseContext& ctx, const CoverageAssumptions& 
 
 // The session's codes under `benefit`, with their allowed amounts, into `line`.
 absl::Status PriceCodes(const CourseContext& ctx, const SessionCoverage& cov,
-                        const SessionFacts& facts, v1::Benefit benefit, PricedLine& line) {
+                        const SessionFacts& facts, v1::Benefit benefit, PricedLine& line,
+                        std::vector<PricedCode>& codes) {
+  const size_t first = codes.size();
   const bool oon = ctx.out_of_network && benefit == v1::BENEFIT_MEDICAL;
   const v1::NetworkBenefits* network = oon ? &cov.version->plan.out_of_network() : nullptr;
   for (const v1::FeeScheduleEntry& fee : cov.terms->fees()) {
@@ -106,11 +102,11 @@ absl::Status PriceCodes(const CourseContext& ctx, const SessionCoverage& cov,
       }
       allowed = Min(allowed, billed);  // a plan never allows more than was billed
     }
-    line.codes.push_back(PricedCode{fee.code(), &fee.description(), units, allowed});
+    codes.push_back(PricedCode{fee.code(), &fee.description(), units, allowed});
     line.allowed += allowed;
     line.billed += billed;
   }
-  if (line.codes.empty()) {
+  if (codes.size() == first) {
     return absl::FailedPreconditionError(absl::StrCat(
         cov.version->file, ": no ", Lower(v1::Benefit_Name(benefit), 8), " fee matches session on ",
         "this course (protocol '", ctx.protocol->protocol_id(), "')"));
@@ -119,15 +115,17 @@ absl::Status PriceCodes(const CourseContext& ctx, const SessionCoverage& cov,
 }
 
 // The clinic's self-pay price of the session, into `line`.
-absl::Status SelfPayPrice(const CourseContext& ctx, const SessionFacts& facts, PricedLine& line) {
+absl::Status SelfPayPrice(const CourseContext& ctx, const SessionFacts& facts, PricedLine& line,
+                          std::vector<PricedCode>& codes) {
+  const size_t first = codes.size();
   SessionFacts clinic_facts = facts;
   clinic_facts.drug_benefit = v1::BENEFIT_UNSPECIFIED;  // the clinic buys and bills the drug
   for (const v1::SelfPayPrice& p : ctx.clinic->clinic.self_pay_prices()) {
     if (p.treatment() != ctx.treatment || !Matches(p.applies_to(), clinic_facts)) continue;
     line.billed += Money::Cents(p.price_cents());
-    line.codes.push_back(PricedCode{"", &p.description(), 1, Money::Zero()});
+    codes.push_back(PricedCode{"", &p.description(), 1, Money::Zero()});
   }
-  if (line.codes.empty()) {
+  if (codes.size() == first) {
     return absl::FailedPreconditionError(absl::StrCat(
         ctx.clinic->file, ": no self-pay price matches a ", TreatmentName(ctx.treatment),
         " session of protocol '", ctx.protocol->protocol_id(), "'"));
@@ -211,100 +209,164 @@ PlanYearLimits LimitsFor(const CourseContext& ctx, const PlanVersion& version, A
   return limits;
 }
 
-// Applies the plan's session limits and its progress condition to a covered session; returns
-// false (and says why) when the session is not covered by them.
-bool WithinSessionLimits(const v1::TreatmentCovered& c, int covered_in_course,
-                         int covered_in_year, const CoverageAssumptions& assume,
-                         SessionCoverage& cov) {
-  if (c.has_max_sessions_per_course() && covered_in_course >= c.max_sessions_per_course()) {
-    cov.explanation = absl::StrCat("Over the plan's limit of ", c.max_sessions_per_course(),
-                                   " sessions per course.");
-  } else if (c.has_max_sessions_per_plan_year() &&
-             covered_in_year >= c.max_sessions_per_plan_year()) {
-    cov.explanation = absl::StrCat("Over the plan's limit of ", c.max_sessions_per_plan_year(),
-                                   " sessions per plan year.");
-  } else if (c.has_conditional_sessions() && !assume.conditional_sessions_met &&
-             covered_in_course >= c.conditional_sessions().after_covered_sessions()) {
-    cov.explanation = absl::StrCat("Covered only with ", c.conditional_sessions().condition(),
-                                   "; priced without it.");
-  } else {
-    return true;
-  }
-  cov.covered = false;
-  cov.reason = v1::NOT_COVERED_REASON_OVER_SESSION_LIMIT;
-  return false;
-}
-
 }  // namespace
 
 absl::CivilDay PlanYearOf(absl::CivilDay day, const CoverageAssumptions& coverage) {
   return PlanYearStartFor(day, coverage.plan_year_month, coverage.plan_year_day);
 }
 
-absl::StatusOr<PricedCourse> PriceSessions(const CourseContext& ctx,
-                                           absl::Span<const ScheduledSession> sessions,
-                                           const CoverageAssumptions& coverage) {
-  PricedCourse out;
-  out.lines.reserve(sessions.size() * (ctx.drug_benefit == v1::BENEFIT_PHARMACY ? 2 : 1));
-  const absl::CivilDay start_year = PlanYearOf(ctx.start, coverage);
-  std::map<absl::CivilDay, int> covered_in_year;
-  int covered_in_course = 0;
-  if (ctx.sessions_used != nullptr) {
-    covered_in_year[start_year] = ctx.sessions_used->this_plan_year();
-    covered_in_course = ctx.sessions_used->this_course();
-  }
+SessionPrices SessionPrices::Build(const CourseContext& ctx,
+                                   absl::Span<const ScheduledSession> sessions) {
+  SessionPrices out;
+  out.ctx_ = &ctx;
+  out.sessions_.reserve(sessions.size());
   for (const ScheduledSession& s : sessions) {
-    SessionCoverage cov = CoverageOf(ctx, coverage, s);
-    const absl::CivilDay year = PlanYearOf(s.date, coverage);
-    if (cov.covered) {
-      const v1::TreatmentCovered& c = *cov.terms;
-      out.session_limits = out.session_limits || c.has_max_sessions_per_course() ||
-                           c.has_max_sessions_per_plan_year();
-      if (!WithinSessionLimits(c, covered_in_course, covered_in_year[year], coverage, cov)) {
-        out.over_limit.push_back(s.number);
-      } else if (c.has_conditional_sessions() &&
-                 covered_in_course >= c.conditional_sessions().after_covered_sessions()) {
-        out.conditional.push_back(s.number);
-        out.condition = &c.conditional_sessions();
-      }
-    }
-    if (cov.reason == v1::NOT_COVERED_REASON_MAINTENANCE_EXCLUDED) {
-      out.maintenance_excluded.push_back(s.number);
-    }
-    if (cov.reason == v1::NOT_COVERED_REASON_NO_RULES_IN_EFFECT) out.no_rules.push_back(s.number);
-
+    Session& priced = out.sessions_.emplace_back();
+    priced.session = &s;
     const SessionFacts facts{s.first, s.phase, s.dose_mg, ctx.drug_benefit};
+    priced.self_pay.session = &s;
+    const size_t self_pay_codes = out.codes_.size();
+    priced.self_pay_status = SelfPayPrice(ctx, facts, priced.self_pay, out.codes_);
+    priced.code_ranges.emplace_back(self_pay_codes, out.codes_.size() - self_pay_codes);
+    SessionCoverage cov = CoverageOf(ctx, s);
     if (!cov.covered) {
-      PricedLine& line = out.lines.emplace_back();
-      line.session = &s;
-      line.plan_year = year;
-      line.reason = cov.reason;
-      line.explanation = std::move(cov.explanation);
-      RETURN_IF_ERROR(SelfPayPrice(ctx, facts, line));
+      priced.reason = cov.reason;
+      priced.explanation = std::move(cov.explanation);
       continue;
     }
-    ++covered_in_course;
-    ++covered_in_year[year];
-    if (cov.version->amounts_published_through &&
-        s.date > *cov.version->amounts_published_through && out.unpublished_from == nullptr) {
-      out.unpublished_from = &s;
-      out.unpublished_version = cov.version;
+    priced.covered = true;
+    priced.terms = cov.terms;
+    priced.version = cov.version;
+    const v1::TreatmentCovered& c = *cov.terms;
+    if (c.has_max_sessions_per_course()) {
+      priced.over_course_limit = absl::StrCat("Over the plan's limit of ",
+                                              c.max_sessions_per_course(), " sessions per course.");
+    }
+    if (c.has_max_sessions_per_plan_year()) {
+      priced.over_year_limit = absl::StrCat("Over the plan's limit of ",
+                                            c.max_sessions_per_plan_year(),
+                                            " sessions per plan year.");
+    }
+    if (c.has_conditional_sessions()) {
+      priced.without_condition = absl::StrCat(
+          "Covered only with ", c.conditional_sessions().condition(), "; priced without it.");
     }
     // Under the pharmacy benefit a session has a second line: the drug.
     static constexpr v1::Benefit kBenefits[] = {v1::BENEFIT_MEDICAL, v1::BENEFIT_PHARMACY};
     const size_t benefit_lines = ctx.drug_benefit == v1::BENEFIT_PHARMACY ? 2 : 1;
     for (v1::Benefit benefit : absl::MakeConstSpan(kBenefits, benefit_lines)) {
-      PricedLine& line = out.lines.emplace_back();
+      PricedLine& line = priced.lines.emplace_back();
       line.session = &s;
-      line.plan_year = year;
       line.covered = true;
       line.benefit = benefit;
       line.version = cov.version;
       line.accumulators = AccumulatorsOf(ctx, benefit, *cov.version);
-      line.verified = VerifiedApplies(ctx, line.accumulators, year, start_year);
-      line.terms = TermsFor(ctx, cov, benefit, line.verified);
-      RETURN_IF_ERROR(PriceCodes(ctx, cov, facts, benefit, line));
+      line.terms = TermsFor(ctx, cov, benefit, /*verified=*/false);
+      priced.verified_terms.push_back(TermsFor(ctx, cov, benefit, /*verified=*/true));
+      const size_t first = out.codes_.size();
+      if (priced.lines_status.ok()) {
+        priced.lines_status = PriceCodes(ctx, cov, facts, benefit, line, out.codes_);
+      }
+      priced.code_ranges.emplace_back(first, out.codes_.size() - first);
     }
+  }
+  // Every line's codes are in place: point the lines at them.
+  for (Session& priced : out.sessions_) {
+    auto span = [&out](std::pair<size_t, size_t> range) {
+      return absl::MakeConstSpan(out.codes_.data() + range.first, range.second);
+    };
+    priced.self_pay.codes = span(priced.code_ranges[0]);
+    for (size_t i = 0; i < priced.lines.size(); ++i) {
+      priced.lines[i].codes = span(priced.code_ranges[i + 1]);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<PricedCourse> SessionPrices::Cover(const CoverageAssumptions& coverage) const {
+  static constexpr absl::string_view kCriteriaNotMet =
+      "The documentation does not yet show the plan's criteria are met; priced at the self-pay "
+      "price.";
+  const CourseContext& ctx = *ctx_;
+  PricedCourse out;
+  out.lines.reserve(sessions_.size() * (ctx.drug_benefit == v1::BENEFIT_PHARMACY ? 2 : 1));
+  const absl::CivilDay start_year = PlanYearOf(ctx.start, coverage);
+  // Covered sessions counted per plan year (a course touches a few) and in the course.
+  absl::InlinedVector<std::pair<absl::CivilDay, int>, 4> covered_in_year;
+  auto year_count = [&covered_in_year](absl::CivilDay year) -> int& {
+    for (auto& [y, n] : covered_in_year) {
+      if (y == year) return n;
+    }
+    return covered_in_year.emplace_back(year, 0).second;
+  };
+  int covered_in_course = 0;
+  if (ctx.sessions_used != nullptr) {
+    year_count(start_year) = ctx.sessions_used->this_plan_year();
+    covered_in_course = ctx.sessions_used->this_course();
+  }
+  // Sessions come in date order: the plan year is worked out again only past its end.
+  absl::CivilDay year, next_year;
+  for (const Session& priced : sessions_) {
+    const ScheduledSession& s = *priced.session;
+    if (&priced == &sessions_.front() || s.date >= next_year) {
+      year = PlanYearOf(s.date, coverage);
+      next_year = PlanYearOf(year + 366, coverage);  // a plan year lasts 365 or 366 days
+    }
+    v1::NotCoveredReason reason = priced.reason;
+    absl::string_view explanation = priced.explanation;
+    if (priced.covered) {
+      const v1::TreatmentCovered& c = *priced.terms;
+      out.session_limits = out.session_limits || c.has_max_sessions_per_course() ||
+                           c.has_max_sessions_per_plan_year();
+      int& in_year = year_count(year);
+      const bool conditional = c.has_conditional_sessions() &&
+                               covered_in_course >= c.conditional_sessions().after_covered_sessions();
+      if (coverage.criteria_not_met) {
+        reason = v1::NOT_COVERED_REASON_CRITERIA_NOT_MET;
+        explanation = kCriteriaNotMet;
+      } else if (c.has_max_sessions_per_course() &&
+                 covered_in_course >= c.max_sessions_per_course()) {
+        reason = v1::NOT_COVERED_REASON_OVER_SESSION_LIMIT;
+        explanation = priced.over_course_limit;
+      } else if (c.has_max_sessions_per_plan_year() && in_year >= c.max_sessions_per_plan_year()) {
+        reason = v1::NOT_COVERED_REASON_OVER_SESSION_LIMIT;
+        explanation = priced.over_year_limit;
+      } else if (conditional && !coverage.conditional_sessions_met) {
+        reason = v1::NOT_COVERED_REASON_OVER_SESSION_LIMIT;
+        explanation = priced.without_condition;
+      } else {
+        RETURN_IF_ERROR(priced.lines_status);
+        if (conditional) {
+          out.conditional.push_back(s.number);
+          out.condition = &c.conditional_sessions();
+        }
+        ++covered_in_course;
+        ++in_year;
+        if (priced.version->amounts_published_through &&
+            s.date > *priced.version->amounts_published_through &&
+            out.unpublished_from == nullptr) {
+          out.unpublished_from = &s;
+          out.unpublished_version = priced.version;
+        }
+        for (size_t i = 0; i < priced.lines.size(); ++i) {
+          PricedLine& line = out.lines.emplace_back(priced.lines[i]);
+          line.plan_year = year;
+          line.verified = VerifiedApplies(ctx, line.accumulators, year, start_year);
+          if (line.verified) line.terms = priced.verified_terms[i];
+        }
+        continue;
+      }
+      if (reason == v1::NOT_COVERED_REASON_OVER_SESSION_LIMIT) out.over_limit.push_back(s.number);
+    }
+    if (reason == v1::NOT_COVERED_REASON_MAINTENANCE_EXCLUDED) {
+      out.maintenance_excluded.push_back(s.number);
+    }
+    if (reason == v1::NOT_COVERED_REASON_NO_RULES_IN_EFFECT) out.no_rules.push_back(s.number);
+    RETURN_IF_ERROR(priced.self_pay_status);
+    PricedLine& line = out.lines.emplace_back(priced.self_pay);
+    line.plan_year = year;
+    line.reason = reason;
+    line.explanation = explanation;
   }
   return out;
 }
@@ -313,24 +375,49 @@ PlanYearLimits LimitsOf(const CourseContext& ctx, const PricedLine& line) {
   return LimitsFor(ctx, *line.version, line.accumulators, line.verified);
 }
 
-std::vector<LineShare> ShareCosts(const CourseContext& ctx, const PricedCourse& priced,
-                                  const MetBefore& before) {
-  std::vector<LineShare> shares(priced.lines.size());
-  std::map<std::pair<absl::CivilDay, AccumulatorSet>, PlanYearAccumulator> years;
+namespace {
+
+// Calls `f(index, share)` for every covered line of `priced`, in order, with its share of the
+// accumulators of its plan year and set.
+template <typename F>
+void ForEachShare(const CourseContext& ctx, const PricedCourse& priced, const MetBefore& before,
+                  F f) {
+  // A course touches a few plan years and sets: a short list beats a map.
+  absl::InlinedVector<std::tuple<absl::CivilDay, AccumulatorSet, PlanYearAccumulator>, 4> years;
   for (size_t i = 0; i < priced.lines.size(); ++i) {
     const PricedLine& line = priced.lines[i];
     if (!line.covered) continue;
-    const auto key = std::make_pair(line.plan_year, line.accumulators);
-    auto acc = years.find(key);
-    if (acc == years.end()) {
+    PlanYearAccumulator* acc = nullptr;
+    for (auto& [year, set, accumulator] : years) {
+      if (year == line.plan_year && set == line.accumulators) acc = &accumulator;
+    }
+    if (acc == nullptr) {
       const MetSoFar met = line.plan_year == before.plan_year
                                ? before.met[static_cast<int>(line.accumulators)]
                                : MetSoFar{};
-      acc = years.emplace(key, PlanYearAccumulator(LimitsOf(ctx, line), met)).first;
+      acc = &std::get<2>(years.emplace_back(line.plan_year, line.accumulators,
+                                            PlanYearAccumulator(LimitsOf(ctx, line), met)));
     }
-    shares[i] = acc->second.Apply(line.allowed, line.terms);
+    f(i, acc->Apply(line.allowed, line.terms));
   }
+}
+
+}  // namespace
+
+std::vector<LineShare> ShareCosts(const CourseContext& ctx, const PricedCourse& priced,
+                                  const MetBefore& before) {
+  std::vector<LineShare> shares(priced.lines.size());
+  ForEachShare(ctx, priced, before,
+               [&shares](size_t i, const LineShare& share) { shares[i] = share; });
   return shares;
+}
+
+Money PatientTotal(const CourseContext& ctx, const PricedCourse& priced, const MetBefore& before) {
+  Money total;
+  for (const PricedLine& line : priced.lines) total += line.billed - line.allowed;
+  ForEachShare(ctx, priced, before,
+               [&total](size_t, const LineShare& share) { total += share.patient(); });
+  return total;
 }
 
 }  // namespace estimator

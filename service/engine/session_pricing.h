@@ -1,14 +1,16 @@
-// Prices a course's sessions in two passes over plain structs (no protobuf), so that the estimate,
-// its if-approved figure and the ends of its range price the same schedule through the same code:
+// Prices a course's sessions over plain structs (no protobuf), so that the estimate, its
+// if-approved figure and the ends of its range price the same schedule through the same code:
 //
-//   1. PriceSessions: which sessions the plan covers (policy, network, protocol, maintenance,
-//      criteria, session limits), and each line's codes, billed and allowed amounts and
-//      cost-sharing terms. Depends on the rules and on what is assumed about coverage; not on
-//      amounts met.
-//   2. ShareCosts: splits every covered line between patient and plan in date order, with one
+//   1. SessionPrices::Build: each session priced once both ways, as the plan would pay it (codes,
+//      billed and allowed amounts, cost-sharing terms) and at the clinic's self-pay price, with
+//      what the plan decides regardless of counts (policy, network, protocol, maintenance).
+//   2. SessionPrices::Cover: which sessions are covered under a set of assumptions (criteria,
+//      plan-year start, session limits, progress conditions): cheap, run once per scenario.
+//   3. ShareCosts: splits every covered line between patient and plan in date order, with one
 //      running accumulator per plan year and set of accumulators (see AccumulatorSet).
 //
-//   ASSIGN_OR_RETURN(PricedCourse priced, PriceSessions(ctx, sessions, coverage));
+//   ASSIGN_OR_RETURN(SessionPrices prices, SessionPrices::Build(ctx, sessions));
+//   ASSIGN_OR_RETURN(PricedCourse priced, prices.Cover(coverage));
 //   std::vector<LineShare> shares = ShareCosts(ctx, priced, met);
 #ifndef ESTIMATOR_ENGINE_SESSION_PRICING_H_
 #define ESTIMATOR_ENGINE_SESSION_PRICING_H_
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
@@ -60,12 +63,13 @@ struct PricedLine {
   AccumulatorSet accumulators = AccumulatorSet::kInNetwork;
   // The request's verified benefits replace the plan's amounts on this line.
   bool verified = false;
-  // Uncovered lines only.
+  // Uncovered lines only (the words live in the SessionPrices that made the line).
   v1::NotCoveredReason reason = v1::NOT_COVERED_REASON_UNSPECIFIED;
-  std::string explanation;
+  absl::string_view explanation;
   Money billed;                     // uncovered: the self-pay price
   Money allowed;                    // uncovered: 0
-  absl::InlinedVector<PricedCode, 4> codes;
+  // Into the SessionPrices that made the line.
+  absl::Span<const PricedCode> codes;
 };
 
 // What is assumed about coverage when pricing.
@@ -95,11 +99,55 @@ struct PricedCourse {
   const PlanVersion* unpublished_version = nullptr;
 };
 
-// Errors: FAILED_PRECONDITION when the rules cannot price a session (no fee matches it; no
-// clinic charge for an out-of-network code; no self-pay price).
-absl::StatusOr<PricedCourse> PriceSessions(const CourseContext& ctx,
-                                           absl::Span<const ScheduledSession> sessions,
-                                           const CoverageAssumptions& coverage);
+// A schedule's sessions priced once; covered under any assumptions as often as needed. Keeps
+// pointers to `ctx` and `sessions`, which must outlive it, as PricedCourses made by Cover must
+// not outlive it.
+class SessionPrices {
+ public:
+  static SessionPrices Build(const CourseContext& ctx,
+                             absl::Span<const ScheduledSession> sessions);
+
+  // Errors: FAILED_PRECONDITION when the rules cannot price a session the assumptions need
+  // (no fee matches it; no clinic charge for an out-of-network code; no self-pay price).
+  absl::StatusOr<PricedCourse> Cover(const CoverageAssumptions& coverage) const;
+
+ private:
+  // One session as Build prices it.
+  struct Session {
+    const ScheduledSession* session = nullptr;
+    // What the plan decides whatever the counts: covered means covered within its limits.
+    bool covered = false;
+    v1::NotCoveredReason reason = v1::NOT_COVERED_REASON_UNSPECIFIED;
+    std::string explanation;                      // not covered
+    const v1::TreatmentCovered* terms = nullptr;  // covered
+    const PlanVersion* version = nullptr;         // covered
+    // Covered: the medical line (and the pharmacy drug line), with terms as the plan has them
+    // and as the request's verified benefits make them, and why they could not be priced.
+    absl::InlinedVector<PricedLine, 2> lines;
+    absl::InlinedVector<LineTerms, 2> verified_terms;
+    absl::Status lines_status;
+    // The clinic's self-pay price of the session, and why it could not be priced.
+    PricedLine self_pay;
+    absl::Status self_pay_status;
+    // Covered: why the session is not covered when over a limit or without the progress condition.
+    std::string over_course_limit, over_year_limit, without_condition;
+    // Where each line's codes are in codes_ (first, count): lines, then the self-pay line.
+    absl::InlinedVector<std::pair<size_t, size_t>, 3> code_ranges;
+  };
+  SessionPrices() = default;
+
+ public:
+  // Lines point into codes_: moving keeps them valid, copying would not.
+  SessionPrices(SessionPrices&&) = default;
+  SessionPrices& operator=(SessionPrices&&) = default;
+  SessionPrices(const SessionPrices&) = delete;
+  SessionPrices& operator=(const SessionPrices&) = delete;
+
+ private:
+  const CourseContext* ctx_ = nullptr;
+  std::vector<Session> sessions_;
+  std::vector<PricedCode> codes_;  // every line's codes, once
+};
 
 // What the patient had met before the course, per set of accumulators, in the plan year it
 // applies to (amounts in other plan years start at 0).
@@ -115,6 +163,9 @@ PlanYearLimits LimitsOf(const CourseContext& ctx, const PricedLine& line);
 // The patient's share of each line of `priced` (zero on uncovered lines), in line order.
 std::vector<LineShare> ShareCosts(const CourseContext& ctx, const PricedCourse& priced,
                                   const MetBefore& before);
+// What the patient pays for the whole of `priced` (cost sharing, balance billing and uncovered
+// lines): the sum ShareCosts' lines would give, without keeping them.
+Money PatientTotal(const CourseContext& ctx, const PricedCourse& priced, const MetBefore& before);
 
 // The plan year start on or before `day` for a plan year starting on month/day.
 absl::CivilDay PlanYearOf(absl::CivilDay day, const CoverageAssumptions& coverage);
