@@ -145,9 +145,17 @@ std::string ComparisonSummary(const std::vector<const v1::CourseEstimate*>& esti
         break;
       default: status = "self-pay"; break;
     }
+    const v1::PatientRange& range = e->patient_range();
+    const std::string between =
+        range.low_cents() == range.high_cents()
+            ? std::string()
+            : absl::StrCat(", between ", FormatMoney(Money::Cents(range.low_cents())), " and ",
+                           FormatMoney(Money::Cents(range.high_cents())), " depending on what "
+                           "is not yet known");
     parts.push_back(absl::StrCat(TreatmentName(e->treatment()), ": patient pays ",
                                  FormatMoney(Money::Cents(e->totals().patient_cents())), " for ",
-                                 e->totals().sessions_scheduled(), " sessions (", status, ")"));
+                                 e->totals().sessions_scheduled(), " sessions (", status, between,
+                                 ")"));
     if (e->totals().patient_cents() < cheapest->totals().patient_cents()) cheapest = e;
   }
   std::string s = absl::StrCat(absl::StrJoin(parts, "; "), ".");
