@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "service/common/dates.h"
+#include "service/common/holidays.h"
 #include "service/common/money.h"
 #include "service/engine/plain_language.h"
 
@@ -212,9 +213,19 @@ void AddCourseAssumptions(const CourseContext& ctx, const std::vector<ScheduledS
     }
   }
   if (!sessions.empty() && sessions.front().date != start) {
-    notices.Warn("START_MOVED", absl::StrCat("The clinic is closed on ", FormatDate(start),
-                                             "; the course starts ",
-                                             FormatDate(sessions.front().date), "."));
+    const std::optional<UsHoliday> holiday = ctx.clinic->HolidayOn(start);
+    notices.Warn("START_MOVED",
+                 absl::StrCat("The clinic is closed on ", FormatDate(start),
+                              holiday ? absl::StrCat(" (", HolidayName(*holiday), ")") : "",
+                              "; the course starts ", FormatDate(sessions.front().date), "."));
+  }
+  if (!sessions.empty() && sessions.back().date > ctx.clinic->closed_dates_declared_through) {
+    notices.Warn("CLOSED_DATES_NOT_DECLARED",
+                 absl::StrCat(ctx.clinic->clinic.name(), " has listed its own closed days only "
+                              "through ", FormatDate(ctx.clinic->closed_dates_declared_through),
+                              "; later sessions are scheduled on every weekday but the federal "
+                              "holidays it observes, so a closure not yet listed could move "
+                              "them."));
   }
 
 }

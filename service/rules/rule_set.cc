@@ -13,6 +13,10 @@
 
 namespace estimator {
 
+static_assert(v1::US_FEDERAL_HOLIDAY_NEW_YEARS_DAY == static_cast<int>(UsHoliday::kNewYearsDay) + 1);
+static_assert(v1::US_FEDERAL_HOLIDAY_CHRISTMAS_DAY == static_cast<int>(UsHoliday::kChristmasDay) + 1);
+static_assert(v1::UsFederalHoliday_ARRAYSIZE == kUsHolidays + 1);
+
 const v1::TreatmentPolicy* PlanVersion::Policy(v1::Treatment t) const {
   for (const auto& policy : plan.treatments()) {
     if (policy.treatment() == t) return &policy;
@@ -21,7 +25,13 @@ const v1::TreatmentPolicy* PlanVersion::Policy(v1::Treatment t) const {
 }
 
 bool ClinicRules::IsOpen(absl::CivilDay day) const {
-  return !IsWeekend(day) && !closed_days.contains(day);
+  return !IsWeekend(day) && !closed_days.contains(day) && !holidays.contains(day);
+}
+
+std::optional<UsHoliday> ClinicRules::HolidayOn(absl::CivilDay day) const {
+  auto it = holidays.find(day);
+  if (it == holidays.end()) return std::nullopt;
+  return it->second;
 }
 
 bool ClinicRules::Offers(v1::Treatment t) const {
@@ -62,6 +72,20 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(RuleFiles files,
     for (const auto& text : f.message.closed_dates()) {
       ASSIGN_OR_RETURN(absl::CivilDay day, ParseDate(text, "closed_dates"));
       clinic->closed_days.insert(day);
+    }
+    ASSIGN_OR_RETURN(clinic->closed_dates_declared_through,
+                     ParseDate(f.message.closed_dates_declared_through(),
+                               "closed_dates_declared_through"));
+    std::vector<UsHoliday> observed;
+    for (int h : f.message.observed_holidays()) {
+      // UsFederalHoliday lists the holidays in UsHoliday's order, from 1.
+      observed.push_back(static_cast<UsHoliday>(h - 1));
+    }
+    for (int year = ClinicRules::kFirstHolidayYear; year <= ClinicRules::kLastHolidayYear;
+         ++year) {
+      for (const auto& [day, holiday] : ObservedDatesIn(year, observed)) {
+        clinic->holidays.emplace(day, holiday);
+      }
     }
     for (const auto& charge : f.message.charges()) {
       clinic->charge_cents[charge.code()] = charge.charge_cents();

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "service/common/holidays.h"
 #include "service/rules/rule_files.h"
 
 namespace estimator {
@@ -40,11 +41,20 @@ struct ClinicRules {
   v1::Clinic clinic;
   std::string file;
   std::string file_version;
+  // The clinic's own closed dates, and the observed federal holidays it closes on, computed for
+  // kFirstHolidayYear-kLastHolidayYear (every year a served course can reach).
   absl::flat_hash_set<absl::CivilDay> closed_days;
+  absl::flat_hash_map<absl::CivilDay, UsHoliday> holidays;
+  absl::CivilDay closed_dates_declared_through;
   absl::flat_hash_map<std::string, int64_t> charge_cents;  // by code, per unit
+
+  static constexpr int kFirstHolidayYear = 1999;
+  static constexpr int kLastHolidayYear = 2105;
 
   bool IsOpen(absl::CivilDay day) const;
   bool Offers(v1::Treatment t) const;
+  // The federal holiday the clinic observes on `day`, if any.
+  std::optional<UsHoliday> HolidayOn(absl::CivilDay day) const;
 };
 
 // One drug of the catalog, with its minimum therapeutic daily dose parsed.

@@ -535,6 +535,26 @@ void ValidateClinic(const RuleFile<v1::Clinic>& f, const ProtocolsByTreatment& p
     }
   }
   if (m.closed_dates_size() > 2000) p.Add(w.At("closed_dates"), "closed_dates: at most 2000");
+  const auto through =
+      CheckDate(w, "closed_dates_declared_through", m.closed_dates_declared_through(), true, p);
+  if (through && !closed.empty() && *closed.rbegin() > *through) {
+    p.Add(w.At("closed_dates_declared_through"),
+          absl::StrCat("closed_dates_declared_through ", m.closed_dates_declared_through(),
+                       " is before the closed date ", FormatDate(*closed.rbegin())));
+  }
+  std::set<int> holidays;
+  for (int i = 0; i < m.observed_holidays_size(); ++i) {
+    const int h = m.observed_holidays(i);
+    if (h == 0 || !v1::UsFederalHoliday_IsValid(h)) {
+      p.Add(w.At("observed_holidays", i),
+            absl::StrCat("observed_holidays: ", h == 0 ? "US_FEDERAL_HOLIDAY_UNSPECIFIED is not a "
+                                                         "holiday"
+                                                       : absl::StrCat("unknown value ", h)));
+    } else if (!holidays.insert(h).second) {
+      p.Add(w.At("observed_holidays", i),
+            absl::StrCat("observed_holidays: ", v1::UsFederalHoliday_Name(h), " listed twice"));
+    }
+  }
 }
 
 }  // namespace

@@ -44,6 +44,8 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "service/common/holidays.h"
+#include "service/common/holidays.h"
 #include "tests/e2e/e2e_environment.h"
 #include "tests/e2e/sample_requests.h"
 #include "tests/e2e/server_process.h"
@@ -293,6 +295,13 @@ void CheckEstimateInvariants(const v1::CourseEstimate& e, const v1::Clinic& clin
   ASSERT_GT(e.lines_size(), 0);
   std::set<absl::CivilDay> closed;
   for (const auto& d : clinic.closed_dates()) closed.insert(Day(d));
+  // The federal holidays it observes (their computation is checked against OPM's tables in
+  // tests/unit/common/holidays_test.cc).
+  std::vector<UsHoliday> observed;
+  for (int h : clinic.observed_holidays()) observed.push_back(static_cast<UsHoliday>(h - 1));
+  for (int year = 2024; year <= 2030; ++year) {
+    for (const auto& [day, holiday] : ObservedDatesIn(year, observed)) closed.insert(day);
+  }
 
   int previous_session = 0;
   absl::CivilDay previous_date;
@@ -712,8 +721,10 @@ TEST_F(e2eServer, MedicarePartBTmsInNetwork) {
 
 TEST_F(e2eServer, ClosedDaysAreSkippedAndAClosedStartIsMoved) {
   const v1::Clinic& clinic = Bundled().Clinic("riverbend");
-  std::set<std::string> closed(clinic.closed_dates().begin(), clinic.closed_dates().end());
-  ASSERT_EQ(closed.count("2026-05-25"), 1u) << "test setup: Memorial Day 2026 is a closed day";
+  ASSERT_NE(std::find(clinic.observed_holidays().begin(), clinic.observed_holidays().end(),
+                      v1::US_FEDERAL_HOLIDAY_MEMORIAL_DAY),
+            clinic.observed_holidays().end())
+      << "test setup: Memorial Day (2026-05-25) is a closed day";
   v1::EstimateCourseRequest request = MedicareTmsRequest();
   request.set_course_start_date("2026-05-25");
   v1::EstimateCourseResponse r;
@@ -724,11 +735,18 @@ TEST_F(e2eServer, ClosedDaysAreSkippedAndAClosedStartIsMoved) {
   ASSERT_EQ(e.lines_size(), 36);
   EXPECT_EQ(e.lines(0).date(), "2026-05-26") << "moved to the next open weekday";
   EXPECT_TRUE(HasNotice(e, "START_MOVED", v1::NOTICE_KIND_WARNING)) << NoticeCodes(e);
-  // The check above is not vacuous: a closed day (July 3) falls inside the course.
+  bool named = false;
+  for (const auto& n : e.notices()) {
+    named = named || (n.code() == "START_MOVED" &&
+                      absl::StrContains(n.message(), "closed on 2026-05-25 (Memorial Day)"));
+  }
+  EXPECT_TRUE(named) << "the moved start names the holiday";
+  // The check above is not vacuous: a closed day (Independence Day, observed Friday July 3)
+  // falls inside the course, and no session is on it.
   const std::string first = e.lines(0).date(), last = e.lines(e.lines_size() - 1).date();
-  int closed_inside = 0;
-  for (const std::string& d : closed) closed_inside += (d > first && d < last) ? 1 : 0;
-  EXPECT_GE(closed_inside, 1) << first << " to " << last;
+  EXPECT_LT(first, "2026-07-03");
+  EXPECT_GT(last, "2026-07-03");
+  for (const auto& l : e.lines()) EXPECT_NE(l.date(), "2026-07-03");
 }
 
 TEST_F(e2eServer, MedicareDeductibleAlreadyMetLeavesOnlyCoinsurance) {

@@ -261,6 +261,34 @@ TEST(EstimateHonestyTest, APlanWithoutPriorAuthorizationIsNotSaidToApprove) {
   }
 }
 
+// ---- holidays ------------------------------------------------------------------------------------
+
+TEST(EstimateHonestyTest, LakeshoreCoursesIn2027SkipItsHolidays) {
+  // Lakeshore's hand-listed dates used to stop at 2027-01-01, so a 2027 course landed on Memorial
+  // Day. Now its observed federal holidays are computed for every year.
+  const auto e = Estimate(BundledRules(), FromJson(R"({"clinic_id":"lakeshore","course_start_date":"2027-05-17","coverage":{"selfPay":{}},"course":{"treatment":"TREATMENT_TMS","protocol_id":"tms_standard_30_6","maintenance":{"months":0}}})"));
+  ASSERT_TRUE(e.ok()) << e.status();
+  for (const auto& l : e->lines()) {
+    EXPECT_NE(l.date(), "2027-05-31") << "Memorial Day";
+    EXPECT_NE(l.date(), "2027-07-05") << "Independence Day, observed";
+  }
+  EXPECT_EQ(FindNotice(*e, "CLOSED_DATES_NOT_DECLARED"), nullptr);
+}
+
+TEST(EstimateHonestyTest, ASchedulePastTheDeclaredClosedDatesIsWarnedAbout) {
+  // Riverbend declares its own closures through 2027-12-31; monthly maintenance runs into 2028.
+  const auto e = Estimate(BundledRules(), FromJson(R"({"clinic_id":"riverbend","course_start_date":"2027-11-01","coverage":{"selfPay":{}},"course":{"treatment":"TREATMENT_IV_KETAMINE","maintenance":{"months":3,"frequency":"MAINTENANCE_FREQUENCY_MONTHLY"}}})"));
+  ASSERT_TRUE(e.ok()) << e.status();
+  const v1::Notice* n = FindNotice(*e, "CLOSED_DATES_NOT_DECLARED");
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(n->message(),
+            "Riverbend Behavioral Health has listed its own closed days only through 2027-12-31; "
+            "later sessions are scheduled on every weekday but the federal holidays it "
+            "observes, so a closure not yet listed could move them.");
+  // New Year's Day 2028 is a Saturday, observed Friday 2027-12-31: no session on it.
+  for (const auto& l : e->lines()) EXPECT_NE(l.date(), "2027-12-31");
+}
+
 // ---- ranges --------------------------------------------------------------------------------------
 
 TEST(EstimateHonestyTest, NothingUnknownGivesNoRange) {

@@ -110,5 +110,85 @@ TEST(RuleValidatorTest, GapBetweenVersionsIsAnError) {
   EXPECT_TRUE(ValidateRuleFiles(*files).ok()) << ValidateRuleFiles(*files);
 }
 
+
+// The first line of `status` that names `file` and contains `message`, or "".
+std::string LineWith(const absl::Status& status, const std::string& file,
+                     const std::string& message) {
+  std::istringstream lines{std::string(status.message())};
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(file + ":", 0) == 0 && line.find(message) != std::string::npos) return line;
+  }
+  return "";
+}
+
+TEST(RuleValidatorTest, ClinicHolidaysAndDeclaredClosedDates) {
+  auto files = ReadRuleDirectory(SourceDir() + "/tests/testdata/rules");
+  ASSERT_TRUE(files.ok());
+  const std::string clinic = "clinics/test_clinic.textproto";
+  auto with = [&](auto change) {
+    auto copy = *files;
+    change(copy.clinics[0].message);
+    return ValidateRuleFiles(copy);
+  };
+  absl::Status s = with([](v1::Clinic& c) { c.clear_closed_dates_declared_through(); });
+  EXPECT_NE(LineWith(s, clinic, "closed_dates_declared_through is required"), "") << s;
+  s = with([](v1::Clinic& c) { c.set_closed_dates_declared_through("2026-12-31"); });
+  EXPECT_NE(LineWith(s, clinic, "closed_dates_declared_through 2026-12-31 is before the closed "
+                                "date 2027-01-01"), "") << s;
+  s = with([](v1::Clinic& c) { c.add_observed_holidays(v1::US_FEDERAL_HOLIDAY_UNSPECIFIED); });
+  EXPECT_NE(LineWith(s, clinic, "US_FEDERAL_HOLIDAY_UNSPECIFIED is not a holiday"), "") << s;
+  s = with([](v1::Clinic& c) {
+    c.add_observed_holidays(v1::US_FEDERAL_HOLIDAY_LABOR_DAY);
+    c.add_observed_holidays(v1::US_FEDERAL_HOLIDAY_LABOR_DAY);
+  });
+  EXPECT_NE(LineWith(s, clinic, "US_FEDERAL_HOLIDAY_LABOR_DAY listed twice"), "") << s;
+}
+
+TEST(RuleValidatorTest, ObservedHolidaysCloseTheClinic) {
+  auto files = ReadRuleDirectory(SourceDir() + "/tests/testdata/rules");
+  ASSERT_TRUE(files.ok());
+  files->clinics[0].message.add_observed_holidays(v1::US_FEDERAL_HOLIDAY_INDEPENDENCE_DAY);
+  auto set = RuleSet::Create(*std::move(files), absl::Now());
+  ASSERT_TRUE(set.ok()) << set.status();
+  const ClinicRules* clinic = (*set)->FindClinic("test_clinic");
+  EXPECT_FALSE(clinic->IsOpen(absl::CivilDay(2026, 7, 3)));  // observed: July 4 is a Saturday
+  EXPECT_TRUE(clinic->IsOpen(absl::CivilDay(2026, 7, 2)));
+  EXPECT_FALSE(clinic->IsOpen(absl::CivilDay(2027, 7, 5)));  // observed: July 4 is a Sunday
+  EXPECT_FALSE(clinic->IsOpen(absl::CivilDay(2099, 7, 4)));  // computed for every served year
+  EXPECT_EQ(clinic->HolidayOn(absl::CivilDay(2026, 7, 3)), UsHoliday::kIndependenceDay);
+  EXPECT_FALSE(clinic->HolidayOn(absl::CivilDay(2026, 12, 25)).has_value());  // own date
+  EXPECT_FALSE(clinic->IsOpen(absl::CivilDay(2026, 12, 25)));
+  EXPECT_EQ(clinic->closed_dates_declared_through, absl::CivilDay(2027, 12, 31));
+}
+
+TEST(RuleValidatorTest, PharmacyAccumulatorsAndConditionalSessions) {
+  auto files = ReadRuleDirectory(SourceDir() + "/tests/testdata/rules");
+  ASSERT_TRUE(files.ok());
+  const std::string ppo = "plans/test_ppo.textproto";
+  const std::string medicare = "plans/test_medicare.textproto";
+  auto with = [&](int plan, auto change) {
+    auto copy = *files;
+    change(copy.plans[plan].message);
+    return ValidateRuleFiles(copy);
+  };
+  ASSERT_EQ(files->plans[1].path, ppo);
+  absl::Status s = with(1, [](v1::PayerPlan& p) { p.mutable_pharmacy()->clear_accumulators(); });
+  EXPECT_NE(LineWith(s, ppo, "accumulators is required"), "") << s;
+  s = with(1, [](v1::PayerPlan& p) {
+    p.mutable_pharmacy()->set_separate_out_of_pocket_max_cents(100000);
+  });
+  EXPECT_NE(LineWith(s, ppo, "only with accumulators: PHARMACY_ACCUMULATORS_SEPARATE"), "") << s;
+  ASSERT_EQ(files->plans[0].path, medicare);
+  s = with(0, [](v1::PayerPlan& p) {
+    p.mutable_treatments(0)->mutable_covered()->mutable_conditional_sessions()->clear_condition();
+  });
+  EXPECT_NE(LineWith(s, medicare, "condition is required"), "") << s;
+  s = with(0, [](v1::PayerPlan& p) {
+    p.mutable_treatments(0)->mutable_covered()->set_max_sessions_per_course(20);
+  });
+  EXPECT_NE(LineWith(s, medicare, "after_covered_sessions must be below max_sessions_per_course"),
+            "") << s;
+}
+
 }  // namespace
 }  // namespace estimator
