@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -145,13 +146,20 @@ class LocatedErrorCollector final : public google::protobuf::io::ErrorCollector 
   std::vector<std::string> errors_;
 };
 
-// Protobuf's text parser takes any bytes in a string field, raw (a file saved as Latin-1) or
-// escaped ("\351"), but its binary parser refuses a `string` that is not UTF-8: such a file would
-// be served, and every answer quoting it would fail to parse at the client. Each one is reported
-// at the field that holds it.
-void CheckUtf8(const google::protobuf::Message& message,
-               const google::protobuf::TextFormat::ParseInfoTree* tree, absl::string_view path,
-               std::vector<std::string>& errors) {
+// The mark rule-file maintainers used for facts not yet verified against their source. In a text
+// an answer may quote it would reach the front desk and patients; such facts are listed in the
+// file's unverified_facts instead.
+constexpr absl::string_view kUnverifiedMark = "(check)";
+
+// Checks every string of a rule file, each reported at the field that holds it:
+// - Protobuf's text parser takes any bytes in a string field, raw (a file saved as Latin-1) or
+//   escaped ("\351"), but its binary parser refuses a `string` that is not UTF-8: such a file
+//   would be served, and every answer quoting it would fail to parse at the client.
+// - With `refuse_mark` (files whose schema has unverified_facts), no text but those facts may carry
+//   the "(check)" mark.
+void CheckStrings(const google::protobuf::Message& message,
+                  const google::protobuf::TextFormat::ParseInfoTree* tree, absl::string_view path,
+                  bool refuse_mark, std::vector<std::string>& errors) {
   using google::protobuf::FieldDescriptor;
   const google::protobuf::Reflection* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
@@ -164,20 +172,24 @@ void CheckUtf8(const google::protobuf::Message& message,
         const google::protobuf::Message& nested =
             index < 0 ? reflection->GetMessage(message, field)
                       : reflection->GetRepeatedMessage(message, field, index);
-        CheckUtf8(nested, tree != nullptr ? tree->GetTreeForNested(field, index) : nullptr, path,
-                  errors);
+        CheckStrings(nested, tree != nullptr ? tree->GetTreeForNested(field, index) : nullptr,
+                     path, refuse_mark, errors);
       } else if (field->type() == FieldDescriptor::TYPE_STRING) {
         const std::string value = index < 0 ? reflection->GetString(message, field)
                                             : reflection->GetRepeatedString(message, field, index);
-        if (google::protobuf::internal::IsStructurallyValidUTF8(value.data(),
-                                                                 static_cast<int>(value.size()))) {
-          continue;
-        }
+        const bool utf8 = google::protobuf::internal::IsStructurallyValidUTF8(
+            value.data(), static_cast<int>(value.size()));
+        const bool marked = refuse_mark && field->name() != "unverified_facts" &&
+                            absl::StrContains(value, kUnverifiedMark);
+        if (utf8 && !marked) continue;
         google::protobuf::TextFormat::ParseLocation at;
         if (tree != nullptr) at = tree->GetLocation(field, index);
-        errors.push_back(absl::StrCat(path, ":", std::max(at.line, 0) + 1, ":",
-                                      std::max(at.column, 0) + 1, ": ", field->name(),
-                                      " is not valid UTF-8 text; save the file as UTF-8"));
+        errors.push_back(absl::StrCat(
+            path, ":", std::max(at.line, 0) + 1, ":", std::max(at.column, 0) + 1, ": ",
+            field->name(),
+            !utf8 ? " is not valid UTF-8 text; save the file as UTF-8"
+                  : " carries \"(check)\", which would reach answers: write the text without it "
+                    "and list the fact in unverified_facts"));
       }
     }
   }
@@ -265,7 +277,8 @@ absl::StatusOr<RuleFile<Message>> ParseRuleFile(absl::string_view path, absl::st
     return absl::InvalidArgumentError(absl::StrJoin(collector.errors(), "\n"));
   }
   std::vector<std::string> errors;
-  CheckUtf8(file.message, file.locations.get(), path, errors);
+  const bool rule_data = file.message.GetDescriptor()->FindFieldByName("unverified_facts");
+  CheckStrings(file.message, file.locations.get(), path, rule_data, errors);
   if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
   return file;
 }

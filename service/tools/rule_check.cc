@@ -1,6 +1,8 @@
 #include "service/tools/rule_check.h"
 
+#include <map>
 #include <set>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -32,7 +34,30 @@ std::string Loaded(const RuleFiles& files) {
                       Count(drugs, "drug", "drugs"), ", ", Count(codes, "billing code", "billing codes"));
 }
 
+// Every file's unverified_facts, by path.
+std::map<std::string, std::vector<std::string>> UnverifiedFacts(const RuleFiles& files) {
+  std::map<std::string, std::vector<std::string>> out;
+  auto add = [&out](const auto& list) {
+    for (const auto& f : list) {
+      if (f.message.unverified_facts().empty()) continue;
+      out[f.path].assign(f.message.unverified_facts().begin(), f.message.unverified_facts().end());
+    }
+  };
+  add(files.plans);
+  add(files.clinics);
+  add(files.protocols);
+  add(files.catalogs);
+  add(files.code_catalogs);
+  return out;
+}
+
 }  // namespace
+
+int RuleCheckReport::unverified_count() const {
+  int n = 0;
+  for (const auto& [path, facts] : unverified_facts) n += static_cast<int>(facts.size());
+  return n;
+}
 
 int RuleCheckReport::failed() const {
   int n = 0;
@@ -48,6 +73,7 @@ RuleCheckReport CheckRules(const std::string& rules_dir, absl::Time now) {
     report.rule_problems = Lines(files.status());
   } else {
     report.loaded = Loaded(*files);
+    report.unverified_facts = UnverifiedFacts(*files);
     absl::StatusOr<std::shared_ptr<const RuleSet>> rules = RuleSet::Create(*std::move(files), now);
     if (rules.ok()) {
       report.rules = *std::move(rules);
@@ -111,6 +137,15 @@ void PrintRuleCheck(const RuleCheckReport& r, std::ostream& out) {
     out << "Tests per plan: " << absl::StrJoin(counts, ", ") << "\n";
     for (const auto& [plan, n] : r.tests_per_plan) {
       if (n == 0) out << "  warning: no rule test quotes " << plan << "; add some to tests/\n";
+    }
+  }
+  if (!r.unverified_facts.empty()) {
+    out << "Unverified facts (for maintainers; never shown in answers): "
+        << Count(r.unverified_count(), "fact", "facts") << " in "
+        << Count(r.unverified_facts.size(), "file", "files") << "\n";
+    for (const auto& [path, facts] : r.unverified_facts) {
+      out << "  " << path << " (" << facts.size() << ")\n";
+      for (const auto& fact : facts) out << "    - " << fact << "\n";
     }
   }
   // The closing line says everything a CI log reader needs.

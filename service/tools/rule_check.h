@@ -33,6 +33,10 @@ struct RuleCheckReport {
   std::vector<RuleTestResult> results;
   // Tests per loaded plan ("payer/plan"), zero included: the plans the tests leave untested show.
   std::map<std::string, int> tests_per_plan;
+  // Each file's unverified_facts (by path; files without any left out): what maintainers still
+  // have to check against the sources, never shown in answers.
+  std::map<std::string, std::vector<std::string>> unverified_facts;
+  int unverified_count() const;
 
   int failed() const;
   bool ok() const {

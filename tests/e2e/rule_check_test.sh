@@ -46,6 +46,18 @@ for entry in "${entries[@]}"; do
   if [ "$n" -ge 3 ]; then pass; else fail "only $n rule tests quote $plan (want 3 or more)"; fi
 done
 if [ "$plans" -ge 7 ]; then pass; else fail "$plans plans in payer_rules/, want at least 7"; fi
+# The unverified facts are listed for maintainers: a count, and each fact under its file, the same
+# number as the files' unverified_facts lines.
+listed="$(grep -c '^    - ' "$TMP/bundled.out" || true)"
+in_files="$(cat "$ROOT"/payer_rules/*/*.textproto | grep -c '^unverified_facts: ' || true)"
+if grep -qE "^Unverified facts \(for maintainers; never shown in answers\): $in_files facts in [0-9]+ files$" \
+     "$TMP/bundled.out" && [ "$listed" = "$in_files" ] && [ "$in_files" -gt 0 ]; then
+  pass
+else
+  fail "want every unverified fact listed ($in_files in the files, $listed listed)"
+fi
+if grep -qF '  plans/medi_cal_2026.textproto (' "$TMP/bundled.out"; then pass; else
+  fail "Medi-Cal's unverified facts are not listed under its file"; fi
 
 # ---- 2. every broken sample is reported at its marked line ------------------------------------------
 check_sample() {  # FILE SUBDIR

@@ -153,7 +153,7 @@ TEST(ReadinessTest, AetnaTmsCompleteChartIsReadyToSubmitWithItsForms) {
   EXPECT_EQ(a.payer_name(), "Aetna");
   EXPECT_EQ(a.plan_name(), "Aetna Open Access PPO (illustrative 2026 plan design)");
   EXPECT_EQ(a.policy_section(),
-            "Aetna CPB 0469, Policy I (repetitive TMS for major depressive disorder) (check)");
+            "Aetna CPB 0469, Policy I (repetitive TMS for major depressive disorder)");
   EXPECT_EQ(a.sources_size(), 3);
   EXPECT_EQ(a.plan_effective_from(), "2026-01-01");
   EXPECT_EQ(a.plan_file_version().size(), 64u);
@@ -471,7 +471,7 @@ TEST(ReadinessTest, IvKetamineIsNotCoveredNeedsNoAuthAndPointsToTheSelfPayEstima
   const Case cases[] = {
       {Plan("aetna", "open_access_ppo"),
        "Aetna considers ketamine infusion for depression experimental and investigational",
-       "Aetna CPB 0938, Policy (check)"},
+       "Aetna CPB 0938, Policy"},
       {Plan("medicare", "part_b"), "Medicare does not pay for ketamine infusions for depression.",
        "Social Security Act 1862(a)(1)(A)"},
   };
