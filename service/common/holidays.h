@@ -2,12 +2,13 @@
 // (5 U.S.C. 6103 and OPM's rule: a holiday on a Saturday is observed the Friday before, one on a
 // Sunday the Monday after, so New Year's Day 2028, a Saturday, is observed on 2027-12-31).
 //
-//   ObservedHoliday(absl::CivilDay(2026, 7, 3))  // -> UsHoliday::kIndependenceDay (July 4 is a Saturday)
-//   HolidayName(UsHoliday::kThanksgiving)        // -> "Thanksgiving Day"
+//   ObservedDate(UsHoliday::kIndependenceDay, 2026)  // -> 2026-07-03 (July 4 is a Saturday)
+//   HolidayName(UsHoliday::kThanksgiving)            // -> "Thanksgiving Day"
 #ifndef ESTIMATOR_COMMON_HOLIDAYS_H_
 #define ESTIMATOR_COMMON_HOLIDAYS_H_
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -34,7 +35,8 @@ inline constexpr int kUsHolidays = 11;
 // "New Year's Day", "Martin Luther King Jr. Day", ...
 absl::string_view HolidayName(UsHoliday holiday);
 
-// The holiday's date in `year`, or nullopt when it did not exist that year (Juneteenth before 2021).
+// The holiday's date in `year`, or nullopt when it did not exist that year (Juneteenth before
+// 2021).
 std::optional<absl::CivilDay> HolidayDate(UsHoliday holiday, int year);
 
 // The day the holiday of `year` is observed: its date moved off a weekend.

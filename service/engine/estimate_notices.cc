@@ -73,35 +73,11 @@ namespace {
 // stated for each unknown that matters. `whose` names the amounts ("" or "In-network ").
 MetSoFar MetOf(const CourseContext& ctx, const v1::Accumulators& a, const PlanYearLimits& limits,
                absl::string_view whose, absl::string_view code_prefix, Notices& notices) {
-  // "Deductible ..." or "In-network deductible ...".
-  auto begin = [whose](absl::string_view what) {
-    std::string s = absl::StrCat(whose, what);
-    if (whose.empty()) s[0] = static_cast<char>(std::toupper(s[0]));
-    return s;
-  };
   MetSoFar met;
-  if (a.has_deductible_met_cents()) {
-    met.deductible = Money::Cents(a.deductible_met_cents());
-  } else if (limits.deductible > Money::Zero()) {
-    if (!notices.silent()) notices.Assume(absl::StrCat(code_prefix, "DEDUCTIBLE_MET_UNKNOWN"),
-                   absl::StrCat(begin("deductible"), " met so far this plan year is unknown: assumed "
-                                "none met."));
-  }
-  if (a.has_out_of_pocket_met_cents()) {
-    met.out_of_pocket = Money::Cents(a.out_of_pocket_met_cents());
-  } else if (limits.out_of_pocket_max && a.has_deductible_met_cents() &&
-             a.deductible_met_cents() > 0) {
-    // The deductible paid counts toward the maximum: at least that much is met.
-    met.out_of_pocket = met.deductible;
-    if (!notices.silent()) notices.Assume(absl::StrCat(code_prefix, "OUT_OF_POCKET_MET_FROM_DEDUCTIBLE"),
-                   absl::StrCat(begin("out-of-pocket"), " spending so far this plan year is "
-                                "unknown: taken as the ", FormatMoney(met.deductible), " of deductible "
-                                "met, which counts toward it."));
-  } else if (limits.out_of_pocket_max) {
-    if (!notices.silent()) notices.Assume(absl::StrCat(code_prefix, "OUT_OF_POCKET_MET_UNKNOWN"),
-                   absl::StrCat(begin("out-of-pocket"), " spending so far this plan year is "
-                                "unknown: assumed none."));
-  }
+  met.deductible = Money::Cents(a.deductible_met_cents());
+  // Unknown out-of-pocket spending is at least the deductible paid, which counts toward it.
+  met.out_of_pocket =
+      a.has_out_of_pocket_met_cents() ? Money::Cents(a.out_of_pocket_met_cents()) : met.deductible;
   // The patient's own spending counts toward the family's.
   met.family_deductible = a.has_family_deductible_met_cents()
                               ? Money::Cents(a.family_deductible_met_cents())
@@ -109,9 +85,35 @@ MetSoFar MetOf(const CourseContext& ctx, const v1::Accumulators& a, const PlanYe
   met.family_out_of_pocket = a.has_family_out_of_pocket_met_cents()
                                  ? Money::Cents(a.family_out_of_pocket_met_cents())
                                  : met.out_of_pocket;
+  if (notices.silent()) return met;
+
+  // "Deductible ..." or "In-network deductible ...".
+  auto begin = [whose](absl::string_view what) {
+    std::string s = absl::StrCat(whose, what);
+    if (whose.empty()) s[0] = static_cast<char>(std::toupper(s[0]));
+    return s;
+  };
+  const std::string prefix(code_prefix);
+  if (!a.has_deductible_met_cents() && limits.deductible > Money::Zero()) {
+    notices.Assume(prefix + "DEDUCTIBLE_MET_UNKNOWN",
+                   absl::StrCat(begin("deductible"), " met so far this plan year is unknown: "
+                                "assumed none met."));
+  }
+  if (!a.has_out_of_pocket_met_cents() && limits.out_of_pocket_max) {
+    if (met.out_of_pocket > Money::Zero()) {
+      notices.Assume(prefix + "OUT_OF_POCKET_MET_FROM_DEDUCTIBLE",
+                     absl::StrCat(begin("out-of-pocket"), " spending so far this plan year is "
+                                  "unknown: taken as the ", FormatMoney(met.deductible),
+                                  " of deductible met, which counts toward it."));
+    } else {
+      notices.Assume(prefix + "OUT_OF_POCKET_MET_UNKNOWN",
+                     absl::StrCat(begin("out-of-pocket"), " spending so far this plan year is "
+                                  "unknown: assumed none."));
+    }
+  }
   if (ctx.family_tier && (limits.family_deductible || limits.family_out_of_pocket_max) &&
       (!a.has_family_deductible_met_cents() || !a.has_family_out_of_pocket_met_cents())) {
-    if (!notices.silent()) notices.Assume(absl::StrCat(code_prefix, "FAMILY_MET_UNKNOWN"),
+    notices.Assume(prefix + "FAMILY_MET_UNKNOWN",
                    "Family amounts met so far are unknown: only this patient's spending counted.");
   }
   return met;
@@ -156,11 +158,12 @@ MetBefore MetFromRequest(const CourseContext& ctx, const PricedCourse& priced,
         MetOf(ctx, ctx.insurance->in_network_met_so_far(), LimitsOf(ctx, *first[in_network]),
               "In-network ", "IN_NETWORK_", notices);
   }
+  if (notices.silent()) return before;  // the rest only says what was assumed
   const int pharmacy = static_cast<int>(AccumulatorSet::kPharmacySeparate);
   if (first[pharmacy] != nullptr) {
     const PlanYearLimits limits = LimitsOf(ctx, *first[pharmacy]);
     if (limits.deductible > Money::Zero() || limits.out_of_pocket_max) {
-      if (!notices.silent()) notices.Assume("PHARMACY_MET_UNKNOWN",
+      notices.Assume("PHARMACY_MET_UNKNOWN",
                      "Amounts met so far toward the pharmacy benefit's own deductible and "
                      "out-of-pocket maximum are unknown: assumed none.");
     }
@@ -176,7 +179,7 @@ MetBefore MetFromRequest(const CourseContext& ctx, const PricedCourse& priced,
   }
   if (first_covered != nullptr && first_covered->plan_year != before.plan_year &&
       (AnyMet(ctx.insurance->met_so_far()) || AnyMet(ctx.insurance->in_network_met_so_far()))) {
-    if (!notices.silent()) notices.Assume("MET_SO_FAR_OTHER_PLAN_YEAR",
+    notices.Assume("MET_SO_FAR_OTHER_PLAN_YEAR",
                    absl::StrCat("The amounts met so far describe the plan year that began ",
                                 FormatDate(before.plan_year), "; the first covered session, on ",
                                 FormatDate(first_covered->session->date), ", falls in the plan "
@@ -279,11 +282,13 @@ void AddInputNotices(const CourseContext& ctx, const PricedCourse& priced,
     for (int i = 1; i < e.plan_year_totals_size(); ++i) {
       if (e.plan_year_totals(i).totals().sessions_covered() == 0) continue;
       later = ctx.insurance->verified_benefits_for_later_plan_years()
-                  ? absl::StrCat(" They are also used from ", e.plan_year_totals(i).plan_year_start(),
+                  ? absl::StrCat(" They are also used from ",
+                                 e.plan_year_totals(i).plan_year_start(),
                                  ", as the request says they still hold then.")
                   : absl::StrCat(" From ", e.plan_year_totals(i).plan_year_start(),
                                  " the plan's own values are used; say whether the verified "
-                                 "values still hold then (verified_benefits_for_later_plan_years).");
+                                 "values still hold then "
+                                 "(verified_benefits_for_later_plan_years).");
       break;
     }
     notices.Assume("VERIFIED_BENEFITS",

@@ -71,7 +71,8 @@ MetSoFar MetAtLimits(const v1::Accumulators* said, const PlanYearLimits& limits)
                           : Max(met.deductible, limits.out_of_pocket_max.value_or(Money::Zero()));
   met.family_deductible = a.has_family_deductible_met_cents()
                               ? Money::Cents(a.family_deductible_met_cents())
-                              : Max(met.deductible, limits.family_deductible.value_or(Money::Zero()));
+                              : Max(met.deductible,
+                                    limits.family_deductible.value_or(Money::Zero()));
   met.family_out_of_pocket =
       a.has_family_out_of_pocket_met_cents()
           ? Money::Cents(a.family_out_of_pocket_met_cents())

@@ -319,8 +319,9 @@ absl::StatusOr<PricedCourse> SessionPrices::Cover(const CoverageAssumptions& cov
       out.session_limits = out.session_limits || c.has_max_sessions_per_course() ||
                            c.has_max_sessions_per_plan_year();
       int& in_year = year_count(year);
-      const bool conditional = c.has_conditional_sessions() &&
-                               covered_in_course >= c.conditional_sessions().after_covered_sessions();
+      const bool conditional =
+          c.has_conditional_sessions() &&
+          covered_in_course >= c.conditional_sessions().after_covered_sessions();
       if (coverage.criteria_not_met) {
         reason = v1::NOT_COVERED_REASON_CRITERIA_NOT_MET;
         explanation = kCriteriaNotMet;

@@ -13,8 +13,11 @@
 
 namespace estimator {
 
-static_assert(v1::US_FEDERAL_HOLIDAY_NEW_YEARS_DAY == static_cast<int>(UsHoliday::kNewYearsDay) + 1);
-static_assert(v1::US_FEDERAL_HOLIDAY_CHRISTMAS_DAY == static_cast<int>(UsHoliday::kChristmasDay) + 1);
+// UsFederalHoliday (rules.proto) lists the holidays in UsHoliday's order, from 1.
+static_assert(v1::US_FEDERAL_HOLIDAY_NEW_YEARS_DAY ==
+              static_cast<int>(UsHoliday::kNewYearsDay) + 1);
+static_assert(v1::US_FEDERAL_HOLIDAY_CHRISTMAS_DAY ==
+              static_cast<int>(UsHoliday::kChristmasDay) + 1);
 static_assert(v1::UsFederalHoliday_ARRAYSIZE == kUsHolidays + 1);
 
 const v1::TreatmentPolicy* PlanVersion::Policy(v1::Treatment t) const {

@@ -61,6 +61,18 @@ v1::EstimateCourseRequest TestTms(const std::string& start = "2026-03-02") {
   return r;
 }
 
+// The same, for Spravato 56 mg under the medical benefit, no maintenance (no prior authorization
+// under the test PPO).
+v1::EstimateCourseRequest TestSpravato() {
+  v1::EstimateCourseRequest r = TestTms();
+  r.mutable_course()->set_treatment(v1::TREATMENT_SPRAVATO);
+  r.mutable_course()->clear_protocol_id();
+  r.mutable_course()->mutable_spravato()->set_dose_mg(56);
+  r.mutable_course()->mutable_spravato()->set_drug_benefit(v1::BENEFIT_MEDICAL);
+  r.mutable_course()->mutable_maintenance()->set_months(0);
+  return r;
+}
+
 // ---- the two bugs --------------------------------------------------------------------------------
 
 TEST(EstimateHonestyTest, SpravatoPharmacyLineUsesTheInNetworkAmountsOutOfNetwork) {
@@ -293,12 +305,7 @@ TEST(EstimateHonestyTest, ASchedulePastTheDeclaredClosedDatesIsWarnedAbout) {
 
 TEST(EstimateHonestyTest, NothingUnknownGivesNoRange) {
   // Spravato under the test PPO needs no prior authorization; everything else is stated.
-  v1::EstimateCourseRequest r = TestTms();
-  r.mutable_course()->set_treatment(v1::TREATMENT_SPRAVATO);
-  r.mutable_course()->clear_protocol_id();
-  r.mutable_course()->mutable_spravato()->set_dose_mg(56);
-  r.mutable_course()->mutable_spravato()->set_drug_benefit(v1::BENEFIT_MEDICAL);
-  r.mutable_course()->mutable_maintenance()->set_months(0);
+  v1::EstimateCourseRequest r = TestSpravato();
   const auto e = Estimate(TestRules(), r);
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_EQ(e->patient_range().low_cents(), e->totals().patient_cents());
@@ -370,12 +377,7 @@ TEST(EstimateHonestyTest, UnknownPlanYearStartCanCrossMidCourse) {
   // Figure (calendar year): 12 sessions from 2026-03-02 at 20% ($132) reach the $500 left: $500.
   // A plan year starting April 1 gives the 4 April sessions (weekly, Thursdays) a fresh year:
   // $500 deductible + 20% of $160 ($532), then $132 three times: $928. High end $1,428.
-  v1::EstimateCourseRequest r = TestTms();
-  r.mutable_course()->set_treatment(v1::TREATMENT_SPRAVATO);
-  r.mutable_course()->clear_protocol_id();
-  r.mutable_course()->mutable_spravato()->set_dose_mg(56);
-  r.mutable_course()->mutable_spravato()->set_drug_benefit(v1::BENEFIT_MEDICAL);
-  r.mutable_course()->mutable_maintenance()->set_months(0);
+  v1::EstimateCourseRequest r = TestSpravato();
   auto* ins = r.mutable_coverage()->mutable_insurance();
   ins->clear_plan_year_start();
   ins->mutable_met_so_far()->set_deductible_met_cents(50000);
