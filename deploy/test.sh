@@ -13,7 +13,7 @@ bash "$ROOT/deploy/install-deps.sh"
 if [ ! -f "$BUILD/build.ninja" ]; then
   # -O1 -g1: fast enough to build and run, with file:line in sanitizer reports.
   cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
-    -DESTIMATOR_BUILD_TESTS=ON -DESTIMATOR_SANITIZE=address,undefined >/dev/null
+    -DESTIMATOR_BUILD_TESTS=ON -DESTIMATOR_SANITIZE=address,undefined -DESTIMATOR_WERROR=ON >/dev/null
 fi
 # Sanitizer options and leak suppressions are compiled in (tests/sanitizers/sanitizer_defaults.cc).
 ninja -C "$BUILD" -j"$JOBS"

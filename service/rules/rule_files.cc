@@ -10,8 +10,6 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/stubs/common.h"
-#include "estimator/v1/access.pb.h"
-#include "estimator/v1/rule_tests.pb.h"
 #include "service/common/sha256.h"
 
 namespace estimator {
@@ -214,23 +212,6 @@ absl::StatusOr<std::string> ReadFile(const fs::path& path, absl::string_view sho
   return text.str();
 }
 
-template <typename Message>
-void ParseInto(const fs::path& root, const fs::path& file, std::vector<RuleFile<Message>>& out,
-               std::vector<std::string>& errors) {
-  const std::string shown = fs::relative(file, root).generic_string();
-  absl::StatusOr<std::string> text = ReadFile(file, shown);
-  if (!text.ok()) {
-    errors.push_back(std::string(text.status().message()));
-    return;
-  }
-  absl::StatusOr<RuleFile<Message>> parsed = ParseRuleFile<Message>(shown, *text);
-  if (!parsed.ok()) {
-    errors.push_back(std::string(parsed.status().message()));
-    return;
-  }
-  out.push_back(*std::move(parsed));
-}
-
 std::vector<fs::path> TextprotoFilesIn(const fs::path& dir) {
   std::vector<fs::path> files;
   std::error_code ec;
@@ -246,30 +227,17 @@ std::vector<fs::path> TextprotoFilesIn(const fs::path& dir) {
 
 }  // namespace
 
-template <typename Message>
-void ReadRuleFilesIn(const std::string& root, const std::string& subdir,
-                     std::vector<RuleFile<Message>>& out, std::vector<std::string>& errors) {
-  for (const auto& f : TextprotoFilesIn(fs::path(root) / subdir)) ParseInto(root, f, out, errors);
-}
-
-template void ReadRuleFilesIn(const std::string&, const std::string&,
-                              std::vector<RuleFile<v1::RuleTestFile>>&, std::vector<std::string>&);
-
-template <typename Message>
-absl::StatusOr<RuleFile<Message>> ParseRuleFile(absl::string_view path, absl::string_view text) {
-  RuleFile<Message> file;
-  file.path = std::string(path);
-  file.sha256 = Sha256Hex(text);
-  file.locations = std::make_shared<google::protobuf::TextFormat::ParseInfoTree>();
-
-  LocatedErrorCollector collector(path, text, Message::descriptor());
+absl::Status ParseTextProto(absl::string_view path, absl::string_view text,
+                            google::protobuf::Message& message,
+                            google::protobuf::TextFormat::ParseInfoTree& locations) {
+  LocatedErrorCollector collector(path, text, message.GetDescriptor());
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&collector);
-  parser.WriteLocationsTo(file.locations.get());
+  parser.WriteLocationsTo(&locations);
   parser.AllowUnknownField(false);
   parser.AllowUnknownExtension(false);
   // Left at its default, the parser also refuses a singular field written twice.
-  const bool ok = parser.ParseFromString(std::string(text), &file.message);
+  const bool ok = parser.ParseFromString(std::string(text), &message);
   if (!ok || !collector.errors().empty()) {
     if (collector.errors().empty()) {
       return absl::InvalidArgumentError(absl::StrCat(path, ":1:1: could not be parsed"));
@@ -277,26 +245,21 @@ absl::StatusOr<RuleFile<Message>> ParseRuleFile(absl::string_view path, absl::st
     return absl::InvalidArgumentError(absl::StrJoin(collector.errors(), "\n"));
   }
   std::vector<std::string> errors;
-  const bool rule_data = file.message.GetDescriptor()->FindFieldByName("unverified_facts");
-  CheckStrings(file.message, file.locations.get(), path, rule_data, errors);
+  const bool rule_data = message.GetDescriptor()->FindFieldByName("unverified_facts");
+  CheckStrings(message, &locations, path, rule_data, errors);
   if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
-  return file;
+  return absl::OkStatus();
 }
 
-template absl::StatusOr<RuleFile<v1::PayerPlan>> ParseRuleFile(absl::string_view,
-                                                               absl::string_view);
-template absl::StatusOr<RuleFile<v1::Clinic>> ParseRuleFile(absl::string_view, absl::string_view);
-template absl::StatusOr<RuleFile<v1::TreatmentProtocol>> ParseRuleFile(absl::string_view,
-                                                                       absl::string_view);
-template absl::StatusOr<RuleFile<v1::DrugCatalog>> ParseRuleFile(absl::string_view,
-                                                                 absl::string_view);
-template absl::StatusOr<RuleFile<v1::BillingCodeCatalog>> ParseRuleFile(absl::string_view,
-                                                                        absl::string_view);
-template absl::StatusOr<RuleFile<v1::RuleTestFile>> ParseRuleFile(absl::string_view,
-                                                                  absl::string_view);
-// The server's --access_config file is parsed the same way, with the same error format.
-template absl::StatusOr<RuleFile<v1::AccessConfig>> ParseRuleFile(absl::string_view,
-                                                                  absl::string_view);
+std::vector<TextprotoFile> ReadTextprotoFiles(const std::string& root, const std::string& subdir) {
+  std::vector<TextprotoFile> out;
+  for (const auto& f : TextprotoFilesIn(fs::path(root) / subdir)) {
+    TextprotoFile& file = out.emplace_back();
+    file.shown = fs::relative(f, fs::path(root)).generic_string();
+    file.text = ReadFile(f, file.shown);
+  }
+  return out;
+}
 
 absl::StatusOr<RuleFiles> ReadRuleDirectory(const std::string& dir) {
   const fs::path root(dir);

@@ -9,12 +9,14 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "estimator/v1/rules.pb.h"
 #include "google/protobuf/text_format.h"
+#include "service/common/sha256.h"
 
 namespace estimator {
 
@@ -35,15 +37,55 @@ struct RuleFiles {
   std::vector<RuleFile<v1::BillingCodeCatalog>> code_catalogs;
 };
 
-// Parses one file's text. `path` is used in error messages only.
+// Parses `text` into `message` with protobuf's TextFormat parser, unknown fields refused, writing
+// where each field was to `locations`; then checks every string (UTF-8, and in rule data files
+// (those with unverified_facts) no "(check)" mark). Errors are INVALID_ARGUMENT, one
+// `path:line:column: message` line each. `path` is used in error messages only.
+absl::Status ParseTextProto(absl::string_view path, absl::string_view text,
+                            google::protobuf::Message& message,
+                            google::protobuf::TextFormat::ParseInfoTree& locations);
+
+// Parses one file's text into a RuleFile of any message type (rule files here; the access config
+// and rule tests in the layers that own them).
 template <typename Message>
-absl::StatusOr<RuleFile<Message>> ParseRuleFile(absl::string_view path, absl::string_view text);
+absl::StatusOr<RuleFile<Message>> ParseRuleFile(absl::string_view path, absl::string_view text) {
+  RuleFile<Message> file;
+  file.path = std::string(path);
+  file.sha256 = Sha256Hex(text);
+  file.locations = std::make_shared<google::protobuf::TextFormat::ParseInfoTree>();
+  if (absl::Status s = ParseTextProto(path, text, file.message, *file.locations); !s.ok()) {
+    return s;
+  }
+  return file;
+}
+
+// One *.textproto of a folder: its path relative to the rule directory and its bytes (or why
+// they could not be read).
+struct TextprotoFile {
+  std::string shown;
+  absl::StatusOr<std::string> text;
+};
+// Every *.textproto in `root`/`subdir`, sorted by name (none when the folder does not exist).
+std::vector<TextprotoFile> ReadTextprotoFiles(const std::string& root, const std::string& subdir);
 
 // Reads and parses every *.textproto in `root`/`subdir` (sorted by name) into `out`, shown relative
 // to `root`; each problem is one `path:line:column: message` entry of `errors`.
 template <typename Message>
 void ReadRuleFilesIn(const std::string& root, const std::string& subdir,
-                     std::vector<RuleFile<Message>>& out, std::vector<std::string>& errors);
+                     std::vector<RuleFile<Message>>& out, std::vector<std::string>& errors) {
+  for (TextprotoFile& f : ReadTextprotoFiles(root, subdir)) {
+    if (!f.text.ok()) {
+      errors.push_back(std::string(f.text.status().message()));
+      continue;
+    }
+    absl::StatusOr<RuleFile<Message>> parsed = ParseRuleFile<Message>(f.shown, *f.text);
+    if (!parsed.ok()) {
+      errors.push_back(std::string(parsed.status().message()));
+      continue;
+    }
+    out.push_back(*std::move(parsed));
+  }
+}
 
 // Reads and parses every rule file under `dir` (sorted by path, so the result is deterministic).
 // All syntax errors of all files are reported together; nothing is returned unless every file parses.

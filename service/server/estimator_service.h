@@ -5,7 +5,7 @@
 #define ESTIMATOR_SERVER_ESTIMATOR_SERVICE_H_
 
 #include "estimator/v1/estimator.grpc.pb.h"
-#include "service/rules/rule_store.h"
+#include "service/server/rule_store.h"
 #include "service/server/access_control.h"
 #include "service/server/arena_allocator.h"
 

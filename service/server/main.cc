@@ -1,9 +1,9 @@
 // estimator_server: serves estimator.v1.EstimatorService and RuleAdminService on the bundled (or
 // given) payer rules.
 //
-//   estimator_server --rules_dir=payer_rules --listen=0.0.0.0:8443 \
-//       --tls_cert_file=server.pem --tls_key_file=server.key [--tls_client_ca_file=clinic_ca.pem] \
-//       --access_config=access.textproto
+//   estimator_server --rules_dir=payer_rules --listen=0.0.0.0:8443
+//       --tls_cert_file=server.pem --tls_key_file=server.key [--tls_client_ca_file=clinic_ca.pem]
+//       --access_config=access.textproto                     (one command)
 //   estimator_server --listen=127.0.0.1:0 --port_file=/tmp/port --plaintext   # development
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"

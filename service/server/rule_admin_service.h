@@ -5,7 +5,7 @@
 
 #include "absl/time/time.h"
 #include "estimator/v1/admin.grpc.pb.h"
-#include "service/rules/rule_store.h"
+#include "service/server/rule_store.h"
 #include "service/server/access_control.h"
 
 namespace estimator {

@@ -18,7 +18,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
-#include "service/rules/rule_store.h"
+#include "service/server/rule_store.h"
 #include "service/server/access_control.h"
 #include "service/server/estimator_service.h"
 #include "service/server/rule_admin_service.h"

@@ -61,7 +61,9 @@ TEST_F(e2eRuleLibrary, EveryRuleTestPassesThroughTheServer) {
       SCOPED_TRACE(absl::StrCat(file.path, " ", test.name()));
       v1::EstimateCourseResponse estimate;
       const grpc::Status s = stub().EstimateCourse(Context().get(), test.request(), &estimate);
-      if (s.ok()) EXPECT_EQ(estimate.rule_set_version(), version);
+      if (s.ok()) {
+        EXPECT_EQ(estimate.rule_set_version(), version);
+      }
       RuleTestOutcome outcome{FromGrpc(s, estimate), std::nullopt};
       if (ChecksReadiness(test)) {
         v1::CheckPriorAuthReadinessResponse readiness;

@@ -213,7 +213,9 @@ class SecurityTest : public ::testing::Test {
     ASSERT_TRUE(started.ok()) << started;
   }
   static void TearDownTestSuite() {
-    if (server_ != nullptr) EXPECT_EQ(server_->Stop(), 0) << server_->StderrText();
+    if (server_ != nullptr) {
+      EXPECT_EQ(server_->Stop(), 0) << server_->StderrText();
+    }
     delete server_;
     delete pki_;
     server_ = nullptr;

@@ -64,7 +64,9 @@ TEST(CourseScheduleTest, SkipsWeekendsAndClosedDaysAndKeepsTheCount) {
     EXPECT_FALSE(IsWeekend(s[i].date)) << FormatDate(s[i].date);
     EXPECT_NE(s[i].date, CivilDay(2026, 12, 25));
     EXPECT_NE(s[i].date, CivilDay(2027, 1, 1));
-    if (i > 0) EXPECT_GT(s[i].date, s[i - 1].date);
+    if (i > 0) {
+      EXPECT_GT(s[i].date, s[i - 1].date);
+    }
     if (s[i].phase == v1::PHASE_ACUTE) ++per_week[Monday(s[i].date)];
   }
   for (const auto& [week, n] : per_week) EXPECT_LE(n, 5) << FormatDate(week);

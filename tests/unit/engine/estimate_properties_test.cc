@@ -324,7 +324,9 @@ TEST(EstimatePropertiesTest, EstimatesAreDeterministic) {
     auto ra = EstimateCourse(*ga.rules, ga.request, kToday);
     auto rb = EstimateCourse(*gb.rules, gb.request, kToday);
     ASSERT_EQ(ra.ok(), rb.ok());
-    if (ra.ok()) EXPECT_EQ(ra->SerializeAsString(), rb->SerializeAsString());
+    if (ra.ok()) {
+      EXPECT_EQ(ra->SerializeAsString(), rb->SerializeAsString());
+    }
   }
 }
 

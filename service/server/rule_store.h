@@ -9,8 +9,8 @@
 //   std::shared_ptr<const RuleSet> rules = store.Current();
 //
 // Loads are serialized, so an older read can never replace a newer one.
-#ifndef ESTIMATOR_RULES_RULE_STORE_H_
-#define ESTIMATOR_RULES_RULE_STORE_H_
+#ifndef ESTIMATOR_SERVER_RULE_STORE_H_
+#define ESTIMATOR_SERVER_RULE_STORE_H_
 
 #include <cstdint>
 #include <memory>
@@ -78,4 +78,4 @@ std::string RuleDirectoryFingerprint(const std::string& dir);
 
 }  // namespace estimator
 
-#endif  // ESTIMATOR_RULES_RULE_STORE_H_
+#endif  // ESTIMATOR_SERVER_RULE_STORE_H_

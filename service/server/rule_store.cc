@@ -1,4 +1,4 @@
-#include "service/rules/rule_store.h"
+#include "service/server/rule_store.h"
 
 #include <sys/stat.h>
 
