@@ -8,6 +8,7 @@
 #include "service/common/dates.h"
 #include "service/common/status_macros.h"
 #include "service/engine/plain_language.h"
+#include "service/engine/vocabulary.h"
 
 namespace estimator {
 
@@ -22,12 +23,6 @@ void Notices::Add(v1::NoticeKind kind, absl::string_view code, std::string messa
   n.set_code(std::string(code));
   n.set_message(std::move(message));
   n.set_about_if_approved(about_if_approved_);
-}
-
-std::string Lower(absl::string_view enum_name, size_t prefix) {
-  std::string s(enum_name.substr(prefix));
-  for (char& c : s) c = c == '_' ? ' ' : static_cast<char>(std::tolower(c));
-  return s;
 }
 
 const v1::NetworkBenefits& TierOf(const CourseContext& ctx, const PlanVersion& version) {
@@ -90,7 +85,7 @@ absl::Status ResolveCourse(const RuleSet& rules, const v1::CourseOptions& course
                    ctx.maintenance_months == 0
                        ? std::string("Maintenance: none included (not stated).")
                        : absl::StrCat("Maintenance: ", ctx.maintenance_months, " months, ",
-                                      Lower(v1::MaintenanceFrequency_Name(ctx.maintenance_frequency), 22),
+                                      MaintenanceFrequencyName(ctx.maintenance_frequency),
                                       " (the protocol's default; not stated)."));
   }
   return absl::OkStatus();
@@ -144,14 +139,14 @@ absl::Status ResolveDrugBenefit(const v1::CourseOptions& course, const std::stri
     ctx.drug_benefit = static_cast<v1::Benefit>(allowed.Get(0));
     notices.Assume("DRUG_BENEFIT_DEFAULT",
                    absl::StrCat("Spravato drug billed under the ",
-                                Lower(v1::Benefit_Name(ctx.drug_benefit), 8),
+                                BenefitName(ctx.drug_benefit),
                                 " benefit (the plan's default; not stated)."));
     return absl::OkStatus();
   }
   if (std::find(allowed.begin(), allowed.end(), asked) == allowed.end()) {
     return absl::InvalidArgumentError(absl::StrCat(
         field, ".spravato.drug_benefit: ", ctx.start_version->plan.plan_name(),
-        " does not pay for Spravato under the ", Lower(v1::Benefit_Name(asked), 8), " benefit"));
+        " does not pay for Spravato under the ", BenefitName(asked), " benefit"));
   }
   ctx.drug_benefit = asked;
   return absl::OkStatus();

@@ -73,10 +73,6 @@ class Notices {
   bool about_if_approved_;
 };
 
-// An enum value's name without its prefix, in lower case with spaces: ("BENEFIT_PHARMACY", 8)
-// -> "pharmacy".
-std::string Lower(absl::string_view enum_name, size_t prefix);
-
 // The plan's benefits for the request's network tier.
 const v1::NetworkBenefits& TierOf(const CourseContext& ctx, const PlanVersion& version);
 

@@ -8,25 +8,6 @@
 
 namespace estimator {
 
-std::string TreatmentName(v1::Treatment treatment) {
-  switch (treatment) {
-    case v1::TREATMENT_TMS: return "TMS";
-    case v1::TREATMENT_SPRAVATO: return "Spravato (esketamine)";
-    case v1::TREATMENT_IV_KETAMINE: return "IV ketamine";
-    default: return "unknown treatment";
-  }
-}
-
-std::string PhaseName(v1::Treatment treatment, v1::Phase phase) {
-  const bool tms = treatment == v1::TREATMENT_TMS;
-  switch (phase) {
-    case v1::PHASE_ACUTE: return tms ? "acute" : "induction";
-    case v1::PHASE_TAPER: return tms ? "taper" : "optimization";
-    case v1::PHASE_MAINTENANCE: return "maintenance";
-    default: return "unknown phase";
-  }
-}
-
 std::string SessionRanges(const std::vector<int>& n) {
   std::vector<std::string> parts;
   for (size_t i = 0; i < n.size();) {

@@ -8,13 +8,10 @@
 #include <vector>
 
 #include "estimator/v1/estimator.pb.h"
+#include "service/engine/vocabulary.h"
 
 namespace estimator {
 
-// "TMS", "Spravato (esketamine)", "IV ketamine".
-std::string TreatmentName(v1::Treatment treatment);
-// "acute", "taper", "maintenance" (Spravato and ketamine: "induction", "optimization", ...).
-std::string PhaseName(v1::Treatment treatment, v1::Phase phase);
 // "sessions 37-40", "session 5", "sessions 3, 7-9".
 std::string SessionRanges(const std::vector<int>& sorted_numbers);
 

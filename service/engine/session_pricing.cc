@@ -8,6 +8,7 @@
 #include "service/common/dates.h"
 #include "service/common/status_macros.h"
 #include "service/engine/plain_language.h"
+#include "service/engine/vocabulary.h"
 #include "service/rules/session_match.h"
 
 namespace estimator {
@@ -108,7 +109,7 @@ absl::Status PriceCodes(const CourseContext& ctx, const SessionCoverage& cov,
   }
   if (codes.size() == first) {
     return absl::FailedPreconditionError(absl::StrCat(
-        cov.version->file, ": no ", Lower(v1::Benefit_Name(benefit), 8), " fee matches session on ",
+        cov.version->file, ": no ", BenefitName(benefit), " fee matches session on ",
         "this course (protocol '", ctx.protocol->protocol_id(), "')"));
   }
   return absl::OkStatus();

@@ -8,6 +8,7 @@
 #include "service/common/money.h"
 #include "service/engine/criteria_evaluation.h"
 #include "service/engine/plain_language.h"
+#include "service/engine/vocabulary.h"
 
 namespace estimator {
 namespace {
@@ -67,13 +68,13 @@ std::string Network(const v1::NetworkBenefits& n, bool out_of_network) {
   return absl::StrJoin(parts, "; ");
 }
 
-std::string Sessions(const v1::SessionMatch& m) {
+std::string Sessions(const v1::SessionMatch& m, v1::Treatment treatment) {
   std::vector<std::string> parts;
   if (m.position() == v1::SESSION_POSITION_FIRST) parts.push_back("first session");
   if (m.position() == v1::SESSION_POSITION_LATER) parts.push_back("later sessions");
   for (int p : m.phases()) {
     parts.push_back(absl::StrCat(
-        absl::AsciiStrToLower(absl::StripPrefix(v1::Phase_Name(p), "PHASE_")), " phase"));
+        PhaseName(treatment, p), " phase"));
   }
   if (m.min_dose_mg() > 0) parts.push_back(absl::StrCat("from ", m.min_dose_mg(), " mg"));
   if (m.max_dose_mg() > 0) parts.push_back(absl::StrCat("up to ", m.max_dose_mg(), " mg"));
@@ -155,7 +156,7 @@ void Treatment(const v1::TreatmentPolicy& policy, std::string& out) {
   if (!c.drug_benefits().empty()) {
     std::vector<std::string> benefits;
     for (int b : c.drug_benefits()) {
-      benefits.push_back(b == v1::BENEFIT_PHARMACY ? "pharmacy benefit" : "medical benefit");
+      benefits.push_back(absl::StrCat(BenefitName(b), " benefit"));
     }
     absl::StrAppend(&out, "  Drug billed under: ", absl::StrJoin(benefits, " or "),
                     " (the first is the default)\n");
@@ -165,7 +166,7 @@ void Treatment(const v1::TreatmentPolicy& policy, std::string& out) {
     absl::StrAppend(&out, "    ", fee.code(), "  ", Dollars(fee.allowed_cents()),
                     fee.unit_basis() == v1::UNIT_BASIS_PER_MG ? " per mg" : " per session",
                     fee.benefit() == v1::BENEFIT_PHARMACY ? " (pharmacy)" : "", "  ",
-                    fee.description(), " - ", Sessions(fee.applies_to()), "\n");
+                    fee.description(), " - ", Sessions(fee.applies_to(), t), "\n");
   }
   if (c.has_criteria()) Criteria(c.criteria(), t, out);
   if (!c.submission_documents().empty()) {

@@ -94,7 +94,7 @@ expect() {
 # ---- a patient who takes no oral antidepressant: Aetna would deny Spravato as it stands ----------
 readiness not_ready "$DOCS/aetna_spravato_not_ready_no_oral_antidepressant.json"
 expect not_ready 0 \
-  '^Prior auth readiness: Spravato, Aetna / Aetna Open Access PPO' \
+  '^Prior auth readiness: Spravato \(esketamine\), Aetna / Aetna Open Access PPO' \
   '^  Summary: +Prior auth not ready: 1 criterion not met \(oral_antidepressant_alongside\)\.$' \
   '^  Coverage: +Not covered \(not-covered\)$' \
   '^  Prior auth: +Not ready \(auth-needed\)$' \

@@ -38,6 +38,7 @@
 #include "service/tools/cli/api.h"
 #include "service/common/money.h"
 #include "service/common/status_macros.h"
+#include "service/engine/vocabulary.h"
 #include "service/tools/cli/estimate_format.h"
 #include "service/tools/cli/flags.h"
 #include "service/tools/readiness_format.h"
@@ -61,7 +62,7 @@ void PrintPayers(const ListPayersRequest&, const ListPayersResponse& response) {
                                          plan.payer_id(), " --plan=", plan.plan_id()))
               << "\n";
     std::vector<std::pair<std::string, std::string>> fields = {
-        {"Type", PlanTypeName(plan.plan_type())},
+        {"Type", Capitalized(PlanTypeName(plan.plan_type()))},
         {"Effective", EffectiveRange(plan.effective_from(), plan.effective_to())},
         {"File", absl::StrCat(plan.file(), " (sha256 ", ShortHash(plan.file_version()),
                               plan.loaded_at().empty() ? "" : absl::StrCat(", loaded ", SingleLine(plan.loaded_at())),
@@ -73,7 +74,7 @@ void PrintPayers(const ListPayersRequest&, const ListPayersResponse& response) {
     }
     // One line per treatment, labelled by the treatment: "TMS:  Covered, per LCD L34641, ...".
     for (const v1::TreatmentSummary& treatment : plan.treatments()) {
-      std::string coverage = CoverageStatusName(treatment.status());
+      std::string coverage = Capitalized(CoverageStatusName(treatment.status()));
       if (!treatment.policy_section().empty()) {
         absl::StrAppend(&coverage, ", per ", treatment.policy_section());
       }

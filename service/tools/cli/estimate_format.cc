@@ -39,85 +39,13 @@
 #include "service/common/money.h"
 #include "service/common/status_macros.h"
 #include "service/tools/cli/flags.h"
+#include "service/engine/vocabulary.h"
 #include "service/tools/readiness_format.h"
 #include "service/tools/table_format.h"
 
 namespace estimator {
 namespace cli {
 
-
-// ---- Words for the API's enums (an unknown value from a newer server prints as a number) --------
-
-std::string TreatmentName(int treatment) {
-  switch (treatment) {
-    case v1::TREATMENT_TMS: return "TMS";
-    case v1::TREATMENT_SPRAVATO: return "Spravato";
-    case v1::TREATMENT_IV_KETAMINE: return "IV ketamine";
-    case v1::TREATMENT_UNSPECIFIED: return "(treatment not given)";
-  }
-  return absl::StrCat("treatment ", treatment);
-}
-
-std::string CoverageStatusName(int status) {
-  switch (status) {
-    case v1::COVERAGE_STATUS_COVERED: return "Covered";
-    case v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH: return "Covered with prior auth";
-    case v1::COVERAGE_STATUS_NOT_COVERED: return "Not covered";
-    case v1::COVERAGE_STATUS_SELF_PAY: return "Self-pay";
-    case v1::COVERAGE_STATUS_CRITERIA_NOT_MET: return "Criteria not met";
-    case v1::COVERAGE_STATUS_UNSPECIFIED: return "Unknown";
-  }
-  return absl::StrCat("status ", status);
-}
-
-// The clinic's own word for each phase, which differs by treatment (see common.proto).
-std::string PhaseName(int phase, int treatment) {
-  const bool drug = treatment == v1::TREATMENT_SPRAVATO || treatment == v1::TREATMENT_IV_KETAMINE;
-  switch (phase) {
-    case v1::PHASE_ACUTE: return drug ? "Induction" : "Acute";
-    case v1::PHASE_TAPER: return treatment == v1::TREATMENT_SPRAVATO ? "Optimization" : "Taper";
-    case v1::PHASE_MAINTENANCE:
-      return treatment == v1::TREATMENT_IV_KETAMINE ? "Boosters" : "Maintenance";
-    case v1::PHASE_UNSPECIFIED: return "-";
-  }
-  return absl::StrCat("phase ", phase);
-}
-
-std::string BenefitName(int benefit) {
-  switch (benefit) {
-    case v1::BENEFIT_MEDICAL: return "medical";
-    case v1::BENEFIT_PHARMACY: return "pharmacy";
-    case v1::BENEFIT_UNSPECIFIED: return "-";
-  }
-  return absl::StrCat("benefit ", benefit);
-}
-
-std::string NotCoveredReasonName(int reason) {
-  switch (reason) {
-    case v1::NOT_COVERED_REASON_SELF_PAY: return "self-pay";
-    case v1::NOT_COVERED_REASON_EXCLUDED_BY_POLICY: return "excluded by the plan's policy";
-    case v1::NOT_COVERED_REASON_MAINTENANCE_EXCLUDED: return "maintenance not covered";
-    case v1::NOT_COVERED_REASON_OVER_SESSION_LIMIT: return "over the plan's session limit";
-    case v1::NOT_COVERED_REASON_OUT_OF_NETWORK: return "out of network";
-    case v1::NOT_COVERED_REASON_PROTOCOL_NOT_COVERED: return "protocol not covered";
-    case v1::NOT_COVERED_REASON_NO_RULES_IN_EFFECT: return "no plan rules in effect on this date";
-    case v1::NOT_COVERED_REASON_CRITERIA_NOT_MET:
-      return "the plan's criteria are not shown to be met";
-    case v1::NOT_COVERED_REASON_UNSPECIFIED: return "not covered";
-  }
-  return absl::StrCat("reason ", reason);
-}
-
-std::string PlanTypeName(int type) {
-  switch (type) {
-    case v1::PLAN_TYPE_ORIGINAL_MEDICARE: return "Original Medicare";
-    case v1::PLAN_TYPE_MEDICARE_ADVANTAGE: return "Medicare Advantage";
-    case v1::PLAN_TYPE_COMMERCIAL: return "Commercial";
-    case v1::PLAN_TYPE_MEDICAID: return "Medicaid";
-    case v1::PLAN_TYPE_UNSPECIFIED: return "-";
-  }
-  return absl::StrCat("plan type ", type);
-}
 
 std::string NoticePrefix(int kind) {
   switch (kind) {
@@ -342,7 +270,7 @@ void PrintLineTable(const CourseEstimate& estimate) {
     if (plan_year != nullptr && *plan_year != line.plan_year_start()) table.AddSeparator();
     plan_year = &line.plan_year_start();
     std::vector<std::string> cells = {absl::StrCat(line.session_number()), line.date(),
-                                      PhaseName(line.phase(), estimate.treatment())};
+                                      Capitalized(PhaseName(estimate.treatment(), line.phase()))};
     if (any_dose) cells.push_back(line.dose_mg() ? absl::StrCat(line.dose_mg(), " mg") : "");
     if (any_pharmacy) cells.push_back(BenefitName(line.benefit()));
     cells.push_back(CodesText(line));
@@ -395,7 +323,7 @@ void PrintQuote(const EstimateCourseRequest& request, const EstimateCourseRespon
   fields.push_back({"Rules", RulesText(response.rule_set_version(), decision.plan_file_version())});
   PrintFields(fields);
 
-  PrintSection(absl::StrCat("Coverage: ", CoverageStatusName(decision.status())));
+  PrintSection(absl::StrCat("Coverage: ", Capitalized(CoverageStatusName(decision.status()))));
   std::cout << WrapText(decision.explanation(), kTextWidth, "  ");
   std::vector<std::pair<std::string, std::string>> policy =
       PolicyFields(decision.policy_section(), decision.sources());
@@ -414,7 +342,7 @@ void PrintQuote(const EstimateCourseRequest& request, const EstimateCourseRespon
                    Dollars(t.payer_cents())});
   };
   for (const v1::PhaseTotal& phase : estimate.phase_totals()) {
-    add_totals(PhaseName(phase.phase(), estimate.treatment()), phase.totals());
+    add_totals(Capitalized(PhaseName(estimate.treatment(), phase.phase())), phase.totals());
   }
   if (estimate.plan_year_totals_size() > 0) totals.AddSeparator();
   for (const v1::PlanYearTotal& year : estimate.plan_year_totals()) {
@@ -475,7 +403,7 @@ void PrintComparison(const CompareTreatmentsRequest& request,
                      {"Protocol"}});
     for (const CourseEstimate& estimate : response.estimates()) {
       table.AddRow({TreatmentName(estimate.treatment()),
-                    CoverageStatusName(estimate.coverage().status()),
+                    Capitalized(CoverageStatusName(estimate.coverage().status())),
                     SessionsCovered(estimate.totals()), PatientPaysText(estimate),
                     Dollars(estimate.totals().payer_cents()), estimate.protocol_name()});
     }
@@ -483,8 +411,9 @@ void PrintComparison(const CompareTreatmentsRequest& request,
   }
 
   for (const CourseEstimate& estimate : response.estimates()) {
-    PrintSection(SingleLine(absl::StrCat(TreatmentName(estimate.treatment()), ": ",
-                                         CoverageStatusName(estimate.coverage().status()))));
+    PrintSection(SingleLine(absl::StrCat(
+        TreatmentName(estimate.treatment()), ": ",
+        Capitalized(CoverageStatusName(estimate.coverage().status())))));
     std::string explanation = estimate.coverage().explanation();
     if (!estimate.coverage().policy_section().empty()) {
       absl::StrAppend(&explanation, " (", estimate.coverage().policy_section(), ")");

@@ -13,25 +13,13 @@
 #include "absl/strings/string_view.h"
 #include "estimator/v1/admin.pb.h"
 #include "estimator/v1/estimator.pb.h"
+#include "service/engine/vocabulary.h"
 #include "service/tools/cli/api.h"
 #include "google/protobuf/message.h"
 
 namespace estimator {
 namespace cli {
 
-
-std::string TreatmentName(int treatment);
-
-std::string CoverageStatusName(int status);
-
-// The clinic's own word for each phase, which differs by treatment (see common.proto).
-std::string PhaseName(int phase, int treatment);
-
-std::string BenefitName(int benefit);
-
-std::string NotCoveredReasonName(int reason);
-
-std::string PlanTypeName(int type);
 
 std::string NoticePrefix(int kind);
 
