@@ -1,0 +1,164 @@
+// The server's pieces without a running server: the role table (Authorize), reading an access
+// config, the audit line's format and content, and the rule store's swap (a broken file never
+// replaces rules that work). The same behaviour over real TLS and gRPC is in
+// tests/e2e/security_e2e_test.cc and tests/e2e/rule_reload_e2e_test.cc.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "service/server/access_control.h"
+#include "service/server/rule_store.h"
+#include "service/server/unary_call.h"
+#include "spdlog/sinks/ostream_sink.h"
+#include "spdlog/spdlog.h"
+#include "tests/unit/engine/test_rules.h"
+
+namespace estimator {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+// A fresh folder under the test's temporary directory, removed at the end.
+class TempDir {
+ public:
+  TempDir()
+      : path_(fs::temp_directory_path() / ("estimator_server_test_" +
+                                           std::to_string(::getpid()) + "_" +
+                                           std::to_string(counter_++))) {
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path path_;
+};
+
+void Write(const fs::path& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+}
+
+// ---- the role table ------------------------------------------------------------------------------
+
+TEST(AccessControlTest, RoleTable) {
+  const Method all[] = {Method::kEstimateCourse, Method::kCompareTreatments, Method::kListPayers,
+                        Method::kCheckPriorAuthReadiness, Method::kGetRuleStatus,
+                        Method::kReloadRules};
+  auto allowed = [](v1::Role role, Method m, bool documentation = false) {
+    return Authorize(Caller{"someone", role}, m, documentation).ok();
+  };
+  for (Method m : all) {
+    EXPECT_TRUE(allowed(v1::ROLE_ADMIN, m)) << MethodName(m);
+    EXPECT_EQ(allowed(v1::ROLE_FRONT_DESK, m), m != Method::kReloadRules) << MethodName(m);
+    EXPECT_EQ(allowed(v1::ROLE_BILLING, m), m != Method::kReloadRules) << MethodName(m);
+  }
+  EXPECT_TRUE(allowed(v1::ROLE_PORTAL, Method::kEstimateCourse));
+  EXPECT_TRUE(allowed(v1::ROLE_PORTAL, Method::kCompareTreatments));
+  EXPECT_TRUE(allowed(v1::ROLE_PORTAL, Method::kListPayers));
+  EXPECT_FALSE(allowed(v1::ROLE_PORTAL, Method::kEstimateCourse, /*documentation=*/true));
+  EXPECT_FALSE(allowed(v1::ROLE_PORTAL, Method::kCheckPriorAuthReadiness));
+  EXPECT_FALSE(allowed(v1::ROLE_PORTAL, Method::kGetRuleStatus));
+  EXPECT_FALSE(allowed(v1::ROLE_PORTAL, Method::kReloadRules));
+  const absl::Status denied = Authorize(Caller{"desk", v1::ROLE_FRONT_DESK}, Method::kReloadRules);
+  EXPECT_EQ(denied.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(denied.message()), HasSubstr("front_desk"));
+  EXPECT_THAT(std::string(denied.message()), HasSubstr("ReloadRules"));
+}
+
+TEST(AccessControlTest, ReadsAConfigAndRefusesATokenInClear) {
+  TempDir dir;
+  Write(dir.path() / "access.textproto",
+        "callers { name: \"portal_web\" role: ROLE_PORTAL\n"
+        "  token_sha256: \"5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8\" }\n"
+        "callers { name: \"desk\" role: ROLE_FRONT_DESK client_certificate_name: \"desk.riverbend\" }\n");
+  auto access = AccessControl::FromFile((dir.path() / "access.textproto").string());
+  ASSERT_TRUE(access.ok()) << access.status();
+  EXPECT_TRUE(access->enforced());
+  EXPECT_EQ(access->caller_count(), 2u);
+
+  Write(dir.path() / "bad.textproto",
+        "callers { name: \"portal_web\" role: ROLE_PORTAL\n  token_sha256: \"password\" }\n");
+  auto bad = AccessControl::FromFile((dir.path() / "bad.textproto").string());
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("bad.textproto:2:"));
+  EXPECT_FALSE(AccessControl::AllowEveryone().enforced());
+}
+
+// ---- the audit line ------------------------------------------------------------------------------
+
+TEST(AuditLineTest, OneLineWithIdsAndOutcomeOnly) {
+  auto stream = std::make_shared<std::ostringstream>();
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(*stream);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", sink));
+  spdlog::set_pattern("%v");
+  AuditFields fields;
+  fields.plan = "aetna/open_access_ppo";
+  fields.rules = "0123abcd";
+  LogCall(Method::kEstimateCourse, Caller{"riverbend_desk", v1::ROLE_FRONT_DESK}, fields,
+          absl::InvalidArgumentError("course_start_date: 'Jane Doe' is not a date"),
+          absl::Microseconds(85));
+  spdlog::set_default_logger(previous);
+  EXPECT_EQ(stream->str(),
+            "audit method=EstimateCourse caller=riverbend_desk role=front_desk "
+            "plan=aetna/open_access_ppo rules=0123abcd status=INVALID_ARGUMENT latency_us=85\n");
+  // The error message (which may quote what the caller sent) is never written.
+  EXPECT_THAT(stream->str(), testing::Not(HasSubstr("Jane")));
+}
+
+// ---- the rule store ------------------------------------------------------------------------------
+
+TEST(RuleStoreTest, ABrokenFileNeverReplacesRulesThatWork) {
+  TempDir dir;
+  fs::copy(SourceDir() + "/tests/testdata/rules", dir.path(), fs::copy_options::recursive);
+  RuleStore store(dir.path().string());
+  EXPECT_EQ(store.Current(), nullptr);
+  auto changed = store.Load(v1::LOAD_TRIGGER_STARTUP);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_TRUE(*changed);
+  const std::shared_ptr<const RuleSet> first = store.Current();
+  ASSERT_NE(first, nullptr);
+
+  // The same bytes keep the served set (and its load time).
+  changed = store.Load(v1::LOAD_TRIGGER_SIGNAL);
+  ASSERT_TRUE(changed.ok());
+  EXPECT_FALSE(*changed);
+  EXPECT_EQ(store.Current(), first);
+
+  // A broken file: refused at its line, the served set stays, the rejection is recorded.
+  const fs::path plan = dir.path() / "plans" / "test_ppo.textproto";
+  std::ifstream in(plan);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Write(plan, text + "\nnot_a_field: 1\n");
+  changed = store.Load(v1::LOAD_TRIGGER_RELOAD_RULES_CALL, "ops");
+  ASSERT_EQ(changed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(changed.status().message()), HasSubstr("plans/test_ppo.textproto:"));
+  EXPECT_EQ(store.Current(), first);
+  RuleStore::Report report = store.GetReport();
+  EXPECT_EQ(report.successful_loads, 2);
+  EXPECT_EQ(report.rejected_loads, 1);
+  ASSERT_TRUE(report.last_rejection.has_value());
+  EXPECT_EQ(report.last_rejection->requested_by, "ops");
+  EXPECT_THAT(report.last_rejection->errors.front(), HasSubstr("plans/test_ppo.textproto:"));
+
+  // Fixed: the new set is served, with a new version.
+  Write(plan, text + "\n# a comment changes the bytes\n");
+  changed = store.Load(v1::LOAD_TRIGGER_FILE_CHANGE);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_TRUE(*changed);
+  EXPECT_NE(store.Current(), first);
+  EXPECT_NE(store.Current()->version(), first->version());
+}
+
+}  // namespace
+}  // namespace estimator
