@@ -1208,5 +1208,53 @@ TEST(ChecklistItemForTest, ASentenceIsMadeFromEachCheck) {
             "Records of the earlier Spravato (esketamine) course: end date and improvement (%)");
 }
 
+// Every leaf criterion of every bundled plan: its requirement is written by its own function, not
+// cut from an explanation, and every explanation starts with it, whatever the documentation shows.
+void ExpectExplanationsStartWithRequirements(const v1::Criterion& c, v1::Treatment treatment,
+                                             const DocumentedFacts& facts, int& leaves) {
+  for (const auto* list : {&c.all_of(), &c.any_of()}) {
+    for (const auto& child : list->criteria()) {
+      ExpectExplanationsStartWithRequirements(child, treatment, facts, leaves);
+    }
+  }
+  if (c.has_not_()) ExpectExplanationsStartWithRequirements(c.not_(), treatment, facts, leaves);
+  const std::string requirement = RequirementOf(c, treatment);
+  if (c.has_all_of() || c.has_any_of() || c.has_not_()) {
+    EXPECT_EQ(requirement, "") << c.id();
+    return;
+  }
+  ++leaves;
+  ASSERT_FALSE(requirement.empty()) << c.id();
+  EXPECT_THAT(EvaluateCriterion(c, facts).explanation(),
+              testing::StartsWith(absl::StrCat(requirement, "; ")))
+      << c.id();
+}
+
+TEST(CriteriaRequirementTest, EveryExplanationStartsWithItsRequirement) {
+  const v1::PatientDocumentation nothing;
+  v1::PatientDocumentation some;
+  some.set_age_years(40);
+  some.add_diagnosis_codes("F33.2");
+  some.mutable_antidepressant_history();
+  some.mutable_psychotherapy_history();
+  some.set_takes_oral_antidepressant(false);
+  some.set_rems_patient_enrolled(false);
+  int leaves = 0;
+  for (const PlanVersion* v : BundledRules().AllPlanVersions()) {
+    for (const auto& policy : v->plan.treatments()) {
+      if (!policy.has_covered() || !policy.covered().has_criteria()) continue;
+      for (const v1::PatientDocumentation* doc :
+           std::initializer_list<const v1::PatientDocumentation*>{&nothing, &some}) {
+        std::vector<v1::Notice> notices;
+        const DocumentedFacts facts = DigestDocumentation(
+            BundledRules(), *doc, policy.treatment(), kToday, &notices);
+        ExpectExplanationsStartWithRequirements(policy.covered().criteria(), policy.treatment(),
+                                                facts, leaves);
+      }
+    }
+  }
+  EXPECT_GT(leaves, 100);
+}
+
 }  // namespace
 }  // namespace estimator
