@@ -329,50 +329,12 @@ std::string PharmacyAccumulatorWords(const CourseContext& ctx) {
 
 }  // namespace
 
-void AddCourseWarnings(const CourseContext& ctx, const PricedCourse& priced,
-                       const v1::CourseEstimate& e, Notices& notices) {
-  if (!priced.over_limit.empty()) {
-    notices.Warn("OVER_SESSION_LIMIT",
-                 absl::StrCat(SessionRanges(priced.over_limit),
-                              " exceed the plan's session limit and are priced at the clinic's "
-                              "self-pay price."));
-  }
-  if (!priced.maintenance_excluded.empty()) {
-    notices.Warn("MAINTENANCE_EXCLUDED",
-                 absl::StrCat("Maintenance ", SessionRanges(priced.maintenance_excluded),
-                              " are not covered by the plan and are priced at the clinic's "
-                              "self-pay price."));
-  }
-  if (!priced.no_rules.empty()) {
-    notices.Warn("NO_RULES_IN_EFFECT",
-                 absl::StrCat(SessionRanges(priced.no_rules), " fall outside the dates of the "
-                              "loaded rules for this plan and are priced at the self-pay price."));
-  }
-  if (!e.lines().empty() && e.lines(0).date() < ctx.clinic->clinic.prices_effective_from() &&
-      !notices.about_if_approved()) {
-    notices.Warn("PRICES_NOT_YET_IN_EFFECT",
-                 absl::StrCat(ctx.clinic->clinic.name(), "'s price list takes effect on ",
-                              ctx.clinic->clinic.prices_effective_from(), "; sessions before "
-                              "then are priced with it all the same."));
-  }
-  for (int i = 1; i < e.plan_year_totals_size() && ctx.insurance != nullptr; ++i) {
-    if (e.plan_year_totals(i).totals().sessions_covered() == 0) continue;
-    const absl::CivilDay year = *ParseDate(e.plan_year_totals(i).plan_year_start(), "");
-    const std::string words = PlanYearResetWords(ctx, priced, year);
-    if (words.empty()) continue;  // nothing starts over that this course pays
-    notices.Warn("PLAN_YEAR_CROSSED",
-                 absl::StrCat("The course crosses into a new plan year on ",
-                              e.plan_year_totals(i).plan_year_start(), ": the ", words,
-                              " start", words.find(" and ") == std::string::npos ? "s" : "",
-                              " over for later sessions."));
-  }
-  if (ctx.insurance == nullptr) {
-    notices.Warn("GOOD_FAITH_ESTIMATE",
-                 "Uninsured and self-pay patients have the right to a written Good Faith "
-                 "Estimate (No Surprises Act, 45 CFR 149.610) and may dispute a bill $400 or "
-                 "more above it.");
-    return;
-  }
+namespace {
+
+// Warnings about what the plan decides: prior authorization, criteria, the plan's own notes, no
+// out-of-pocket maximum, balance billing, how the pharmacy benefit counts.
+void AddPlanWarnings(const CourseContext& ctx, const PricedCourse& priced,
+                     const v1::CourseEstimate& e, Notices& notices) {
   const v1::CoverageStatus status = e.coverage().status();
   const v1::TreatmentPolicy& policy = *ctx.start_version->Policy(ctx.treatment);
   if (status == v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH && !notices.about_if_approved()) {
@@ -420,6 +382,55 @@ void AddCourseWarnings(const CourseContext& ctx, const PricedCourse& priced,
   if (ctx.drug_benefit == v1::BENEFIT_PHARMACY) {
     notices.Assume("PHARMACY_ACCUMULATORS", PharmacyAccumulatorWords(ctx));
   }
+}
+
+}  // namespace
+
+void AddCourseWarnings(const CourseContext& ctx, const PricedCourse& priced,
+                       const v1::CourseEstimate& e, Notices& notices) {
+  if (!priced.over_limit.empty()) {
+    notices.Warn("OVER_SESSION_LIMIT",
+                 absl::StrCat(SessionRanges(priced.over_limit),
+                              " exceed the plan's session limit and are priced at the clinic's "
+                              "self-pay price."));
+  }
+  if (!priced.maintenance_excluded.empty()) {
+    notices.Warn("MAINTENANCE_EXCLUDED",
+                 absl::StrCat("Maintenance ", SessionRanges(priced.maintenance_excluded),
+                              " are not covered by the plan and are priced at the clinic's "
+                              "self-pay price."));
+  }
+  if (!priced.no_rules.empty()) {
+    notices.Warn("NO_RULES_IN_EFFECT",
+                 absl::StrCat(SessionRanges(priced.no_rules), " fall outside the dates of the "
+                              "loaded rules for this plan and are priced at the self-pay price."));
+  }
+  if (!e.lines().empty() && e.lines(0).date() < ctx.clinic->clinic.prices_effective_from() &&
+      !notices.about_if_approved()) {
+    notices.Warn("PRICES_NOT_YET_IN_EFFECT",
+                 absl::StrCat(ctx.clinic->clinic.name(), "'s price list takes effect on ",
+                              ctx.clinic->clinic.prices_effective_from(), "; sessions before "
+                              "then are priced with it all the same."));
+  }
+  for (int i = 1; i < e.plan_year_totals_size() && ctx.insurance != nullptr; ++i) {
+    if (e.plan_year_totals(i).totals().sessions_covered() == 0) continue;
+    const absl::CivilDay year = *ParseDate(e.plan_year_totals(i).plan_year_start(), "");
+    const std::string words = PlanYearResetWords(ctx, priced, year);
+    if (words.empty()) continue;  // nothing starts over that this course pays
+    notices.Warn("PLAN_YEAR_CROSSED",
+                 absl::StrCat("The course crosses into a new plan year on ",
+                              e.plan_year_totals(i).plan_year_start(), ": the ", words,
+                              " start", words.find(" and ") == std::string::npos ? "s" : "",
+                              " over for later sessions."));
+  }
+  if (ctx.insurance == nullptr) {
+    notices.Warn("GOOD_FAITH_ESTIMATE",
+                 "Uninsured and self-pay patients have the right to a written Good Faith "
+                 "Estimate (No Surprises Act, 45 CFR 149.610) and may dispute a bill $400 or "
+                 "more above it.");
+    return;
+  }
+  AddPlanWarnings(ctx, priced, e, notices);
 }
 
 }  // namespace estimator

@@ -48,6 +48,58 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& 
   return Create(std::move(files), loaded_at);
 }
 
+namespace {
+
+// A validated clinic file, with its closed days and observed holidays laid out for lookup.
+absl::StatusOr<std::unique_ptr<ClinicRules>> CompileClinic(RuleFile<v1::Clinic>& f) {
+  auto clinic = std::make_unique<ClinicRules>();
+  clinic->file = f.path;
+  clinic->file_version = f.sha256;
+  for (const auto& text : f.message.closed_dates()) {
+    ASSIGN_OR_RETURN(absl::CivilDay day, ParseDate(text, "closed_dates"));
+    clinic->closed_days.insert(day);
+  }
+  ASSIGN_OR_RETURN(clinic->closed_dates_declared_through,
+                   ParseDate(f.message.closed_dates_declared_through(),
+                             "closed_dates_declared_through"));
+  std::vector<UsHoliday> observed;
+  for (int h : f.message.observed_holidays()) {
+    // UsFederalHoliday lists the holidays in UsHoliday's order, from 1.
+    observed.push_back(static_cast<UsHoliday>(h - 1));
+  }
+  for (int year = ClinicRules::kFirstHolidayYear; year <= ClinicRules::kLastHolidayYear;
+       ++year) {
+    for (const auto& [day, holiday] : ObservedDatesIn(year, observed)) {
+      clinic->holidays.emplace(day, holiday);
+    }
+  }
+  for (const auto& charge : f.message.charges()) {
+    clinic->charge_cents[charge.code()] = charge.charge_cents();
+  }
+  clinic->clinic = std::move(f.message);
+  return clinic;
+}
+
+// A validated plan file, with its dates parsed.
+absl::StatusOr<PlanVersion> CompilePlan(RuleFile<v1::PayerPlan>& f) {
+  PlanVersion version;
+  version.file = f.path;
+  version.file_version = f.sha256;
+  ASSIGN_OR_RETURN(version.effective_from,
+                   ParseDate(f.message.effective_from(), "effective_from"));
+  if (!f.message.effective_to().empty()) {
+    ASSIGN_OR_RETURN(version.effective_to, ParseDate(f.message.effective_to(), "effective_to"));
+  }
+  if (!f.message.amounts_published_through().empty()) {
+    ASSIGN_OR_RETURN(version.amounts_published_through,
+                     ParseDate(f.message.amounts_published_through(), "amounts_published_through"));
+  }
+  version.plan = std::move(f.message);
+  return version;
+}
+
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(RuleFiles files,
                                                                absl::Time loaded_at) {
   RETURN_IF_ERROR(ValidateRuleFiles(files));
@@ -69,31 +121,7 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(RuleFiles files,
   }
   for (auto& f : files.clinics) {
     manifest.emplace_back(f.path, f.sha256);
-    auto clinic = std::make_unique<ClinicRules>();
-    clinic->file = f.path;
-    clinic->file_version = f.sha256;
-    for (const auto& text : f.message.closed_dates()) {
-      ASSIGN_OR_RETURN(absl::CivilDay day, ParseDate(text, "closed_dates"));
-      clinic->closed_days.insert(day);
-    }
-    ASSIGN_OR_RETURN(clinic->closed_dates_declared_through,
-                     ParseDate(f.message.closed_dates_declared_through(),
-                               "closed_dates_declared_through"));
-    std::vector<UsHoliday> observed;
-    for (int h : f.message.observed_holidays()) {
-      // UsFederalHoliday lists the holidays in UsHoliday's order, from 1.
-      observed.push_back(static_cast<UsHoliday>(h - 1));
-    }
-    for (int year = ClinicRules::kFirstHolidayYear; year <= ClinicRules::kLastHolidayYear;
-         ++year) {
-      for (const auto& [day, holiday] : ObservedDatesIn(year, observed)) {
-        clinic->holidays.emplace(day, holiday);
-      }
-    }
-    for (const auto& charge : f.message.charges()) {
-      clinic->charge_cents[charge.code()] = charge.charge_cents();
-    }
-    clinic->clinic = std::move(f.message);
+    ASSIGN_OR_RETURN(std::unique_ptr<ClinicRules> clinic, CompileClinic(f));
     const std::string id = clinic->clinic.clinic_id();
     set->clinic_ids_sorted_.push_back(id);
     set->clinics_[id] = std::move(clinic);
@@ -112,19 +140,7 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(RuleFiles files,
   for (const auto& f : files.code_catalogs) manifest.emplace_back(f.path, f.sha256);
   for (auto& f : files.plans) {
     manifest.emplace_back(f.path, f.sha256);
-    PlanVersion version;
-    version.file = f.path;
-    version.file_version = f.sha256;
-    ASSIGN_OR_RETURN(version.effective_from,
-                     ParseDate(f.message.effective_from(), "effective_from"));
-    if (!f.message.effective_to().empty()) {
-      ASSIGN_OR_RETURN(version.effective_to, ParseDate(f.message.effective_to(), "effective_to"));
-    }
-    if (!f.message.amounts_published_through().empty()) {
-      ASSIGN_OR_RETURN(version.amounts_published_through,
-                       ParseDate(f.message.amounts_published_through(), "amounts_published_through"));
-    }
-    version.plan = std::move(f.message);
+    ASSIGN_OR_RETURN(PlanVersion version, CompilePlan(f));
     set->payers_.insert(version.plan.payer_id());
     const std::string key = absl::StrCat(version.plan.payer_id(), "/", version.plan.plan_id());
     set->plans_[key].push_back(std::move(version));

@@ -188,22 +188,8 @@ void ValidateNetwork(const Where& w, const v1::NetworkBenefits& n, bool out_of_n
 // Protocol lookup shared by plan and clinic checks.
 using ProtocolsByTreatment = std::map<int, std::vector<const v1::TreatmentProtocol*>>;
 
-void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment treatment,
-                     const v1::TreatmentCovered& c, const ProtocolsByTreatment& protocols,
-                     const std::map<std::string, const v1::TreatmentProtocol*>& protocol_ids,
-                     bool has_catalog, const BillingCodes& codes,
-                     std::optional<absl::CivilDay> from, std::optional<absl::CivilDay> to,
-                     Problems& p) {
-  CheckText(w, "policy_section", c.policy_section(), p);
-  if (c.has_criteria()) {
-    ValidateCriteria(w.In("criteria"), c.criteria(), treatment, has_catalog, p);
-  } else if (c.prior_auth_required()) {
-    p.Add(w.At("prior_auth_required"),
-          "prior_auth_required: write the policy's `criteria { ... }` so readiness can be judged");
-  }
-  for (int i = 0; i < c.submission_documents_size(); ++i) {
-    CheckText(w, "submission_documents", c.submission_documents(i), p);
-  }
+// Session limits, sessions covered only on documented progress, maintenance, copay.
+void ValidateSessionTerms(const Where& w, const v1::TreatmentCovered& c, Problems& p) {
   if (c.has_max_sessions_per_course() && c.max_sessions_per_course() < 1) {
     p.Add(w.At("max_sessions_per_course"), "max_sessions_per_course must be at least 1");
   }
@@ -232,6 +218,25 @@ void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment tr
           "maintenance is not covered: say why in maintenance_exclusion (plain words)");
   }
   CheckMoney(w, "copay_cents", c.copay_cents(), p);
+}
+
+void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment treatment,
+                     const v1::TreatmentCovered& c, const ProtocolsByTreatment& protocols,
+                     const std::map<std::string, const v1::TreatmentProtocol*>& protocol_ids,
+                     bool has_catalog, const BillingCodes& codes,
+                     std::optional<absl::CivilDay> from, std::optional<absl::CivilDay> to,
+                     Problems& p) {
+  CheckText(w, "policy_section", c.policy_section(), p);
+  if (c.has_criteria()) {
+    ValidateCriteria(w.In("criteria"), c.criteria(), treatment, has_catalog, p);
+  } else if (c.prior_auth_required()) {
+    p.Add(w.At("prior_auth_required"),
+          "prior_auth_required: write the policy's `criteria { ... }` so readiness can be judged");
+  }
+  for (int i = 0; i < c.submission_documents_size(); ++i) {
+    CheckText(w, "submission_documents", c.submission_documents(i), p);
+  }
+  ValidateSessionTerms(w, c, p);
 
   // Which protocols this coverage applies to.
   std::vector<const v1::TreatmentProtocol*> covered;
