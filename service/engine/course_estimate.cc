@@ -232,12 +232,10 @@ SummaryFacts FactsFor(const CourseContext& ctx, const PricedCourse& priced,
   if (ctx.insurance == nullptr) return facts;
   const v1::TreatmentPolicy& policy = *ctx.start_version->Policy(ctx.treatment);
   facts.prior_auth_required = policy.has_covered() && policy.covered().prior_auth_required();
-  for (int i = 1; i < e.plan_year_totals_size(); ++i) {
-    if (e.plan_year_totals(i).totals().sessions_covered() == 0) continue;
-    facts.new_plan_year = e.plan_year_totals(i).plan_year_start();
-    facts.new_plan_year_resets =
-        PlanYearResetWords(ctx, priced, *ParseDate(facts.new_plan_year, "plan_year_start"));
-    break;
+  const std::vector<absl::CivilDay> later = LaterCoveredPlanYears(priced);
+  if (!later.empty()) {
+    facts.new_plan_year = FormatDate(later.front());
+    facts.new_plan_year_resets = PlanYearResetWords(ctx, priced, later.front());
   }
   return facts;
 }
@@ -355,12 +353,10 @@ absl::StatusOr<DocumentationInput> DocumentationOf(bool present,
 
 absl::Status EstimateCourseInto(const RuleSet& rules, const v1::EstimateCourseRequest& request,
                                 absl::CivilDay today, v1::EstimateCourseResponse& response) {
-  RETURN_IF_ERROR(ValidateEstimateCourseRequest(request));
+  ASSIGN_OR_RETURN(const absl::CivilDay start, ValidateEstimateCourseRequest(request));
   ASSIGN_OR_RETURN(const DocumentationInput documentation,
                    DocumentationOf(request.has_documentation(), request.documentation(), today));
   ASSIGN_OR_RETURN(const ClinicRules* clinic, FindClinic(rules, request.clinic_id()));
-  ASSIGN_OR_RETURN(absl::CivilDay start,
-                   ParseDate(request.course_start_date(), "course_start_date"));
   RETURN_IF_ERROR(EstimateOne(rules, request.coverage(), *clinic, start, request.course(),
                               "course", documentation, *response.mutable_estimate()));
   response.set_rule_set_version(rules.version());
@@ -378,12 +374,10 @@ absl::StatusOr<v1::EstimateCourseResponse> EstimateCourse(const RuleSet& rules,
 absl::Status CompareTreatmentsInto(const RuleSet& rules,
                                    const v1::CompareTreatmentsRequest& request,
                                    absl::CivilDay today, v1::CompareTreatmentsResponse& response) {
-  RETURN_IF_ERROR(ValidateCompareTreatmentsRequest(request));
+  ASSIGN_OR_RETURN(const absl::CivilDay start, ValidateCompareTreatmentsRequest(request));
   ASSIGN_OR_RETURN(const DocumentationInput documentation,
                    DocumentationOf(request.has_documentation(), request.documentation(), today));
   ASSIGN_OR_RETURN(const ClinicRules* clinic, FindClinic(rules, request.clinic_id()));
-  ASSIGN_OR_RETURN(absl::CivilDay start,
-                   ParseDate(request.course_start_date(), "course_start_date"));
   std::vector<v1::CourseOptions> courses(request.courses().begin(), request.courses().end());
   if (courses.empty()) {
     for (int t : clinic->clinic.offered_treatments()) {

@@ -279,13 +279,11 @@ void AddInputNotices(const CourseContext& ctx, const PricedCourse& priced,
   const std::string verified = VerifiedWords(v);
   if (!verified.empty()) {
     std::string later;
-    for (int i = 1; i < e.plan_year_totals_size(); ++i) {
-      if (e.plan_year_totals(i).totals().sessions_covered() == 0) continue;
+    for (const absl::CivilDay year : LaterCoveredPlanYears(priced)) {
       later = ctx.insurance->verified_benefits_for_later_plan_years()
-                  ? absl::StrCat(" They are also used from ",
-                                 e.plan_year_totals(i).plan_year_start(),
+                  ? absl::StrCat(" They are also used from ", FormatDate(year),
                                  ", as the request says they still hold then.")
-                  : absl::StrCat(" From ", e.plan_year_totals(i).plan_year_start(),
+                  : absl::StrCat(" From ", FormatDate(year),
                                  " the plan's own values are used; say whether the verified "
                                  "values still hold then "
                                  "(verified_benefits_for_later_plan_years).");
@@ -412,14 +410,13 @@ void AddCourseWarnings(const CourseContext& ctx, const PricedCourse& priced,
                               ctx.clinic->clinic.prices_effective_from(), "; sessions before "
                               "then are priced with it all the same."));
   }
-  for (int i = 1; i < e.plan_year_totals_size() && ctx.insurance != nullptr; ++i) {
-    if (e.plan_year_totals(i).totals().sessions_covered() == 0) continue;
-    const absl::CivilDay year = *ParseDate(e.plan_year_totals(i).plan_year_start(), "");
+  for (const absl::CivilDay year : LaterCoveredPlanYears(priced)) {
+    if (ctx.insurance == nullptr) break;
     const std::string words = PlanYearResetWords(ctx, priced, year);
     if (words.empty()) continue;  // nothing starts over that this course pays
     notices.Warn("PLAN_YEAR_CROSSED",
-                 absl::StrCat("The course crosses into a new plan year on ",
-                              e.plan_year_totals(i).plan_year_start(), ": the ", words,
+                 absl::StrCat("The course crosses into a new plan year on ", FormatDate(year),
+                              ": the ", words,
                               " start", words.find(" and ") == std::string::npos ? "s" : "",
                               " over for later sessions."));
   }

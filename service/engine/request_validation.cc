@@ -405,20 +405,25 @@ absl::Status ValidateCheckPriorAuthReadinessRequest(
   return ValidateDocumentation(request.documentation(), "documentation", today);
 }
 
-absl::Status ValidateEstimateCourseRequest(const v1::EstimateCourseRequest& request) {
+absl::StatusOr<absl::CivilDay> ValidateEstimateCourseRequest(
+    const v1::EstimateCourseRequest& request) {
   RETURN_IF_ERROR(CheckId("clinic_id", request.clinic_id(), true));
   if (!request.has_coverage()) return Invalid("coverage", "is required");
   RETURN_IF_ERROR(CheckCoverage(request.coverage()));
-  RETURN_IF_ERROR(CheckCourseStart("course_start_date", request.course_start_date()));
+  ASSIGN_OR_RETURN(const absl::CivilDay start,
+                   CheckServedDay("course_start_date", request.course_start_date()));
   if (!request.has_course()) return Invalid("course", "is required (at least the treatment)");
-  return CheckCourse("course", request.course());
+  RETURN_IF_ERROR(CheckCourse("course", request.course()));
+  return start;
 }
 
-absl::Status ValidateCompareTreatmentsRequest(const v1::CompareTreatmentsRequest& request) {
+absl::StatusOr<absl::CivilDay> ValidateCompareTreatmentsRequest(
+    const v1::CompareTreatmentsRequest& request) {
   RETURN_IF_ERROR(CheckId("clinic_id", request.clinic_id(), true));
   if (!request.has_coverage()) return Invalid("coverage", "is required");
   RETURN_IF_ERROR(CheckCoverage(request.coverage()));
-  RETURN_IF_ERROR(CheckCourseStart("course_start_date", request.course_start_date()));
+  ASSIGN_OR_RETURN(const absl::CivilDay start,
+                   CheckServedDay("course_start_date", request.course_start_date()));
   if (request.courses_size() > kMaxCoursesPerComparison) {
     return Invalid("courses", absl::StrCat(request.courses_size(), " courses; at most ",
                                            kMaxCoursesPerComparison, ", one per treatment"));
@@ -433,7 +438,7 @@ absl::Status ValidateCompareTreatmentsRequest(const v1::CompareTreatmentsRequest
                                   " appears twice; compare each treatment once"));
     }
   }
-  return absl::OkStatus();
+  return start;
 }
 
 }  // namespace estimator

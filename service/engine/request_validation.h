@@ -6,6 +6,7 @@
 #define ESTIMATOR_ENGINE_REQUEST_VALIDATION_H_
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "estimator/v1/estimator.pb.h"
 
@@ -33,8 +34,11 @@ inline constexpr int kMaxTherapySessions = 1000;
 // Documented dates (scores, trials, episodes, earlier courses) before this year are refused.
 inline constexpr int kFirstDocumentedYear = 1900;
 
-absl::Status ValidateEstimateCourseRequest(const v1::EstimateCourseRequest& request);
-absl::Status ValidateCompareTreatmentsRequest(const v1::CompareTreatmentsRequest& request);
+// Each returns the course start date, parsed once here for the engine.
+absl::StatusOr<absl::CivilDay> ValidateEstimateCourseRequest(
+    const v1::EstimateCourseRequest& request);
+absl::StatusOr<absl::CivilDay> ValidateCompareTreatmentsRequest(
+    const v1::CompareTreatmentsRequest& request);
 
 // Ranges, units and dates of a patient's documentation; `field` is its path in the request
 // (e.g. "documentation"). No documented date may be after the as_of_date, or `today` without one.

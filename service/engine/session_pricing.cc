@@ -212,6 +212,15 @@ PlanYearLimits LimitsFor(const CourseContext& ctx, const PlanVersion& version, A
 
 }  // namespace
 
+std::vector<absl::CivilDay> LaterCoveredPlanYears(const PricedCourse& priced) {
+  std::vector<absl::CivilDay> out;
+  for (const PricedLine& line : priced.lines) {
+    if (!line.covered || line.plan_year == priced.lines.front().plan_year) continue;
+    if (out.empty() || out.back() != line.plan_year) out.push_back(line.plan_year);
+  }
+  return out;
+}
+
 absl::CivilDay PlanYearOf(absl::CivilDay day, const CoverageAssumptions& coverage) {
   return PlanYearStartFor(day, coverage.plan_year_month, coverage.plan_year_day);
 }

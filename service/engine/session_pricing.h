@@ -167,6 +167,10 @@ std::vector<LineShare> ShareCosts(const CourseContext& ctx, const PricedCourse& 
 // lines): the sum ShareCosts' lines would give, without keeping them.
 Money PatientTotal(const CourseContext& ctx, const PricedCourse& priced, const MetBefore& before);
 
+// The plan years after the first line's in which `priced` has a covered line, in date order:
+// where a course crosses into a new plan year that matters.
+std::vector<absl::CivilDay> LaterCoveredPlanYears(const PricedCourse& priced);
+
 // The plan year start on or before `day` for a plan year starting on month/day.
 absl::CivilDay PlanYearOf(absl::CivilDay day, const CoverageAssumptions& coverage);
 

@@ -124,7 +124,7 @@ TEST(RequestValidationTest, EachMalformedFieldIsNamed) {
   for (const BadCase& c : cases) {
     v1::EstimateCourseRequest r = Good();
     c.spoil(r);
-    absl::Status s = ValidateEstimateCourseRequest(r);
+    absl::Status s = ValidateEstimateCourseRequest(r).status();
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.name;
     EXPECT_NE(s.message().find(c.field), std::string::npos)
         << c.name << ": '" << s.message() << "' does not name " << c.field;
@@ -139,7 +139,7 @@ TEST(RequestValidationTest, CompareRefusesDuplicateTreatments) {
   EXPECT_TRUE(ValidateCompareTreatmentsRequest(r).ok());
   r.add_courses()->set_treatment(v1::TREATMENT_TMS);
   r.add_courses()->set_treatment(v1::TREATMENT_TMS);
-  absl::Status s = ValidateCompareTreatmentsRequest(r);
+  absl::Status s = ValidateCompareTreatmentsRequest(r).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("courses[1].treatment"), std::string::npos) << s;
 }
