@@ -289,7 +289,93 @@ absl::Status CheckDrugName(const Field& field, const std::string& name, bool req
   return absl::OkStatus();
 }
 
+// The parts of a patient's documentation, each checked in place (ValidateDocumentation).
+absl::Status CheckAntidepressantTrials(const v1::PatientDocumentation& doc,
+                                       absl::string_view field, absl::CivilDay as_of) {
+  const auto& trials = doc.antidepressant_history().trials();
+  RETURN_IF_ERROR(CheckListSize(Field(field, "antidepressant_history.trials"), trials));
+  for (int i = 0; i < trials.size(); ++i) {
+    const auto& t = trials[i];
+    const Field item(field, "antidepressant_history.trials", i);
+    RETURN_IF_ERROR(CheckDrugName(item.Member("drug"), t.drug(), true));
+    if (!ParseDoseMcg(t.daily_dose(), "").ok()) {  // parsed again for the message naming the field
+      return ParseDoseMcg(t.daily_dose(), item.Member("daily_dose").Path()).status();
+    }
+    if (t.has_weeks()) {
+      RETURN_IF_ERROR(CheckRange(item.Member("weeks"), t.weeks(), 0, kMaxTrialWeeks, "weeks"));
+    }
+    if (t.has_adherence_percent()) {
+      RETURN_IF_ERROR(
+          CheckRange(item.Member("adherence_percent"), t.adherence_percent(), 0, 100, "percent"));
+    }
+    RETURN_IF_ERROR(
+        CheckEnum(item.Member("outcome"), t.outcome(), v1::TrialOutcome_IsValid, false));
+    RETURN_IF_ERROR(CheckEnum(item.Member("episode"), t.episode(), v1::Episode_IsValid, false));
+    RETURN_IF_ERROR(CheckPastDate(item.Member("start_date"), t.start_date(), as_of, false));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckPsychotherapyTrials(const v1::PatientDocumentation& doc,
+                                      absl::string_view field) {
+  const auto& therapy = doc.psychotherapy_history().trials();
+  RETURN_IF_ERROR(CheckListSize(Field(field, "psychotherapy_history.trials"), therapy));
+  for (int i = 0; i < therapy.size(); ++i) {
+    const auto& t = therapy[i];
+    const Field item(field, "psychotherapy_history.trials", i);
+    RETURN_IF_ERROR(CheckEnum(item.Member("kind"), t.kind(), v1::PsychotherapyKind_IsValid, true));
+    if (t.has_weeks()) {
+      RETURN_IF_ERROR(CheckRange(item.Member("weeks"), t.weeks(), 0, kMaxTrialWeeks, "weeks"));
+    }
+    if (t.has_sessions()) {
+      RETURN_IF_ERROR(
+          CheckRange(item.Member("sessions"), t.sessions(), 0, kMaxTherapySessions, "sessions"));
+    }
+    RETURN_IF_ERROR(
+        CheckEnum(item.Member("outcome"), t.outcome(), v1::TrialOutcome_IsValid, false));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSeverityScores(const v1::PatientDocumentation& doc, absl::string_view field,
+                                 absl::CivilDay as_of) {
+  RETURN_IF_ERROR(CheckListSize(Field(field, "severity_scores"), doc.severity_scores()));
+  for (int i = 0; i < doc.severity_scores_size(); ++i) {
+    const auto& s = doc.severity_scores(i);
+    const Field item(field, "severity_scores", i);
+    RETURN_IF_ERROR(
+        CheckEnum(item.Member("instrument"), s.instrument(), v1::SeverityInstrument_IsValid, true));
+    const InstrumentScale* scale = ScaleOf(s.instrument());
+    if (s.score() < scale->min_score || s.score() > scale->max_score) {
+      return Invalid(item.Member("score"), absl::StrCat(s.score(), " is outside ", scale->name,
+                                                     "'s range ", scale->min_score, "-",
+                                                     scale->max_score));
+    }
+    RETURN_IF_ERROR(CheckPastDate(item.Member("date"), s.date(), as_of, true));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTreatmentHistory(const v1::PatientDocumentation& doc, absl::string_view field,
+                                   absl::CivilDay as_of) {
+  const auto& courses = doc.treatment_history().courses();
+  RETURN_IF_ERROR(CheckListSize(Field(field, "treatment_history.courses"), courses));
+  for (int i = 0; i < courses.size(); ++i) {
+    const auto& c = courses[i];
+    const Field item(field, "treatment_history.courses", i);
+    RETURN_IF_ERROR(
+        CheckEnum(item.Member("treatment"), c.treatment(), v1::Treatment_IsValid, true));
+    RETURN_IF_ERROR(CheckPastDate(item.Member("end_date"), c.end_date(), as_of, true));
+    if (c.has_improvement_percent()) {
+      RETURN_IF_ERROR(CheckRange(item.Member("improvement_percent"), c.improvement_percent(), 0,
+                                 100, "percent"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
 
 absl::Status ValidateDocumentation(const v1::PatientDocumentation& doc, absl::string_view field,
                                    absl::CivilDay today) {
@@ -312,76 +398,16 @@ absl::Status ValidateDocumentation(const v1::PatientDocumentation& doc, absl::st
   RETURN_IF_ERROR(CheckPastDate(Field(field, "current_episode_start"), doc.current_episode_start(),
                                 as_of, false));
 
-  const auto& trials = doc.antidepressant_history().trials();
-  RETURN_IF_ERROR(CheckListSize(Field(field, "antidepressant_history.trials"), trials));
-  for (int i = 0; i < trials.size(); ++i) {
-    const auto& t = trials[i];
-    const Field item(field, "antidepressant_history.trials", i);
-    RETURN_IF_ERROR(CheckDrugName(item.Member("drug"), t.drug(), true));
-    if (!ParseDoseMcg(t.daily_dose(), "").ok()) {  // parsed again for the message naming the field
-      return ParseDoseMcg(t.daily_dose(), item.Member("daily_dose").Path()).status();
-    }
-    if (t.has_weeks()) {
-      RETURN_IF_ERROR(CheckRange(item.Member("weeks"), t.weeks(), 0, kMaxTrialWeeks, "weeks"));
-    }
-    if (t.has_adherence_percent()) {
-      RETURN_IF_ERROR(
-          CheckRange(item.Member("adherence_percent"), t.adherence_percent(), 0, 100, "percent"));
-    }
-    RETURN_IF_ERROR(
-        CheckEnum(item.Member("outcome"), t.outcome(), v1::TrialOutcome_IsValid, false));
-    RETURN_IF_ERROR(CheckEnum(item.Member("episode"), t.episode(), v1::Episode_IsValid, false));
-    RETURN_IF_ERROR(CheckPastDate(item.Member("start_date"), t.start_date(), as_of, false));
-  }
-  const auto& therapy = doc.psychotherapy_history().trials();
-  RETURN_IF_ERROR(CheckListSize(Field(field, "psychotherapy_history.trials"), therapy));
-  for (int i = 0; i < therapy.size(); ++i) {
-    const auto& t = therapy[i];
-    const Field item(field, "psychotherapy_history.trials", i);
-    RETURN_IF_ERROR(CheckEnum(item.Member("kind"), t.kind(), v1::PsychotherapyKind_IsValid, true));
-    if (t.has_weeks()) {
-      RETURN_IF_ERROR(CheckRange(item.Member("weeks"), t.weeks(), 0, kMaxTrialWeeks, "weeks"));
-    }
-    if (t.has_sessions()) {
-      RETURN_IF_ERROR(
-          CheckRange(item.Member("sessions"), t.sessions(), 0, kMaxTherapySessions, "sessions"));
-    }
-    RETURN_IF_ERROR(
-        CheckEnum(item.Member("outcome"), t.outcome(), v1::TrialOutcome_IsValid, false));
-  }
-  RETURN_IF_ERROR(CheckListSize(Field(field, "severity_scores"), doc.severity_scores()));
-  for (int i = 0; i < doc.severity_scores_size(); ++i) {
-    const auto& s = doc.severity_scores(i);
-    const Field item(field, "severity_scores", i);
-    RETURN_IF_ERROR(
-        CheckEnum(item.Member("instrument"), s.instrument(), v1::SeverityInstrument_IsValid, true));
-    const InstrumentScale* scale = ScaleOf(s.instrument());
-    if (s.score() < scale->min_score || s.score() > scale->max_score) {
-      return Invalid(item.Member("score"), absl::StrCat(s.score(), " is outside ", scale->name,
-                                                     "'s range ", scale->min_score, "-",
-                                                     scale->max_score));
-    }
-    RETURN_IF_ERROR(CheckPastDate(item.Member("date"), s.date(), as_of, true));
-  }
+  RETURN_IF_ERROR(CheckAntidepressantTrials(doc, field, as_of));
+  RETURN_IF_ERROR(CheckPsychotherapyTrials(doc, field));
+  RETURN_IF_ERROR(CheckSeverityScores(doc, field, as_of));
   const auto& present = doc.contraindication_screening().present();
   RETURN_IF_ERROR(CheckListSize(Field(field, "contraindication_screening.present"), present));
   for (int i = 0; i < present.size(); ++i) {
     RETURN_IF_ERROR(CheckEnum(Field(field, "contraindication_screening.present", i), present[i],
                               v1::Contraindication_IsValid, true));
   }
-  const auto& courses = doc.treatment_history().courses();
-  RETURN_IF_ERROR(CheckListSize(Field(field, "treatment_history.courses"), courses));
-  for (int i = 0; i < courses.size(); ++i) {
-    const auto& c = courses[i];
-    const Field item(field, "treatment_history.courses", i);
-    RETURN_IF_ERROR(
-        CheckEnum(item.Member("treatment"), c.treatment(), v1::Treatment_IsValid, true));
-    RETURN_IF_ERROR(CheckPastDate(item.Member("end_date"), c.end_date(), as_of, true));
-    if (c.has_improvement_percent()) {
-      RETURN_IF_ERROR(CheckRange(item.Member("improvement_percent"), c.improvement_percent(), 0,
-                                 100, "percent"));
-    }
-  }
+  RETURN_IF_ERROR(CheckTreatmentHistory(doc, field, as_of));
   RETURN_IF_ERROR(CheckEnum(Field(field, "prescriber_specialty"), doc.prescriber_specialty(),
                             v1::PrescriberSpecialty_IsValid, false));
   RETURN_IF_ERROR(

@@ -463,6 +463,39 @@ void ValidatePlanVersions(const std::vector<RuleFile<v1::PayerPlan>>& plans, Pro
 
 // ---- clinics -----------------------------------------------------------------------------------
 
+// The clinic's closed dates, the day through which they are complete, its observed holidays.
+void ValidateClosedDays(const Where& w, const v1::Clinic& m, Problems& p) {
+  std::set<absl::CivilDay> closed;
+  for (int i = 0; i < m.closed_dates_size(); ++i) {
+    auto day = CheckDate(w, "closed_dates", m.closed_dates(i), true, p);
+    if (day && !closed.insert(*day).second) {
+      p.Add(w.At("closed_dates", i), absl::StrCat("closed_dates: ", m.closed_dates(i),
+                                                  " listed twice"));
+    }
+  }
+  if (m.closed_dates_size() > 2000) p.Add(w.At("closed_dates"), "closed_dates: at most 2000");
+  const auto through =
+      CheckDate(w, "closed_dates_declared_through", m.closed_dates_declared_through(), true, p);
+  if (through && !closed.empty() && *closed.rbegin() > *through) {
+    p.Add(w.At("closed_dates_declared_through"),
+          absl::StrCat("closed_dates_declared_through ", m.closed_dates_declared_through(),
+                       " is before the closed date ", FormatDate(*closed.rbegin())));
+  }
+  std::set<int> holidays;
+  for (int i = 0; i < m.observed_holidays_size(); ++i) {
+    const int h = m.observed_holidays(i);
+    if (h == 0 || !v1::UsFederalHoliday_IsValid(h)) {
+      p.Add(w.At("observed_holidays", i),
+            absl::StrCat("observed_holidays: ", h == 0 ? "US_FEDERAL_HOLIDAY_UNSPECIFIED is not a "
+                                                         "holiday"
+                                                       : absl::StrCat("unknown value ", h)));
+    } else if (!holidays.insert(h).second) {
+      p.Add(w.At("observed_holidays", i),
+            absl::StrCat("observed_holidays: ", v1::UsFederalHoliday_Name(h), " listed twice"));
+    }
+  }
+}
+
 void ValidateClinic(const RuleFile<v1::Clinic>& f, const ProtocolsByTreatment& protocols,
                     const BillingCodes& codes, Problems& p) {
   const auto& m = f.message;
@@ -531,35 +564,7 @@ void ValidateClinic(const RuleFile<v1::Clinic>& f, const ProtocolsByTreatment& p
   }
   // A code without a charge is reported when an out-of-network quote needs it: in-network-only
   // clinics need no chargemaster.
-  std::set<absl::CivilDay> closed;
-  for (int i = 0; i < m.closed_dates_size(); ++i) {
-    auto day = CheckDate(w, "closed_dates", m.closed_dates(i), true, p);
-    if (day && !closed.insert(*day).second) {
-      p.Add(w.At("closed_dates", i), absl::StrCat("closed_dates: ", m.closed_dates(i),
-                                                  " listed twice"));
-    }
-  }
-  if (m.closed_dates_size() > 2000) p.Add(w.At("closed_dates"), "closed_dates: at most 2000");
-  const auto through =
-      CheckDate(w, "closed_dates_declared_through", m.closed_dates_declared_through(), true, p);
-  if (through && !closed.empty() && *closed.rbegin() > *through) {
-    p.Add(w.At("closed_dates_declared_through"),
-          absl::StrCat("closed_dates_declared_through ", m.closed_dates_declared_through(),
-                       " is before the closed date ", FormatDate(*closed.rbegin())));
-  }
-  std::set<int> holidays;
-  for (int i = 0; i < m.observed_holidays_size(); ++i) {
-    const int h = m.observed_holidays(i);
-    if (h == 0 || !v1::UsFederalHoliday_IsValid(h)) {
-      p.Add(w.At("observed_holidays", i),
-            absl::StrCat("observed_holidays: ", h == 0 ? "US_FEDERAL_HOLIDAY_UNSPECIFIED is not a "
-                                                         "holiday"
-                                                       : absl::StrCat("unknown value ", h)));
-    } else if (!holidays.insert(h).second) {
-      p.Add(w.At("observed_holidays", i),
-            absl::StrCat("observed_holidays: ", v1::UsFederalHoliday_Name(h), " listed twice"));
-    }
-  }
+  ValidateClosedDays(w, m, p);
 }
 
 }  // namespace
