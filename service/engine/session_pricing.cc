@@ -353,33 +353,49 @@ absl::StatusOr<PricedCourse> SessionPrices::Cover(const CoverageAssumptions& cov
         }
         ++covered_in_course;
         ++in_year;
-        if (priced.version->amounts_published_through &&
-            s.date > *priced.version->amounts_published_through &&
-            out.unpublished_from == nullptr) {
-          out.unpublished_from = &s;
-          out.unpublished_version = priced.version;
-        }
-        for (size_t i = 0; i < priced.lines.size(); ++i) {
-          PricedLine& line = out.lines.emplace_back(priced.lines[i]);
-          line.plan_year = year;
-          line.verified = VerifiedApplies(ctx, line.accumulators, year, start_year);
-          if (line.verified) line.terms = priced.verified_terms[i];
-        }
+        AddCoveredLines(priced, year, start_year, out);
         continue;
       }
-      if (reason == v1::NOT_COVERED_REASON_OVER_SESSION_LIMIT) out.over_limit.push_back(s.number);
     }
-    if (reason == v1::NOT_COVERED_REASON_MAINTENANCE_EXCLUDED) {
-      out.maintenance_excluded.push_back(s.number);
-    }
-    if (reason == v1::NOT_COVERED_REASON_NO_RULES_IN_EFFECT) out.no_rules.push_back(s.number);
-    RETURN_IF_ERROR(priced.self_pay_status);
-    PricedLine& line = out.lines.emplace_back(priced.self_pay);
-    line.plan_year = year;
-    line.reason = reason;
-    line.explanation = explanation;
+    RETURN_IF_ERROR(AddUncoveredLine(priced, year, reason, explanation, out));
   }
   return out;
+}
+
+void SessionPrices::AddCoveredLines(const Session& priced, absl::CivilDay year,
+                                    absl::CivilDay start_year, PricedCourse& out) const {
+  const ScheduledSession& s = *priced.session;
+  if (priced.version->amounts_published_through &&
+      s.date > *priced.version->amounts_published_through && out.unpublished_from == nullptr) {
+    out.unpublished_from = &s;
+    out.unpublished_version = priced.version;
+  }
+  for (size_t i = 0; i < priced.lines.size(); ++i) {
+    PricedLine& line = out.lines.emplace_back(priced.lines[i]);
+    line.plan_year = year;
+    line.verified = VerifiedApplies(*ctx_, line.accumulators, year, start_year);
+    if (line.verified) line.terms = priced.verified_terms[i];
+  }
+}
+
+absl::Status SessionPrices::AddUncoveredLine(const Session& priced, absl::CivilDay year,
+                                             v1::NotCoveredReason reason,
+                                             absl::string_view explanation, PricedCourse& out) {
+  const int number = priced.session->number;
+  switch (reason) {
+    case v1::NOT_COVERED_REASON_OVER_SESSION_LIMIT: out.over_limit.push_back(number); break;
+    case v1::NOT_COVERED_REASON_MAINTENANCE_EXCLUDED:
+      out.maintenance_excluded.push_back(number);
+      break;
+    case v1::NOT_COVERED_REASON_NO_RULES_IN_EFFECT: out.no_rules.push_back(number); break;
+    default: break;
+  }
+  RETURN_IF_ERROR(priced.self_pay_status);
+  PricedLine& line = out.lines.emplace_back(priced.self_pay);
+  line.plan_year = year;
+  line.reason = reason;
+  line.explanation = explanation;
+  return absl::OkStatus();
 }
 
 PlanYearLimits LimitsOf(const CourseContext& ctx, const PricedLine& line) {

@@ -136,6 +136,14 @@ class SessionPrices {
   };
   SessionPrices() = default;
 
+  // Cover's two outcomes for one session: its covered lines, or its line at the self-pay price
+  // (with the session named in the estimate's warnings).
+  void AddCoveredLines(const Session& priced, absl::CivilDay year, absl::CivilDay start_year,
+                       PricedCourse& out) const;
+  static absl::Status AddUncoveredLine(const Session& priced, absl::CivilDay year,
+                                       v1::NotCoveredReason reason, absl::string_view explanation,
+                                       PricedCourse& out);
+
  public:
   // Lines point into codes_: moving keeps them valid, copying would not.
   SessionPrices(SessionPrices&&) = default;

@@ -220,6 +220,61 @@ void ValidateSessionTerms(const Where& w, const v1::TreatmentCovered& c, Problem
   CheckMoney(w, "copay_cents", c.copay_cents(), p);
 }
 
+// The fee schedule: each entry valid, its code known and billable then, and every session a
+// covered protocol can produce billed under the medical benefit (and the pharmacy one when the drug
+// goes there).
+void ValidateFees(const Where& w, const v1::PayerPlan& plan, v1::Treatment treatment,
+                  const v1::TreatmentCovered& c,
+                  const std::vector<const v1::TreatmentProtocol*>& covered,
+                  const std::vector<v1::Benefit>& drug_benefits, const BillingCodes& codes,
+                  std::optional<absl::CivilDay> from, std::optional<absl::CivilDay> to,
+                  Problems& p) {
+  if (c.fees().empty()) p.Add(w.At("fees"), "fees: a covered treatment needs its billing codes");
+  for (int i = 0; i < c.fees_size(); ++i) {
+    const auto& fee = c.fees(i);
+    const Where fw = w.In("fees", i);
+    if (!IsCode(fee.code())) {
+      p.Add(fw.At("code"), absl::StrCat("code '", fee.code(),
+                                        "' is not a CPT/HCPCS code (5+ upper-case letters/digits)"));
+    } else if (from) {
+      codes.CheckFeeCode(fw, "code", fee.code(), treatment, *from, to, p);
+    } else {
+      codes.CheckKnown(fw, "code", fee.code(), p);
+    }
+    CheckText(fw, "description", fee.description(), p);
+    CheckMoney(fw, "allowed_cents", fee.allowed_cents(), p);
+    CheckEnumSet(fw, "unit_basis", fee.unit_basis(), v1::UnitBasis_IsValid, p);
+    CheckEnumSet(fw, "benefit", fee.benefit(), v1::Benefit_IsValid, p);
+    if (fee.benefit() == v1::BENEFIT_PHARMACY && !plan.has_pharmacy()) {
+      p.Add(fw.At("benefit"), "a BENEFIT_PHARMACY fee needs the plan's `pharmacy` block");
+    }
+    if (fee.has_applies_to()) CheckSessionMatch(fw.In("applies_to"), fee.applies_to(), p);
+  }
+
+  // Every session a covered protocol can produce must be billable.
+  for (const v1::TreatmentProtocol* protocol : covered) {
+    for (const SessionFacts& s :
+         PossibleSessions(*protocol, drug_benefits, c.maintenance_covered())) {
+      bool medical = false, pharmacy = false;
+      for (const auto& fee : c.fees()) {
+        if (!Matches(fee.applies_to(), s)) continue;
+        medical = medical || fee.benefit() == v1::BENEFIT_MEDICAL;
+        pharmacy = pharmacy || fee.benefit() == v1::BENEFIT_PHARMACY;
+      }
+      if (!medical) {
+        p.Add(w.At("fees"), absl::StrCat("fees: no BENEFIT_MEDICAL fee matches the ",
+                                         FactsText(s), " of protocol '",
+                                         protocol->protocol_id(), "'; add a fee for it"));
+      }
+      if (s.drug_benefit == v1::BENEFIT_PHARMACY && !pharmacy) {
+        p.Add(w.At("fees"), absl::StrCat("fees: no BENEFIT_PHARMACY fee matches the ",
+                                         FactsText(s), " of protocol '",
+                                         protocol->protocol_id(), "'; add the drug's fee"));
+      }
+    }
+  }
+}
+
 void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment treatment,
                      const v1::TreatmentCovered& c, const ProtocolsByTreatment& protocols,
                      const std::map<std::string, const v1::TreatmentProtocol*>& protocol_ids,
@@ -281,50 +336,7 @@ void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment tr
     drug_benefits.clear();
   }
 
-  if (c.fees().empty()) p.Add(w.At("fees"), "fees: a covered treatment needs its billing codes");
-  for (int i = 0; i < c.fees_size(); ++i) {
-    const auto& fee = c.fees(i);
-    const Where fw = w.In("fees", i);
-    if (!IsCode(fee.code())) {
-      p.Add(fw.At("code"), absl::StrCat("code '", fee.code(),
-                                        "' is not a CPT/HCPCS code (5+ upper-case letters/digits)"));
-    } else if (from) {
-      codes.CheckFeeCode(fw, "code", fee.code(), treatment, *from, to, p);
-    } else {
-      codes.CheckKnown(fw, "code", fee.code(), p);
-    }
-    CheckText(fw, "description", fee.description(), p);
-    CheckMoney(fw, "allowed_cents", fee.allowed_cents(), p);
-    CheckEnumSet(fw, "unit_basis", fee.unit_basis(), v1::UnitBasis_IsValid, p);
-    CheckEnumSet(fw, "benefit", fee.benefit(), v1::Benefit_IsValid, p);
-    if (fee.benefit() == v1::BENEFIT_PHARMACY && !plan.has_pharmacy()) {
-      p.Add(fw.At("benefit"), "a BENEFIT_PHARMACY fee needs the plan's `pharmacy` block");
-    }
-    if (fee.has_applies_to()) CheckSessionMatch(fw.In("applies_to"), fee.applies_to(), p);
-  }
-
-  // Every session a covered protocol can produce must be billable.
-  for (const v1::TreatmentProtocol* protocol : covered) {
-    for (const SessionFacts& s :
-         PossibleSessions(*protocol, drug_benefits, c.maintenance_covered())) {
-      bool medical = false, pharmacy = false;
-      for (const auto& fee : c.fees()) {
-        if (!Matches(fee.applies_to(), s)) continue;
-        medical = medical || fee.benefit() == v1::BENEFIT_MEDICAL;
-        pharmacy = pharmacy || fee.benefit() == v1::BENEFIT_PHARMACY;
-      }
-      if (!medical) {
-        p.Add(w.At("fees"), absl::StrCat("fees: no BENEFIT_MEDICAL fee matches the ",
-                                         FactsText(s), " of protocol '",
-                                         protocol->protocol_id(), "'; add a fee for it"));
-      }
-      if (s.drug_benefit == v1::BENEFIT_PHARMACY && !pharmacy) {
-        p.Add(w.At("fees"), absl::StrCat("fees: no BENEFIT_PHARMACY fee matches the ",
-                                         FactsText(s), " of protocol '",
-                                         protocol->protocol_id(), "'; add the drug's fee"));
-      }
-    }
-  }
+  ValidateFees(w, plan, treatment, c, covered, drug_benefits, codes, from, to, p);
 }
 
 void ValidatePlan(const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& protocols,
