@@ -339,6 +339,24 @@ void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment tr
   ValidateFees(w, plan, treatment, c, covered, drug_benefits, codes, from, to, p);
 }
 
+// The pharmacy benefit's cost sharing, and which amounts it counts toward.
+void ValidatePharmacy(const Where& pw, const v1::PharmacyBenefit& ph, Problems& p) {
+  CheckMoney(pw, "copay_cents", ph.copay_cents(), p);
+  CheckBasisPoints(pw, "coinsurance_bp", ph.coinsurance_bp(), 10000, p);
+  CheckEnumSet(pw, "accumulators", ph.accumulators(), v1::PharmacyAccumulators_IsValid, p);
+  if (ph.accumulators() == v1::PHARMACY_ACCUMULATORS_SEPARATE) {
+    CheckMoney(pw, "separate_deductible_cents", ph.separate_deductible_cents(), p);
+    if (ph.has_separate_out_of_pocket_max_cents()) {
+      CheckMoney(pw, "separate_out_of_pocket_max_cents", ph.separate_out_of_pocket_max_cents(),
+                 p);
+    }
+  } else if (ph.separate_deductible_cents() != 0 || ph.has_separate_out_of_pocket_max_cents()) {
+    p.Add(pw.At(ph.separate_deductible_cents() != 0 ? "separate_deductible_cents"
+                                                     : "separate_out_of_pocket_max_cents"),
+          "separate amounts apply only with accumulators: PHARMACY_ACCUMULATORS_SEPARATE");
+  }
+}
+
 void ValidatePlan(const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& protocols,
                   const std::map<std::string, const v1::TreatmentProtocol*>& protocol_ids,
                   bool has_catalog, const BillingCodes& codes, Problems& p) {
@@ -372,24 +390,7 @@ void ValidatePlan(const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& 
     ValidateNetwork(w.In("in_network"), m.in_network(), false, p);
   }
   if (m.has_out_of_network()) ValidateNetwork(w.In("out_of_network"), m.out_of_network(), true, p);
-  if (m.has_pharmacy()) {
-    const Where pw = w.In("pharmacy");
-    CheckMoney(pw, "copay_cents", m.pharmacy().copay_cents(), p);
-    CheckBasisPoints(pw, "coinsurance_bp", m.pharmacy().coinsurance_bp(), 10000, p);
-    const v1::PharmacyBenefit& ph = m.pharmacy();
-    CheckEnumSet(pw, "accumulators", ph.accumulators(), v1::PharmacyAccumulators_IsValid, p);
-    if (ph.accumulators() == v1::PHARMACY_ACCUMULATORS_SEPARATE) {
-      CheckMoney(pw, "separate_deductible_cents", ph.separate_deductible_cents(), p);
-      if (ph.has_separate_out_of_pocket_max_cents()) {
-        CheckMoney(pw, "separate_out_of_pocket_max_cents", ph.separate_out_of_pocket_max_cents(),
-                   p);
-      }
-    } else if (ph.separate_deductible_cents() != 0 || ph.has_separate_out_of_pocket_max_cents()) {
-      p.Add(pw.At(ph.separate_deductible_cents() != 0 ? "separate_deductible_cents"
-                                                       : "separate_out_of_pocket_max_cents"),
-            "separate amounts apply only with accumulators: PHARMACY_ACCUMULATORS_SEPARATE");
-    }
-  }
+  if (m.has_pharmacy()) ValidatePharmacy(w.In("pharmacy"), m.pharmacy(), p);
 
   std::set<int> seen;
   for (int i = 0; i < m.treatments_size(); ++i) {
