@@ -182,6 +182,27 @@ class DirectoryPoller {
 
 }  // namespace
 
+namespace {
+
+// The limits of README "Limits, overload and shutdown": message sizes, the resource quota,
+// streams, metadata, connection idle time and age, ping strikes.
+void ApplyLimits(grpc::ResourceQuota& quota, grpc::ServerBuilder& builder) {
+  quota.Resize(kQuotaBytes);
+  quota.SetMaxThreads(kMaxThreads);
+  builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
+  builder.SetMaxSendMessageSize(kMaxResponseBytes);
+  builder.SetResourceQuota(quota);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxConcurrentStreams);
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, kMaxMetadataBytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, kMaxConnectionIdleMs);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, kMaxConnectionAgeMs);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, kMaxConnectionAgeGraceMs);
+  // A client pinging more often than every 5 minutes without data is cut off after 2 strikes.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+}
+
+}  // namespace
+
 int RunServer(const ServerOptions& options) {
   // Signals are taken by sigwait below; block them before gRPC starts its threads.
   sigset_t signals;
@@ -212,24 +233,12 @@ int RunServer(const ServerOptions& options) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ResourceQuota quota("estimator");
-  quota.Resize(kQuotaBytes);
-  quota.SetMaxThreads(kMaxThreads);
-
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, credentials, &port);
   builder.RegisterService(&service);
   builder.RegisterService(&admin);
-  builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
-  builder.SetMaxSendMessageSize(kMaxResponseBytes);
-  builder.SetResourceQuota(quota);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxConcurrentStreams);
-  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, kMaxMetadataBytes);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, kMaxConnectionIdleMs);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, kMaxConnectionAgeMs);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, kMaxConnectionAgeGraceMs);
-  // A client pinging more often than every 5 minutes without data is cut off after 2 strikes.
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+  ApplyLimits(quota, builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     spdlog::critical("cannot listen on {}", options.listen);
