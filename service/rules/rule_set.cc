@@ -80,20 +80,14 @@ absl::StatusOr<std::unique_ptr<ClinicRules>> CompileClinic(RuleFile<v1::Clinic>&
   return clinic;
 }
 
-// A validated plan file, with its dates parsed.
-absl::StatusOr<PlanVersion> CompilePlan(RuleFile<v1::PayerPlan>& f) {
+// A validated plan file, with the dates validation parsed.
+PlanVersion CompilePlan(RuleFile<v1::PayerPlan>& f, const PlanDates& dates) {
   PlanVersion version;
   version.file = f.path;
   version.file_version = f.sha256;
-  ASSIGN_OR_RETURN(version.effective_from,
-                   ParseDate(f.message.effective_from(), "effective_from"));
-  if (!f.message.effective_to().empty()) {
-    ASSIGN_OR_RETURN(version.effective_to, ParseDate(f.message.effective_to(), "effective_to"));
-  }
-  if (!f.message.amounts_published_through().empty()) {
-    ASSIGN_OR_RETURN(version.amounts_published_through,
-                     ParseDate(f.message.amounts_published_through(), "amounts_published_through"));
-  }
+  version.effective_from = dates.effective_from;
+  version.effective_to = dates.effective_to;
+  version.amounts_published_through = dates.amounts_published_through;
   version.plan = std::move(f.message);
   return version;
 }
@@ -102,7 +96,8 @@ absl::StatusOr<PlanVersion> CompilePlan(RuleFile<v1::PayerPlan>& f) {
 
 absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(RuleFiles files,
                                                                absl::Time loaded_at) {
-  RETURN_IF_ERROR(ValidateRuleFiles(files));
+  std::vector<PlanDates> plan_dates;
+  RETURN_IF_ERROR(ValidateRuleFiles(files, &plan_dates));
   std::shared_ptr<RuleSet> set(new RuleSet());
   set->loaded_at_ = loaded_at;
 
@@ -138,9 +133,10 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(RuleFiles files,
     }
   }
   for (const auto& f : files.code_catalogs) manifest.emplace_back(f.path, f.sha256);
-  for (auto& f : files.plans) {
+  for (size_t i = 0; i < files.plans.size(); ++i) {
+    RuleFile<v1::PayerPlan>& f = files.plans[i];
     manifest.emplace_back(f.path, f.sha256);
-    ASSIGN_OR_RETURN(PlanVersion version, CompilePlan(f));
+    PlanVersion version = CompilePlan(f, plan_dates[i]);
     set->payers_.insert(version.plan.payer_id());
     const std::string key = absl::StrCat(version.plan.payer_id(), "/", version.plan.plan_id());
     set->plans_[key].push_back(std::move(version));

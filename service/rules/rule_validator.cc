@@ -357,9 +357,11 @@ void ValidatePharmacy(const Where& pw, const v1::PharmacyBenefit& ph, Problems& 
   }
 }
 
-void ValidatePlan(const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& protocols,
-                  const std::map<std::string, const v1::TreatmentProtocol*>& protocol_ids,
-                  bool has_catalog, const BillingCodes& codes, Problems& p) {
+// Returns the plan's dates, or nullopt when one is missing or not a date (reported).
+std::optional<PlanDates> ValidatePlan(
+    const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& protocols,
+    const std::map<std::string, const v1::TreatmentProtocol*>& protocol_ids, bool has_catalog,
+    const BillingCodes& codes, Problems& p) {
   const auto& m = f.message;
   const Where w = Where::Of(f);
   CheckId(w, "payer_id", m.payer_id(), p);
@@ -375,7 +377,8 @@ void ValidatePlan(const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& 
     p.Add(w.At("effective_to"), absl::StrCat("effective_to ", m.effective_to(),
                                              " is before effective_from ", m.effective_from()));
   }
-  CheckDate(w, "amounts_published_through", m.amounts_published_through(), false, p);
+  const auto published =
+      CheckDate(w, "amounts_published_through", m.amounts_published_through(), false, p);
   if (!m.has_plan_year_start()) {
     p.Add(w.At("plan_year_start"),
           "plan_year_start is required, e.g. `plan_year_start { month: 1 day: 1 }`");
@@ -426,28 +429,28 @@ void ValidatePlan(const RuleFile<v1::PayerPlan>& f, const ProtocolsByTreatment& 
                          " is missing; write `excluded { ... }` if the plan does not cover it"));
     }
   }
+  if (!from || (!to && !m.effective_to().empty()) ||
+      (!published && !m.amounts_published_through().empty())) {
+    return std::nullopt;
+  }
+  return PlanDates{*from, to, published};
 }
 
 // Versions of one plan must tile time: sorted by effective_from, each ends the day before the next
 // begins; only the last may be open-ended.
-void ValidatePlanVersions(const std::vector<RuleFile<v1::PayerPlan>>& plans, Problems& p) {
+void ValidatePlanVersions(const std::vector<RuleFile<v1::PayerPlan>>& plans,
+                          const std::vector<std::optional<PlanDates>>& dates, Problems& p) {
   struct Version {
     absl::CivilDay from;
     std::optional<absl::CivilDay> to;
     const RuleFile<v1::PayerPlan>* file;
   };
   std::map<std::string, std::vector<Version>> by_plan;
-  for (const auto& f : plans) {
-    auto from = ParseDate(f.message.effective_from(), "effective_from");
-    if (!from.ok()) continue;  // already reported
-    std::optional<absl::CivilDay> to;
-    if (!f.message.effective_to().empty()) {
-      auto parsed = ParseDate(f.message.effective_to(), "effective_to");
-      if (!parsed.ok()) continue;
-      to = *parsed;
-    }
+  for (size_t i = 0; i < plans.size(); ++i) {
+    if (!dates[i]) continue;  // already reported
+    const auto& f = plans[i];
     by_plan[absl::StrCat(f.message.payer_id(), "/", f.message.plan_id())].push_back(
-        {*from, to, &f});
+        {dates[i]->effective_from, dates[i]->effective_to, &f});
   }
   for (auto& [key, versions] : by_plan) {
     std::sort(versions.begin(), versions.end(),
@@ -582,7 +585,7 @@ void ValidateClinic(const RuleFile<v1::Clinic>& f, const ProtocolsByTreatment& p
 
 }  // namespace
 
-absl::Status ValidateRuleFiles(const RuleFiles& files) {
+absl::Status ValidateRuleFiles(const RuleFiles& files, std::vector<PlanDates>* plan_dates) {
   Problems p;
   ProtocolsByTreatment protocols;
   std::map<std::string, const v1::TreatmentProtocol*> protocol_ids;
@@ -610,10 +613,11 @@ absl::Status ValidateRuleFiles(const RuleFiles& files) {
   }
   ValidateDrugCatalogs(files.catalogs, p);
   const BillingCodes codes = BillingCodes::Build(files.code_catalogs, p);
+  std::vector<std::optional<PlanDates>> dates;
   for (const auto& f : files.plans) {
-    ValidatePlan(f, protocols, protocol_ids, !files.catalogs.empty(), codes, p);
+    dates.push_back(ValidatePlan(f, protocols, protocol_ids, !files.catalogs.empty(), codes, p));
   }
-  ValidatePlanVersions(files.plans, p);
+  ValidatePlanVersions(files.plans, dates, p);
   std::set<std::string> clinic_ids;
   for (const auto& f : files.clinics) {
     ValidateClinic(f, protocols, codes, p);
@@ -623,8 +627,12 @@ absl::Status ValidateRuleFiles(const RuleFiles& files) {
     }
   }
   if (files.clinics.empty()) p.Add("clinics/", "no clinic file: add one under clinics/");
-  if (p.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(p.Joined());
+  if (!p.empty()) return absl::InvalidArgumentError(p.Joined());
+  if (plan_dates != nullptr) {
+    plan_dates->clear();
+    for (const auto& d : dates) plan_dates->push_back(*d);  // every plan's dates parsed
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace estimator
