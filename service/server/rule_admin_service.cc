@@ -1,5 +1,7 @@
 #include "service/server/rule_admin_service.h"
 
+#include "service/server/audit_log.h"
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "service/common/dates.h"
@@ -33,6 +35,9 @@ v1::GetRuleStatusResponse DescribeRuleStatus(const RuleStore::Report& report,
   if (report.last_success) Describe(*report.last_success, *out.mutable_last_success());
   if (report.last_rejection) Describe(*report.last_rejection, *out.mutable_last_rejection());
   out.set_poll_interval_seconds(absl::ToDoubleSeconds(poll_interval));
+  if (const AuditLog* audit = InstalledAuditLog(); audit != nullptr) {
+    out.set_audit_lines_written(audit->lines_written());
+  }
   return out;
 }
 

@@ -18,6 +18,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "service/server/audit_log.h"
 #include "service/server/rule_store.h"
 #include "service/server/access_control.h"
 #include "service/server/estimator_service.h"
@@ -217,6 +218,13 @@ int RunServer(const ServerOptions& options) {
   const std::optional<AccessControl> access = LoadAccessControl(options);
   if (!access) return 1;
 
+  // One audit line per call, written from a buffer by one thread (audit_log.h).
+  AuditLog audit(stderr, AuditLog::Options{});
+  InstallAuditLog(&audit);
+  struct Uninstall {
+    ~Uninstall() { InstallAuditLog(nullptr); }  // before `audit` goes, on every return
+  } uninstall;
+
   RuleStore store(options.rules_dir);
   const std::string fingerprint = RuleDirectoryFingerprint(options.rules_dir);
   if (!store.Load(v1::LOAD_TRIGGER_STARTUP).ok()) {
@@ -265,6 +273,7 @@ int RunServer(const ServerOptions& options) {
     while (true) {
       int sig = 0;
       if (sigwait(&signals, &sig) != 0) continue;
+      audit.Flush();  // whatever the signal, the lines so far reach the log now
       if (sig != SIGHUP) break;
       (void)store.Load(v1::LOAD_TRIGGER_SIGNAL);  // a rejection is logged and recorded
     }
@@ -273,6 +282,7 @@ int RunServer(const ServerOptions& options) {
   health->Shutdown();  // NOT_SERVING for every service, and no more status changes
   server->Shutdown(absl::ToChronoTime(absl::Now() + options.shutdown_grace));
   server->Wait();
+  audit.Flush();  // every call that was answered has its line in the log
   spdlog::info("stopped");
   return 0;
 }

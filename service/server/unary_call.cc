@@ -1,11 +1,24 @@
 #include "service/server/unary_call.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "service/server/audit_log.h"
 #include "spdlog/spdlog.h"
 
 namespace estimator {
 
 void LogCall(Method method, const Caller& caller, const AuditFields& audit,
              const absl::Status& status, absl::Duration latency) {
+  if (AuditLog* log = InstalledAuditLog(); log != nullptr) {
+    // The same line spdlog's pattern writes (main.cc), through the buffered writer.
+    log->Write(absl::StrCat(
+        absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+        " info audit method=", MethodName(method), " caller=", caller.name, " role=",
+        caller.role == v1::ROLE_UNSPECIFIED ? "-" : RoleName(caller.role), " plan=", audit.plan,
+        " rules=", audit.rules, " status=", absl::StatusCodeToString(status.code()),
+        " latency_us=", absl::ToInt64Microseconds(latency)));
+    return;
+  }
   spdlog::info("audit method={} caller={} role={} plan={} rules={} status={} latency_us={}",
                MethodName(method), caller.name,
                caller.role == v1::ROLE_UNSPECIFIED ? "-" : RoleName(caller.role), audit.plan,

@@ -20,6 +20,9 @@ SVC="$URL/estimator.v1.EstimatorService"
 
 # Calls the server has logged so far (one line per call, each with "method=").
 calls_logged() {
+  # The server writes audit lines from a buffer at least every 100 ms (README "Audit log"): wait
+  # a little longer than that, so every call answered so far is counted.
+  sleep 0.25
   grep -c 'method=' "$TMP/server.stderr" || true
 }
 

@@ -168,6 +168,7 @@ void PrintRuleStatusFields(const v1::GetRuleStatusResponse& status) {
       {"Polling", status.poll_interval_seconds() > 0
                       ? absl::StrCat("every ", status.poll_interval_seconds(), " s")
                       : "off"},
+      {"Audit", absl::StrCat(status.audit_lines_written(), " lines written")},
   };
   if (status.has_last_success()) fields.push_back({"Last success", LoadLine(status.last_success())});
   if (status.has_last_rejection()) {

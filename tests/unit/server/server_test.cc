@@ -8,11 +8,16 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <cstdio>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/server/access_control.h"
+#include "service/server/audit_log.h"
 #include "service/server/rule_store.h"
 #include "service/server/unary_call.h"
 #include "spdlog/sinks/ostream_sink.h"
@@ -158,6 +163,87 @@ TEST(RuleStoreTest, ABrokenFileNeverReplacesRulesThatWork) {
   EXPECT_TRUE(*changed);
   EXPECT_NE(store.Current(), first);
   EXPECT_NE(store.Current()->version(), first->version());
+}
+
+
+// ---- the audit log's writer ----------------------------------------------------------------------
+
+std::string ReadAll(std::FILE* f) {
+  std::fflush(f);
+  std::rewind(f);
+  std::string text;
+  char buffer[4096];
+  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) text.append(buffer, n);
+  return text;
+}
+
+TEST(AuditLogTest, FlushWritesEveryLineQueuedBeforeItInOrder) {
+  std::FILE* sink = std::tmpfile();
+  ASSERT_NE(sink, nullptr);
+  {
+    // An interval long enough that only Flush can have written the lines.
+    AuditLog log(sink, AuditLog::Options{16, absl::Seconds(30)});
+    log.Write("one");
+    log.Write("two");
+    log.Flush();
+    EXPECT_EQ(log.lines_written(), 2);
+    EXPECT_EQ(ReadAll(sink), "one\ntwo\n");
+    log.Write("three");
+  }  // the destructor writes what is left
+  EXPECT_EQ(ReadAll(sink), "one\ntwo\nthree\n");
+  std::fclose(sink);
+}
+
+TEST(AuditLogTest, AFullBufferSlowsWritersAndLosesNoLine) {
+  std::FILE* sink = std::tmpfile();
+  ASSERT_NE(sink, nullptr);
+  constexpr int kThreads = 4, kLines = 2500;
+  {
+    AuditLog log(sink, AuditLog::Options{8, absl::Milliseconds(1)});
+    std::vector<std::thread> writers;
+    for (int t = 0; t < kThreads; ++t) {
+      writers.emplace_back([&log, t] {
+        for (int i = 0; i < kLines; ++i) log.Write(absl::StrCat("t", t, " ", i));
+      });
+    }
+    for (auto& w : writers) w.join();
+    log.Flush();
+    EXPECT_EQ(log.lines_written(), kThreads * kLines);
+  }
+  // Every line once, and each writer's lines in the order it wrote them.
+  const std::string text = ReadAll(sink);
+  std::vector<int> next(kThreads, 0);
+  int lines = 0;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line); ++lines) {
+    int t = 0, i = 0;
+    ASSERT_EQ(std::sscanf(line.c_str(), "t%d %d", &t, &i), 2) << line;
+    EXPECT_EQ(i, next[t]) << line;
+    next[t] = i + 1;
+  }
+  EXPECT_EQ(lines, kThreads * kLines);
+  std::fclose(sink);
+}
+
+TEST(AuditLogTest, LogCallWritesItsLineThroughTheInstalledLog) {
+  std::FILE* sink = std::tmpfile();
+  ASSERT_NE(sink, nullptr);
+  AuditLog log(sink, AuditLog::Options{});
+  InstallAuditLog(&log);
+  AuditFields fields;
+  fields.plan = "medicare/part_b";
+  fields.rules = "abcd";
+  LogCall(Method::kListPayers, Caller{"ops", v1::ROLE_ADMIN}, fields, absl::OkStatus(),
+          absl::Microseconds(12));
+  InstallAuditLog(nullptr);
+  log.Flush();
+  const std::string text = ReadAll(sink);
+  // "2026-12-05T02:30:00.123Z info audit method=...", as spdlog's pattern writes other lines.
+  EXPECT_THAT(text, testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{3}Z info "
+                                          "audit method=ListPayers caller=ops role=admin "
+                                          "plan=medicare/part_b rules=abcd status=OK "
+                                          "latency_us=12\n"));
+  std::fclose(sink);
 }
 
 }  // namespace
