@@ -170,13 +170,7 @@ MetBefore MetFromRequest(const CourseContext& ctx, const PricedCourse& priced,
   }
   // met_so_far describes the plan year of the requested start; a first session in the next one
   // (the start fell on a closed day just before it) meets none of it.
-  const PricedLine* first_covered = nullptr;
-  for (const PricedLine& line : priced.lines) {
-    if (line.covered) {
-      first_covered = &line;
-      break;
-    }
-  }
+  const PricedLine* first_covered = FirstCoveredLine(priced);
   if (first_covered != nullptr && first_covered->plan_year != before.plan_year &&
       (AnyMet(ctx.insurance->met_so_far()) || AnyMet(ctx.insurance->in_network_met_so_far()))) {
     notices.Assume("MET_SO_FAR_OTHER_PLAN_YEAR",

@@ -91,13 +91,7 @@ bool Unknown(const v1::Accumulators& a, const PlanYearLimits& limits, bool famil
 // line; nullopt when nothing about them is unknown.
 std::optional<MetBefore> AllMet(const CourseContext& ctx, const PricedCourse& priced,
                                 const MetBefore& figure) {
-  const PricedLine* first_covered = nullptr;
-  for (const PricedLine& line : priced.lines) {
-    if (line.covered) {
-      first_covered = &line;
-      break;
-    }
-  }
+  const PricedLine* first_covered = FirstCoveredLine(priced);
   if (first_covered == nullptr) return std::nullopt;
   MetBefore all = figure;
   const bool same_year = first_covered->plan_year == figure.plan_year;
@@ -223,7 +217,12 @@ absl::Status WritePatientRange(const CourseContext& ctx, const SessionPrices& pr
       for (size_t c = 0; c < conditions.size(); ++c) {  // grows once the first pricing shows
         const Option<bool> condition = conditions[c];     // sessions on a condition
         assume.conditional_sessions_met = condition.value;
-        ASSIGN_OR_RETURN(PricedCourse priced, prices.Cover(assume));
+        // The figure's own plan year and condition were covered as `base` already.
+        std::optional<PricedCourse> other;
+        if (!year.words.empty() || !condition.value) {
+          ASSIGN_OR_RETURN(other, prices.Cover(assume));
+        }
+        const PricedCourse& priced = other ? *other : base;
         if (condition.value && !priced.conditional.empty()) {
           conditions.push_back(
               {false, absl::StrCat("there is no ", priced.condition->condition(), ", so ",

@@ -212,6 +212,13 @@ PlanYearLimits LimitsFor(const CourseContext& ctx, const PlanVersion& version, A
 
 }  // namespace
 
+const PricedLine* FirstCoveredLine(const PricedCourse& priced) {
+  for (const PricedLine& line : priced.lines) {
+    if (line.covered) return &line;
+  }
+  return nullptr;
+}
+
 std::vector<absl::CivilDay> LaterCoveredPlanYears(const PricedCourse& priced) {
   std::vector<absl::CivilDay> out;
   for (const PricedLine& line : priced.lines) {

@@ -175,6 +175,9 @@ std::vector<LineShare> ShareCosts(const CourseContext& ctx, const PricedCourse& 
 // lines): the sum ShareCosts' lines would give, without keeping them.
 Money PatientTotal(const CourseContext& ctx, const PricedCourse& priced, const MetBefore& before);
 
+// The first covered line of `priced`, or nullptr.
+const PricedLine* FirstCoveredLine(const PricedCourse& priced);
+
 // The plan years after the first line's in which `priced` has a covered line, in date order:
 // where a course crosses into a new plan year that matters.
 std::vector<absl::CivilDay> LaterCoveredPlanYears(const PricedCourse& priced);
