@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "service/common/dates.h"
+#include "service/common/identifiers.h"
 #include "service/common/money.h"
 #include "service/rules/billing_codes.h"
 #include "service/rules/criteria_validator.h"
@@ -512,6 +513,38 @@ void ValidateClosedDays(const Where& w, const v1::Clinic& m, Problems& p) {
   }
 }
 
+void ValidateProviderIdentity(const Where& w, const v1::ProviderIdentity& id, Problems& p) {
+  CheckText(w, "legal_name", id.legal_name(), p);
+  if (!IsValidNpi(id.npi())) {
+    p.Add(w.At("npi"), absl::StrCat("npi '", id.npi(),
+                                    "' is not a valid NPI (10 digits with a Luhn check digit)"));
+  }
+  if (!TinDigits(id.tin())) {
+    p.Add(w.At("tin"), absl::StrCat("tin '", id.tin(), "' is not 9 digits (e.g. 12-3456789)"));
+  }
+  const Where aw = w.In("address");
+  if (!id.has_address()) {
+    p.Add(w.At("address"), "address is required");
+  } else {
+    if (id.address().street_lines().empty()) p.Add(aw.At("street_lines"), "street_lines is required");
+    for (int i = 0; i < id.address().street_lines_size(); ++i) {
+      if (id.address().street_lines(i).empty()) p.Add(aw.At("street_lines", i), "street line is empty");
+    }
+    CheckText(aw, "city", id.address().city(), p);
+    if (!IsUsStateCode(id.address().state())) {
+      p.Add(aw.At("state"), absl::StrCat("state '", id.address().state(),
+                                         "' is not a two-letter USPS state code"));
+    }
+    if (!IsUsPostalCode(id.address().postal_code())) {
+      p.Add(aw.At("postal_code"), absl::StrCat("postal_code '", id.address().postal_code(),
+                                               "' is not a ZIP code (43000 or 43000-1234)"));
+    }
+  }
+  if (!PhoneDigits(id.phone())) {
+    p.Add(w.At("phone"), absl::StrCat("phone '", id.phone(), "' is not a 10-digit US number"));
+  }
+}
+
 void ValidateClinic(const RuleFile<v1::Clinic>& f, const ProtocolsByTreatment& protocols,
                     const BillingCodes& codes, Problems& p) {
   const auto& m = f.message;
@@ -520,10 +553,7 @@ void ValidateClinic(const RuleFile<v1::Clinic>& f, const ProtocolsByTreatment& p
   CheckText(w, "name", m.name(), p);
   CheckText(w, "price_note", m.price_note(), p);
   CheckDate(w, "prices_effective_from", m.prices_effective_from(), true, p);
-  if (!m.npi().empty() && (m.npi().size() != 10 ||
-                           !std::all_of(m.npi().begin(), m.npi().end(), absl::ascii_isdigit))) {
-    p.Add(w.At("npi"), "npi must be 10 digits");
-  }
+  if (m.has_provider_identity()) ValidateProviderIdentity(w.In("provider_identity"), m.provider_identity(), p);
   if (m.offered_treatments().empty()) {
     p.Add(w.At("offered_treatments"), "offered_treatments: list at least one treatment");
   }
@@ -543,6 +573,24 @@ void ValidateClinic(const RuleFile<v1::Clinic>& f, const ProtocolsByTreatment& p
     CheckText(pw, "description", price.description(), p);
     CheckMoney(pw, "price_cents", price.price_cents(), p);
     if (price.has_applies_to()) CheckSessionMatch(pw.In("applies_to"), price.applies_to(), p);
+    if (!price.service_code().empty() && !IsCode(price.service_code())) {
+      p.Add(pw.At("service_code"),
+            absl::StrCat("service_code '", price.service_code(), "' is not a CPT or HCPCS code"));
+    }
+    // A Good Faith Estimate finds an item's service code by its treatment and description.
+    for (int j = 0; j < i; ++j) {
+      if (m.self_pay_prices(j).treatment() == price.treatment() &&
+          m.self_pay_prices(j).description() == price.description()) {
+        p.Add(pw.At("description"),
+              absl::StrCat("self_pay_prices: description '", price.description(),
+                           "' is used twice for the same treatment"));
+      }
+    }
+  }
+  for (int i = 0; i < m.separately_scheduled_size(); ++i) {
+    const Where sw = w.In("separately_scheduled", i);
+    CheckEnumSet(sw, "treatment", m.separately_scheduled(i).treatment(), v1::Treatment_IsValid, p);
+    CheckText(sw, "description", m.separately_scheduled(i).description(), p);
   }
   for (int t : offered) {
     auto it = protocols.find(t);

@@ -74,6 +74,16 @@ RuleCheckReport CheckRules(const std::string& rules_dir, absl::Time now) {
   } else {
     report.loaded = Loaded(*files);
     report.unverified_facts = UnverifiedFacts(*files);
+    for (const auto& f : files->clinics) {
+      report.good_faith_estimates.push_back(
+          f.message.has_provider_identity()
+              ? absl::StrCat(f.message.clinic_id(), ": can issue Good Faith Estimates (",
+                             f.message.provider_identity().legal_name(), ", NPI ",
+                             f.message.provider_identity().npi(), ")")
+              : absl::StrCat(f.message.clinic_id(), " (", f.path,
+                             "): cannot issue Good Faith Estimates: it has no provider_identity "
+                             "(legal name, NPI, TIN, address, phone)"));
+    }
     absl::StatusOr<std::shared_ptr<const RuleSet>> rules = RuleSet::Create(*std::move(files), now);
     if (rules.ok()) {
       report.rules = *std::move(rules);
@@ -138,6 +148,10 @@ void PrintRuleCheck(const RuleCheckReport& r, std::ostream& out) {
     for (const auto& [plan, n] : r.tests_per_plan) {
       if (n == 0) out << "  warning: no rule test quotes " << plan << "; add some to tests/\n";
     }
+  }
+  if (!r.good_faith_estimates.empty()) {
+    out << "Good Faith Estimates:\n";
+    for (const auto& line : r.good_faith_estimates) out << "  " << line << "\n";
   }
   if (!r.unverified_facts.empty()) {
     out << "Unverified facts (for maintainers; never shown in answers): "

@@ -37,6 +37,8 @@ struct RuleCheckReport {
   // have to check against the sources, never shown in answers.
   std::map<std::string, std::vector<std::string>> unverified_facts;
   int unverified_count() const;
+  // One line per clinic: whether it can issue Good Faith Estimates (it needs provider_identity).
+  std::vector<std::string> good_faith_estimates;
 
   int failed() const;
   bool ok() const {
