@@ -46,6 +46,13 @@ const char* MethodName(Method method) {
     case Method::kCheckPriorAuthReadiness: return "CheckPriorAuthReadiness";
     case Method::kGetRuleStatus: return "GetRuleStatus";
     case Method::kReloadRules: return "ReloadRules";
+    case Method::kSaveQuote: return "SaveQuote";
+    case Method::kGetQuote: return "GetQuote";
+    case Method::kListQuotes: return "ListQuotes";
+    case Method::kVoidQuote: return "VoidQuote";
+    case Method::kIssueGoodFaithEstimate: return "IssueGoodFaithEstimate";
+    case Method::kCheckDisputeEligibility: return "CheckDisputeEligibility";
+    case Method::kPurgeQuotes: return "PurgeQuotes";
   }
   return "?";
 }
@@ -149,11 +156,13 @@ absl::Status Authorize(const Caller& caller, Method method, bool with_documentat
       break;
     case v1::ROLE_FRONT_DESK:
     case v1::ROLE_BILLING:
-      allowed = method != Method::kReloadRules;
+      allowed = method != Method::kReloadRules && method != Method::kPurgeQuotes;
       break;
     case v1::ROLE_PORTAL:
-      allowed = method == Method::kListPayers ||
-                ((method == Method::kEstimateCourse || method == Method::kCompareTreatments) &&
+      // The patient's own estimates, saved and read back by id; never a listing of others'.
+      allowed = method == Method::kListPayers || method == Method::kGetQuote ||
+                ((method == Method::kEstimateCourse || method == Method::kCompareTreatments ||
+                  method == Method::kSaveQuote) &&
                  !with_documentation);
       break;
     default:
@@ -161,7 +170,8 @@ absl::Status Authorize(const Caller& caller, Method method, bool with_documentat
   }
   if (allowed) return absl::OkStatus();
   if (caller.role == v1::ROLE_PORTAL && with_documentation &&
-      (method == Method::kEstimateCourse || method == Method::kCompareTreatments)) {
+      (method == Method::kEstimateCourse || method == Method::kCompareTreatments ||
+       method == Method::kSaveQuote)) {
     return absl::PermissionDeniedError(absl::StrCat(
         "role portal may not send documentation with ", MethodName(method),
         ": readiness with clinical detail is for the front desk and billing roles"));

@@ -29,6 +29,13 @@ enum class Method {
   kCheckPriorAuthReadiness,
   kGetRuleStatus,
   kReloadRules,
+  kSaveQuote,
+  kGetQuote,
+  kListQuotes,
+  kVoidQuote,
+  kIssueGoodFaithEstimate,
+  kCheckDisputeEligibility,
+  kPurgeQuotes,
 };
 
 const char* MethodName(Method method);

@@ -29,6 +29,14 @@ ABSL_FLAG(std::string, access_config, "",
           "(estimator.v1.AccessConfig, text format); required with TLS");
 ABSL_FLAG(absl::Duration, rules_poll_interval, absl::Seconds(2),
           "How often the rules directory is checked for changed files; 0 turns polling off");
+ABSL_FLAG(std::string, quote_store, "sqlite:estimator_quotes.db",
+          "Where saved quotes and Good Faith Estimates are kept: sqlite:PATH (a file created 0600) "
+          "or a PostgreSQL URL postgresql://user@host:port/db?sslmode=verify-full");
+ABSL_FLAG(std::string, quote_store_url_file, "",
+          "A file holding the PostgreSQL URL (e.g. a mounted Secret); overrides --quote_store");
+ABSL_FLAG(int, quote_valid_days, 30, "Days an issued estimate or comparison quote stays in force");
+ABSL_FLAG(int, quote_retention_years, 6,
+          "PurgeQuotes removes quotes created more than this many years ago");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "On SIGTERM, how long in-flight calls may take to finish");
 
@@ -54,5 +62,14 @@ int main(int argc, char** argv) {
   options.access_config = absl::GetFlag(FLAGS_access_config);
   options.poll_interval = absl::GetFlag(FLAGS_rules_poll_interval);
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  options.quote_store = absl::GetFlag(FLAGS_quote_store);
+  options.quote_store_url_file = absl::GetFlag(FLAGS_quote_store_url_file);
+  options.quote_valid_days = absl::GetFlag(FLAGS_quote_valid_days);
+  options.quote_retention_years = absl::GetFlag(FLAGS_quote_retention_years);
+  if (options.quote_valid_days < 1 || options.quote_valid_days > 3660 ||
+      options.quote_retention_years < 1 || options.quote_retention_years > 100) {
+    spdlog::critical("--quote_valid_days must be 1-3660 and --quote_retention_years 1-100");
+    return 1;
+  }
   return estimator::RunServer(options);
 }

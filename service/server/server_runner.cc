@@ -1,5 +1,6 @@
 #include "service/server/server_runner.h"
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -8,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -22,6 +24,8 @@
 #include "service/server/rule_store.h"
 #include "service/server/access_control.h"
 #include "service/server/estimator_service.h"
+#include "service/server/quote_service.h"
+#include "service/server/quote_store_link.h"
 #include "service/server/rule_admin_service.h"
 #include "spdlog/spdlog.h"
 
@@ -50,6 +54,7 @@ constexpr int kMaxThreads = 64;
 
 constexpr char kServiceName[] = "estimator.v1.EstimatorService";
 constexpr char kAdminServiceName[] = "estimator.v1.RuleAdminService";
+constexpr char kQuoteServiceName[] = "estimator.v1.QuoteService";
 
 bool WritePortFile(const std::string& path, int port) {
   const std::string tmp = path + ".tmp";
@@ -233,8 +238,24 @@ int RunServer(const ServerOptions& options) {
     return 1;
   }
 
+  std::string quote_location = options.quote_store;
+  if (!options.quote_store_url_file.empty()) {
+    const std::optional<std::string> url = ReadFile(options.quote_store_url_file);
+    if (!url) {
+      spdlog::critical("--quote_store_url_file: cannot read {}", options.quote_store_url_file);
+      return 1;
+    }
+    quote_location = std::string(absl::StripAsciiWhitespace(*url));
+  }
+  // The quote service's health follows the store; set once the server exists (see below).
+  std::atomic<grpc::HealthCheckServiceInterface*> quote_health{nullptr};
+  QuoteStoreLink quote_store(quote_location, absl::Seconds(2), [&quote_health](bool up) {
+    if (auto* health = quote_health.load()) health->SetServingStatus(kQuoteServiceName, up);
+  });
   EstimatorService service(&store, &*access);
   RuleAdminService admin(&store, &*access, options.poll_interval);
+  QuoteService quotes(&store, &*access, &quote_store,
+                      QuoteSettings{options.quote_valid_days, options.quote_retention_years});
   grpc::EnableDefaultHealthCheckService(true);
   // Links the health schema into the descriptor pool so reflection can describe the service.
   (void)::grpc::health::v1::HealthCheckRequest::descriptor();
@@ -246,6 +267,7 @@ int RunServer(const ServerOptions& options) {
   builder.AddListeningPort(options.listen, credentials, &port);
   builder.RegisterService(&service);
   builder.RegisterService(&admin);
+  builder.RegisterService(&quotes);
   ApplyLimits(quota, builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
@@ -255,7 +277,10 @@ int RunServer(const ServerOptions& options) {
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   health->SetServingStatus(kServiceName, true);
   health->SetServingStatus(kAdminServiceName, true);
+  health->SetServingStatus(kQuoteServiceName, false);  // until the store is open and migrated
   health->SetServingStatus(true);
+  quote_health.store(health);
+  quote_store.Start();
 
   const std::string host = options.listen.substr(0, options.listen.rfind(':'));
   std::printf("listening on %s:%d\n", host.c_str(), port);

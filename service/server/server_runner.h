@@ -36,6 +36,13 @@ struct ServerOptions {
   // How often the rules directory is looked at for changes; zero turns polling off.
   absl::Duration poll_interval = absl::Seconds(2);
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // Where saved quotes are kept: "sqlite:PATH" or a PostgreSQL URL (quote_store.h). Empty with
+  // quote_store_url_file empty: the default SQLite file.
+  std::string quote_store = "sqlite:estimator_quotes.db";
+  // A file holding the PostgreSQL URL (a mounted Secret), read at start; overrides quote_store.
+  std::string quote_store_url_file;
+  int quote_valid_days = 30;
+  int quote_retention_years = 6;
 };
 
 // Blocks until SIGTERM or SIGINT. Returns the process exit code: 0 after a clean shutdown, 1 when

@@ -22,6 +22,7 @@ namespace estimator {
 struct AuditFields {
   std::string plan = "-";   // "payer/plan" when the rules know both ids, "unknown" otherwise
   std::string rules = "-";  // the rule-set version used
+  std::string quote = "-";  // quote calls: "<quote id>/<status>" (ids and statuses only)
 };
 
 // Writes the audit line for one call.
