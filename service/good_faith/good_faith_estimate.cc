@@ -173,8 +173,9 @@ absl::StatusOr<v1::GoodFaithEstimate> BuildGoodFaithEstimate(const ClinicRules& 
 
   v1::GoodFaithEstimate g;
   *g.mutable_patient() = facts.patient;
-  g.set_primary_service(absl::StrCat(Capitalized(TreatmentName(treatment)), ": ",
-                                     estimate.protocol_name()));
+  // Protocol names are written for patients and name the treatment ("IV ketamine: 6 infusions
+  // over 2 weeks, then monthly boosters").
+  g.set_primary_service(estimate.protocol_name());
   if (facts.scheduled_on) g.set_scheduled_date(FormatDate(first));
   g.set_period_start(FormatDate(first));
   g.set_period_end(FormatDate(period_end));
@@ -260,9 +261,10 @@ absl::StatusOr<v1::GoodFaithEstimate> BuildGoodFaithEstimate(const ClinicRules& 
   }
   if (!left_out.empty()) {
     g.add_separately_scheduled(absl::StrCat(
-        "The course's ", Sessions(left_out.size()), " after ", FormatDate(period_end),
-        ", beyond the 12 months this estimate covers: not included; a new Good Faith Estimate will "
-        "be given for them."));
+        left_out.size() == 1 ? "1 later session" : absl::StrCat(left_out.size(), " later sessions"),
+        " of the course, after ", FormatDate(period_end),
+        " (beyond the 12 months this estimate covers): not included; a new Good Faith Estimate "
+        "will be given for them."));
   }
   for (const std::string& d : GoodFaithEstimateDisclaimers()) g.add_disclaimers(d);
   *g.mutable_deadline() =
