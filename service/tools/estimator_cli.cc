@@ -47,6 +47,7 @@
 #include "service/tools/cli/client.h"
 #include "service/tools/cli/estimate_format.h"
 #include "service/tools/cli/flags.h"
+#include "service/tools/cli/quote_commands.h"
 #include "service/tools/cli/requests.h"
 #include "service/tools/policy_summary.h"
 #include "service/tools/rule_check.h"
@@ -155,11 +156,18 @@ int Main(int argc, char** argv) {
   if (command == "check") return RunCheck();
   if (command == "hash-token") return RunHashToken();
   if (command != "quote" && command != "compare" && command != "payers" && command != "readiness" &&
-      command != "rules-status" && command != "reload") {
+      command != "rules-status" && command != "reload" && !IsQuoteCommand(command)) {
     return UsageError(absl::InvalidArgumentError(absl::StrCat(
         "unknown subcommand '", command,
-        "': use quote, compare, payers, readiness, rules-status, reload, check or hash-token "
-        "(see --help)")));
+        "': use quote, compare, payers, readiness, rules-status, reload, quotes, show, void, gfe, "
+        "dispute, check or hash-token (see --help)")));
+  }
+  if (!IsQuoteCommand(command)) {
+    if (absl::Status refused = RefuseFlags(kQuoteFlags, "applies to saved quotes only (--save, "
+                                                        "quotes, show, void, gfe, dispute)");
+        !refused.ok()) {
+      return UsageError(refused);
+    }
   }
   if (absl::Status refused = RefuseFlags(kCheckFlags, "applies to `check` only"); !refused.ok()) {
     return UsageError(refused);
@@ -177,6 +185,7 @@ int Main(int argc, char** argv) {
   absl::StatusOr<std::string> token = TokenFromFlags();
   if (!token.ok()) return UsageError(token.status());
   Client client(absl::GetFlag(FLAGS_server), *std::move(credentials), *std::move(token));
+  if (IsQuoteCommand(command)) return RunQuoteCommand(command, client);
   using Stub = v1::EstimatorService::Stub;
   using Admin = v1::RuleAdminService::Stub;
   if (command == "quote") {

@@ -66,7 +66,7 @@ fail() {
 }
 
 # ---- start the server on a free port -------------------------------------------------------------
-"$SERVER" --rules_dir="$ROOT/payer_rules" --listen=127.0.0.1:0 --plaintext --port_file="$TMP/port" \
+"$SERVER" --rules_dir="$ROOT/payer_rules" --listen=127.0.0.1:0 --plaintext --port_file="$TMP/port" --quote_store="sqlite:$TMP/quotes.db" \
   >"$TMP/server.stdout" 2>"$TMP/server.stderr" &
 SERVER_PID=$!
 PORT=""

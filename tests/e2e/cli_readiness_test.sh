@@ -52,7 +52,7 @@ result() {
   fi
 }
 
-"$SERVER" --rules_dir="$ROOT/payer_rules" --listen=127.0.0.1:0 --plaintext --port_file="$TMP/port" \
+"$SERVER" --rules_dir="$ROOT/payer_rules" --listen=127.0.0.1:0 --plaintext --port_file="$TMP/port" --quote_store="sqlite:$TMP/quotes.db" \
   >"$TMP/server.stdout" 2>"$TMP/server.stderr" &
 SERVER_PID=$!
 for _ in $(seq 1 200); do  # the port file appears (by rename) within 10 s

@@ -152,6 +152,12 @@ absl::Status ServerProcess::Start(std::chrono::milliseconds timeout) {
   std::vector<std::string> args = {"--rules_dir=" + rules_dir_, "--listen=127.0.0.1:0",
                                    "--port_file=" + port_file_};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  // Each server keeps its quotes in its own temporary SQLite file unless the test says where.
+  if (std::none_of(extra_args_.begin(), extra_args_.end(), [](const std::string& a) {
+        return a.rfind("--quote_store", 0) == 0;
+      })) {
+    args.push_back("--quote_store=sqlite:" + temp_dir_ + "/quotes.db");
+  }
   // Plaintext on loopback unless the test configures TLS itself.
   if (std::none_of(extra_args_.begin(), extra_args_.end(), [](const std::string& a) {
         return a.rfind("--tls_cert_file", 0) == 0;

@@ -1,7 +1,7 @@
 // Runs the real estimator_server binary as a child process for end-to-end tests.
 //
 // The server is started with fork/exec on 127.0.0.1:0 and a port file in a fresh temporary
-// directory; its stdout and stderr go to files in that directory so a test can read them (and
+// directory (which also holds its quote store, quotes.db, unless extra_args give --quote_store); its stdout and stderr go to files in that directory so a test can read them (and
 // print them when something fails). The destructor stops the server: SIGTERM, then SIGKILL if it
 // has not exited after 10 seconds.
 //

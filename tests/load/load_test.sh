@@ -85,7 +85,7 @@ declare -A NAME_OF=([health]=Health/Check [estimate]=EstimateCourse [compare]=Co
 
 start_server() {  # start_server RULES_DIR
   rm -f "$WORK/port"
-  "$SERVER" --rules_dir="$1" --listen=127.0.0.1:0 --port_file="$WORK/port" --plaintext \
+  "$SERVER" --rules_dir="$1" --listen=127.0.0.1:0 --port_file="$WORK/port" --plaintext --quote_store="sqlite:$WORK/quotes.db" \
     > "$WORK/server.out" 2> "$WORK/server.log" &
   SERVER_PID=$!
   for _ in $(seq 600); do

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "estimator/v1/admin.grpc.pb.h"
 #include "estimator/v1/estimator.grpc.pb.h"
+#include "estimator/v1/quotes.grpc.pb.h"
 #include "google/protobuf/message.h"
 #include "service/tools/cli/flags.h"
 
@@ -60,12 +61,14 @@ class Client {
 
   v1::EstimatorService::Stub& stub() { return stub_; }
   v1::RuleAdminService::Stub& admin() { return admin_; }
+  v1::QuoteService::Stub& quotes() { return quotes_; }
 
  private:
   std::shared_ptr<grpc::Channel> channel_;
   std::string token_;
   v1::EstimatorService::Stub stub_{channel_};
   v1::RuleAdminService::Stub admin_{channel_};
+  v1::QuoteService::Stub quotes_{channel_};
 };
 
 template <typename Stub, typename Request, typename Response>

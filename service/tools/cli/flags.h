@@ -64,7 +64,8 @@ inline constexpr size_t kTextWidth = 100;
 
 inline constexpr char kUsage[] = R"(the front-desk client of the treatment cost estimator.
 
-Usage: estimator <quote|compare|payers|readiness|rules-status|reload|check|hash-token> [flags]
+Usage: estimator <quote|compare|payers|readiness|rules-status|reload|quotes|show|void|gfe|dispute|
+                  check|hash-token> [flags]
 
   quote      One treatment's course for one patient: coverage, cost per phase and plan year.
   compare    Every treatment the clinic offers (or --treatments) side by side.
@@ -73,6 +74,13 @@ Usage: estimator <quote|compare|payers|readiness|rules-status|reload|check|hash-
              and what to obtain before submitting.
   rules-status  The rules the server serves, and its last successful and last rejected load.
   reload     Ask the server to reload its rules now (admin role).
+  quotes     Saved quotes of a --clinic (filters --from --to --patient_ref --kind --status).
+  show       One saved quote (--id): its answer as given then, and its history.
+  void       Void an issued quote (--id, --reason).
+  gfe        Issue a Good Faith Estimate for a self-pay course (--patient_name, --birth_date,
+             --diagnoses, optional --scheduled_on, --replaces) and write it with --html_out.
+  dispute    Whether a bill may be disputed against a Good Faith Estimate (--id, --bill_date,
+             --billed=NPI:dollars).
   check      Offline, no server: validate every rule file in --rules_dir and run every rule test
              in its tests/ folder; with --policy=payer/plan, print that plan's policy instead.
   hash-token Offline: print the SHA-256 of the token on standard input, for an access config.
@@ -84,6 +92,9 @@ Examples:
   estimator compare --clinic=downtown --self_pay
   estimator readiness --payer=aetna --plan=open_access_ppo --treatment=spravato \
       --documentation=deploy/examples/patient_tms_ready.json
+  estimator quote --clinic=downtown --self_pay --treatment=ketamine --save --patient_ref=MRN123
+  estimator gfe --clinic=downtown --self_pay --treatment=ketamine --start=2026-03-02 \
+      --patient_name="Jane Doe" --birth_date=1980-02-03 --diagnoses=F33.2 --html_out=gfe.html
   estimator check --rules_dir=payer_rules
   estimator check --rules_dir=payer_rules --policy=aetna/open_access_ppo --date=2026-03-02
   estimator rules-status --server=estimator.internal:8443 --tls_ca_file=ca.pem --token_file=t
