@@ -144,6 +144,45 @@ TEST(RuleValidatorTest, ClinicHolidaysAndDeclaredClosedDates) {
   EXPECT_NE(LineWith(s, clinic, "US_FEDERAL_HOLIDAY_LABOR_DAY listed twice"), "") << s;
 }
 
+TEST(RuleValidatorTest, ProviderIdentityIsCheckedWhereItIsWritten) {
+  auto files = ReadRuleDirectory(SourceDir() + "/tests/testdata/rules");
+  ASSERT_TRUE(files.ok());
+  const std::string clinic = "clinics/test_clinic.textproto";
+  auto with = [&](auto change) {
+    auto copy = *files;
+    v1::ProviderIdentity& id = *copy.clinics[0].message.mutable_provider_identity();
+    id.set_legal_name("Test Clinic, LLC");
+    id.set_npi("1234567893");
+    id.set_tin("00-1234567");
+    id.mutable_address()->add_street_lines("1 Test Way");
+    id.mutable_address()->set_city("Testville");
+    id.mutable_address()->set_state("OH");
+    id.mutable_address()->set_postal_code("43000");
+    id.set_phone("(555) 010-0100");
+    change(copy.clinics[0].message);
+    return ValidateRuleFiles(copy);
+  };
+  EXPECT_TRUE(with([](v1::Clinic&) {}).ok()) << with([](v1::Clinic&) {});
+  absl::Status s = with([](v1::Clinic& c) { c.mutable_provider_identity()->set_npi("1234567890"); });
+  EXPECT_NE(LineWith(s, clinic, "npi '1234567890' is not a valid NPI"), "") << s;
+  s = with([](v1::Clinic& c) { c.mutable_provider_identity()->set_tin("12-34567"); });
+  EXPECT_NE(LineWith(s, clinic, "tin '12-34567' is not 9 digits"), "") << s;
+  s = with([](v1::Clinic& c) { c.mutable_provider_identity()->mutable_address()->set_state("Ohio"); });
+  EXPECT_NE(LineWith(s, clinic, "state 'Ohio' is not a two-letter USPS state code"), "") << s;
+  s = with([](v1::Clinic& c) { c.mutable_provider_identity()->mutable_address()->set_postal_code("4300"); });
+  EXPECT_NE(LineWith(s, clinic, "postal_code '4300' is not a ZIP code"), "") << s;
+  s = with([](v1::Clinic& c) { c.mutable_provider_identity()->set_phone("555-0100"); });
+  EXPECT_NE(LineWith(s, clinic, "phone '555-0100' is not a 10-digit US number"), "") << s;
+  s = with([](v1::Clinic& c) { c.mutable_provider_identity()->clear_legal_name(); });
+  EXPECT_NE(LineWith(s, clinic, "legal_name is required"), "") << s;
+  s = with([](v1::Clinic& c) { c.mutable_provider_identity()->clear_address(); });
+  EXPECT_NE(LineWith(s, clinic, "address is required"), "") << s;
+  s = with([](v1::Clinic& c) { c.mutable_self_pay_prices(0)->set_service_code("tms"); });
+  EXPECT_NE(LineWith(s, clinic, "service_code 'tms' is not a CPT or HCPCS code"), "") << s;
+  s = with([](v1::Clinic& c) { *c.add_self_pay_prices() = c.self_pay_prices(0); });
+  EXPECT_NE(LineWith(s, clinic, "is used twice for the same treatment"), "") << s;
+}
+
 TEST(RuleValidatorTest, ObservedHolidaysCloseTheClinic) {
   auto files = ReadRuleDirectory(SourceDir() + "/tests/testdata/rules");
   ASSERT_TRUE(files.ok());
