@@ -280,11 +280,11 @@ int RunQuoteCommand(absl::string_view command, Client& client) {
         });
   }
   if (command == "show") {
-    absl::StatusOr<v1::GetQuoteRequest> request = RequiredId().status();
-    if (absl::StatusOr<std::string> id = RequiredId(); id.ok()) {
-      request = v1::GetQuoteRequest();
-      request->set_quote_id(*id);
-    }
+    absl::StatusOr<v1::GetQuoteRequest> request = [&]() -> absl::StatusOr<v1::GetQuoteRequest> {
+      v1::GetQuoteRequest r;
+      ASSIGN_OR_RETURN(*r.mutable_quote_id(), RequiredId());
+      return r;
+    }();
     return Call<v1::GetQuoteRequest, v1::GetQuoteResponse>(
         client, &Stub::GetQuote, request, [](const v1::GetQuoteResponse& r) {
           PrintSavedQuote(r.quote());
@@ -292,12 +292,12 @@ int RunQuoteCommand(absl::string_view command, Client& client) {
         });
   }
   if (command == "void") {
-    absl::StatusOr<v1::VoidQuoteRequest> request = RequiredId().status();
-    if (absl::StatusOr<std::string> id = RequiredId(); id.ok()) {
-      request = v1::VoidQuoteRequest();
-      request->set_quote_id(*id);
-      request->set_reason(absl::GetFlag(FLAGS_reason));
-    }
+    absl::StatusOr<v1::VoidQuoteRequest> request = [&]() -> absl::StatusOr<v1::VoidQuoteRequest> {
+      v1::VoidQuoteRequest r;
+      ASSIGN_OR_RETURN(*r.mutable_quote_id(), RequiredId());
+      r.set_reason(absl::GetFlag(FLAGS_reason));
+      return r;
+    }();
     return Call<v1::VoidQuoteRequest, v1::VoidQuoteResponse>(
         client, &Stub::VoidQuote, request, [](const v1::VoidQuoteResponse& r) {
           PrintQuoteHeader(r.quote());
