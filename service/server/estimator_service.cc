@@ -12,21 +12,6 @@
 namespace estimator {
 namespace {
 
-// "payer/plan" for the audit line, only when the rules know both ids: whatever else a caller
-// typed there could be anything, a patient's name included.
-std::string PlanLabel(const RuleSet& rules, const std::string& payer_id,
-                      const std::string& plan_id) {
-  if (rules.FindPlanVersions(payer_id, plan_id) == nullptr) return "unknown";
-  return absl::StrCat(payer_id, "/", plan_id);
-}
-
-std::string PlanLabel(const RuleSet& rules, const v1::Coverage& coverage) {
-  if (coverage.has_insurance()) {
-    return PlanLabel(rules, coverage.insurance().payer_id(), coverage.insurance().plan_id());
-  }
-  return coverage.has_self_pay() ? "self_pay" : "-";
-}
-
 // Runs `handle(rules, today, audit, *response)` on one snapshot of the current rules, for an
 // authorized caller.
 template <typename Response, typename Handle>
@@ -45,6 +30,21 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const Rule
 
 
 }  // namespace
+
+// "payer/plan" for the audit line, only when the rules know both ids: whatever else a caller
+// typed there could be anything, a patient's name included.
+std::string PlanLabel(const RuleSet& rules, const std::string& payer_id,
+                      const std::string& plan_id) {
+  if (rules.FindPlanVersions(payer_id, plan_id) == nullptr) return "unknown";
+  return absl::StrCat(payer_id, "/", plan_id);
+}
+
+std::string PlanLabel(const RuleSet& rules, const v1::Coverage& coverage) {
+  if (coverage.has_insurance()) {
+    return PlanLabel(rules, coverage.insurance().payer_id(), coverage.insurance().plan_id());
+  }
+  return coverage.has_self_pay() ? "self_pay" : "-";
+}
 
 grpc::ServerUnaryReactor* EstimatorService::EstimateCourse(
     grpc::CallbackServerContext* context, const v1::EstimateCourseRequest* request,

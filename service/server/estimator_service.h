@@ -42,6 +42,12 @@ class EstimatorService final : public v1::EstimatorService::CallbackService {
       readiness_allocator_;
 };
 
+// What the audit line says of a request's coverage: "payer/plan" when the rules know both ids
+// (whatever else a caller typed there could be anything, a patient's name included), "unknown",
+// "self_pay" or "-".
+std::string PlanLabel(const RuleSet& rules, const std::string& payer_id, const std::string& plan_id);
+std::string PlanLabel(const RuleSet& rules, const v1::Coverage& coverage);
+
 // Fills a ListPayers answer from a rule set.
 void DescribeRules(const RuleSet& rules, v1::ListPayersResponse& out);
 

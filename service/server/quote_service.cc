@@ -11,6 +11,7 @@
 #include "service/common/status_macros.h"
 #include "service/engine/course_estimate.h"
 #include "service/good_faith/dispute_check.h"
+#include "service/server/estimator_service.h"
 #include "service/good_faith/gfe_document.h"
 #include "service/good_faith/good_faith_estimate.h"
 #include "service/server/quote_records.h"
@@ -149,6 +150,8 @@ absl::Status QuoteService::Save(const Caller& caller, const v1::SaveQuoteRequest
   RETURN_IF_ERROR(store_->Get().status());
   const absl::Time now = Micros(absl::Now());
   v1::Quote q;
+  audit.plan = PlanLabel(*rules, request.has_estimate() ? request.estimate().coverage()
+                                                       : request.comparison().coverage());
   if (request.has_estimate()) {
     q = NewQuote(caller, v1::QUOTE_KIND_ESTIMATE, request.estimate().clinic_id(),
                  request.patient_reference(), channel, *rules, now);
