@@ -4,8 +4,8 @@
 //   absl::StatusOr<std::string> url = FreshPostgresDatabase("quote_store_test");
 //   ASSERT_TRUE(url.ok()) << url.status();   // a missing fixture FAILS the test, never skips it
 //
-// ctest starts the fixture (FIXTURES_SETUP postgres) and passes the file holding its URL in
-// ESTIMATOR_TEST_POSTGRES_URL_FILE.
+// ctest starts the fixture (FIXTURES_SETUP postgres), which writes its URL to a file in the build
+// tree: ESTIMATOR_TEST_POSTGRES_URL_FILE names it, else the path compiled in.
 #ifndef ESTIMATOR_TESTS_STORE_POSTGRES_TEST_DATABASE_H_
 #define ESTIMATOR_TESTS_STORE_POSTGRES_TEST_DATABASE_H_
 
@@ -25,6 +25,10 @@ namespace estimator {
 // The fixture cluster's URL (its "postgres" database).
 inline absl::StatusOr<std::string> PostgresFixtureUrl() {
   const char* file = std::getenv("ESTIMATOR_TEST_POSTGRES_URL_FILE");
+#ifdef ESTIMATOR_TEST_POSTGRES_URL_FILE_DEFAULT
+  // Where ctest's fixture writes it in this build tree (tests/CMakeLists.txt).
+  if (file == nullptr || *file == '\0') file = ESTIMATOR_TEST_POSTGRES_URL_FILE_DEFAULT;
+#endif
   if (file == nullptr || *file == '\0') {
     return absl::FailedPreconditionError(
         "ESTIMATOR_TEST_POSTGRES_URL_FILE is not set: run through ctest, which starts the private "
