@@ -8,6 +8,11 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git ca-certificates
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libspdlog-dev libfmt-dev
+  # The quote store: SQLite (embedded default) and PostgreSQL's client library; the PostgreSQL
+  # server itself runs only in tests, on a private port (tests/store/postgres_fixture.sh).
+  libsqlite3-dev libpq-dev postgresql python3
+  # The Good Faith Estimate's page printed to PDF in a real browser, and the PDF's text read back.
+  chromium poppler-utils
 )
 # Node.js is only needed to install buf; some images ship it from another source with npm built in,
 # where Debian's separate npm package would conflict, so ask for it only when the command is missing.
@@ -38,5 +43,13 @@ if [ ! -x "$TOOLS_DIR/node_modules/.bin/buf" ]; then
   echo "install-deps: installing @bufbuild/buf into $TOOLS_DIR"
   mkdir -p "$TOOLS_DIR"
   (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --silent @bufbuild/buf@1 >/dev/null)
+fi
+# playwright-core drives Debian's /usr/bin/chromium (no browser download: there is no network for
+# it in CI, and the Debian build is the one under test).
+if [ ! -d "$TOOLS_DIR/node_modules/playwright-core" ]; then
+  echo "install-deps: installing playwright-core into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  (cd "$TOOLS_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent \
+    playwright-core@1 >/dev/null)
 fi
 echo "install-deps: done"
