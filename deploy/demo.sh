@@ -2,8 +2,9 @@
 # The main job, on a fresh Debian 12 machine: installs what is missing, builds, starts the server
 # on the bundled payer rules and shows real quotes - the three treatments side by side for a
 # sample patient under Medicare Part B, a commercial PPO, and self-pay; then prior-authorization
-# readiness for that patient's documentation, the plans the rules know and the offline rule check
-# - then stops the server.
+# readiness for that patient's documentation, the plans the rules know and the offline rule check;
+# then saves a quote and issues a Good Faith Estimate for the self-pay IV ketamine patient, writing
+# its printable page to deploy/out/ - then stops the server.
 # Idempotent: run it again and it only rebuilds what changed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,8 +12,11 @@ bash "$ROOT/deploy/install-deps.sh"
 bash "$ROOT/deploy/build.sh" estimator_server estimator
 
 WORK="$(mktemp -d)"
+# The demo's quotes live in its own SQLite file (mode 0600) next to the printed estimate.
+OUT="$ROOT/deploy/out"
+mkdir -p "$OUT"
 "$ROOT/build/estimator_server" --rules_dir="$ROOT/payer_rules" --listen=127.0.0.1:0 --plaintext \
-  --port_file="$WORK/port" >/dev/null 2>"$WORK/server.log" &
+  --port_file="$WORK/port" --quote_store="sqlite:$OUT/demo_quotes.db" >/dev/null 2>"$WORK/server.log" &
 SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
@@ -42,3 +46,14 @@ banner "Operations: which rules are served and how the last loads went (estimato
 "$ROOT/build/estimator" --server="127.0.0.1:$(cat "$WORK/port")" rules-status
 banner "Billing lead: the offline rule check (estimator check: validate every file, run the rule tests)"
 "$ROOT/build/estimator" check --rules_dir="$ROOT/payer_rules" | grep -v '^    PASS \|^  tests/\|^Rule tests'
+banner "Front desk: save the self-pay ketamine quote for patient MRN-20417"
+"${CLI[@]}" quote --self_pay --treatment=ketamine --start=2026-12-14 --maintenance_months=12 \
+  --maintenance_frequency=monthly --save --patient_ref=MRN-20417 | tail -n 3
+banner "Good Faith Estimate for the self-pay IV ketamine patient (No Surprises Act, 45 CFR 149.610)"
+"${CLI[@]}" gfe --self_pay --treatment=ketamine --start=2026-12-14 --maintenance_months=12 \
+  --maintenance_frequency=monthly --patient_name="Sample Patient" --birth_date=1985-06-15 \
+  --diagnoses=F33.2 --patient_ref=MRN-20417 --html_out="$OUT/good_faith_estimate.html"
+banner "Saved quotes for MRN-20417"
+"${CLI[@]}" quotes --patient_ref=MRN-20417
+echo
+echo "The printable Good Faith Estimate is $OUT/good_faith_estimate.html (open it in a browser and print)."

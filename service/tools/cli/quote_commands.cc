@@ -106,7 +106,12 @@ void PrintGfe(const v1::GoodFaithEstimate& g) {
                {"Scheduled", g.scheduled_date().empty() ? "not yet scheduled" : g.scheduled_date()},
                {"Covers", absl::StrCat(g.period_start(), " to ", g.period_end(), ": ",
                                        g.sessions_included(), " sessions")},
-               {"Left out", absl::StrCat(g.sessions_left_out(), " later sessions")},
+               {"Left out", g.sessions_left_out() == 0
+                                ? std::string("nothing (the course ends within 12 months)")
+                                : absl::StrCat(g.sessions_left_out(),
+                                               g.sessions_left_out() == 1 ? " later session"
+                                                                          : " later sessions",
+                                               ": a new estimate will be given for them")},
                {"Diagnoses", absl::StrJoin(g.diagnosis_codes(), ", ")},
                {"Expected", Dollars(g.total_expected_charges_cents())},
                {"Due", g.deadline().required() ? g.deadline().due_by() : "not required"},
