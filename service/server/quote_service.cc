@@ -418,14 +418,16 @@ absl::Status QuoteService::Purge(const Caller& caller, const v1::PurgeQuotesRequ
 
 // ---- gRPC ---------------------------------------------------------------------------------------
 
-#define ESTIMATOR_QUOTE_RPC(Rpc, Handler, MethodId, Request, Response, WithDocumentation)   \
-  grpc::ServerUnaryReactor* QuoteService::Rpc(grpc::CallbackServerContext* context,         \
-                                              const v1::Request* request,                    \
-                                              v1::Response* response) {                      \
-    return ServeUnary(context, *access_, Method::MethodId, WithDocumentation, response,     \
-                      [&](const Caller& caller, AuditFields& audit, v1::Response& out) {     \
-                        return Handler(caller, *request, audit, out);                        \
-                      });                                                                    \
+// Each method admits the caller on gRPC's thread and runs its handler on the quote queue.
+#define ESTIMATOR_QUOTE_RPC(Rpc, Handler, MethodId, Request, Response, WithDocumentation)     \
+  grpc::ServerUnaryReactor* QuoteService::Rpc(grpc::CallbackServerContext* context,           \
+                                              const v1::Request* request,                      \
+                                              v1::Response* response) {                        \
+    return ServeUnaryOn(                                                                       \
+        queue_, context, *access_, Method::MethodId, WithDocumentation, response,              \
+        [this, request](const Caller& caller, AuditFields& audit, v1::Response& out) {         \
+          return Handler(caller, *request, audit, out);                                        \
+        });                                                                                    \
   }
 
 ESTIMATOR_QUOTE_RPC(SaveQuote, Save, kSaveQuote, SaveQuoteRequest, SaveQuoteResponse,

@@ -1,8 +1,9 @@
 // Saved quotes and Good Faith Estimates (quotes.proto): the handlers, and their gRPC face.
 //
 // Each handler is `absl::Status Name(const Caller&, const Request&, AuditFields&, Response&)`,
-// independent of the transport: the gRPC methods below only wrap them in ServeUnary (caller,
-// role, deadline, audit line). Answers are computed by the engine on the current rules, exactly as
+// independent of the transport: the gRPC methods below only wrap them in ServeUnaryOn (caller,
+// role, deadline, audit line), which runs them on the service's own threads: a database that is
+// slow or stuck holds those, never the gRPC threads estimates are answered on. Answers are computed by the engine on the current rules, exactly as
 // EstimatorService would answer; the store (quote_store.h) keeps them. No money is computed here.
 //
 // The store may be down: every handler then answers UNAVAILABLE, and estimates carry on.
@@ -22,13 +23,20 @@ struct QuoteSettings {
   int quote_valid_days = 30;
   // PurgeQuotes removes quotes created more than this many years ago.
   int retention_years = 6;
+  // Threads quote calls run on (never gRPC's), and how many calls may wait for one.
+  int threads = 8;
+  size_t queue_capacity = 4096;
 };
 
 class QuoteService final : public v1::QuoteService::CallbackService {
  public:
   QuoteService(const RuleStore* rules, const AccessControl* access, QuoteStoreLink* store,
                QuoteSettings settings)
-      : rules_(rules), access_(access), store_(store), settings_(settings) {}
+      : rules_(rules),
+        access_(access),
+        store_(store),
+        settings_(settings),
+        queue_("quotes", settings.threads, settings.queue_capacity) {}
 
   // The handlers.
   absl::Status Save(const Caller& caller, const v1::SaveQuoteRequest& request, AuditFields& audit,
@@ -82,6 +90,7 @@ class QuoteService final : public v1::QuoteService::CallbackService {
   const AccessControl* access_;
   QuoteStoreLink* store_;
   const QuoteSettings settings_;
+  WorkQueue queue_;  // last: its threads stop (finishing queued calls) before the rest goes
 };
 
 }  // namespace estimator

@@ -2,10 +2,23 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "service/common/status_macros.h"
 #include "service/server/audit_log.h"
 #include "spdlog/spdlog.h"
 
 namespace estimator {
+
+absl::Status AdmitCall(grpc::CallbackServerContext* context, const AccessControl& access,
+                       Method method, bool with_documentation, Caller& caller) {
+  absl::StatusOr<Caller> who = access.Authenticate(*context);
+  if (!who.ok()) return who.status();
+  caller = *std::move(who);
+  RETURN_IF_ERROR(Authorize(caller, method, with_documentation));
+  if (context->deadline() < std::chrono::system_clock::now()) {
+    return absl::DeadlineExceededError("the call's deadline passed before it was served");
+  }
+  return absl::OkStatus();
+}
 
 void LogCall(Method method, const Caller& caller, const AuditFields& audit,
              const absl::Status& status, absl::Duration latency) {

@@ -15,6 +15,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "service/server/access_control.h"
 #include "service/server/grpc_status.h"
+#include "service/server/work_queue.h"
 
 namespace estimator {
 
@@ -33,6 +34,22 @@ void LogCall(Method method, const Caller& caller, const AuditFields& audit,
 // its answer into `response` (on the call's arena, see arena_allocator.h), and finishes the call.
 // `with_documentation`: the request carries clinical documentation (the portal role may not send
 // it).
+// Who is calling and whether they may: authenticates, authorizes, and refuses a call whose
+// deadline has already passed. `caller` is filled in when the credentials name one.
+absl::Status AdmitCall(grpc::CallbackServerContext* context, const AccessControl& access,
+                       Method method, bool with_documentation, Caller& caller);
+
+// Writes the audit line and finishes the call with `status` (dropping a partial answer on error).
+template <typename Response>
+void FinishCall(grpc::ServerUnaryReactor* reactor, Method method, const Caller& caller,
+                const AuditFields& audit, const absl::Status& status, absl::Time start,
+                Response* response) {
+  // gRPC sends no message with an error; drop the partial answer anyway.
+  if (!status.ok()) response->Clear();
+  LogCall(method, caller, audit, status, absl::Now() - start);
+  reactor->Finish(ToGrpcStatus(status));
+}
+
 template <typename Response, typename Handle>
 grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
                                      const AccessControl& access, Method method,
@@ -41,24 +58,35 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
   const absl::Time start = absl::Now();
   Caller caller{"-", v1::ROLE_UNSPECIFIED};
   AuditFields audit;
-  absl::Status status;
-  if (absl::StatusOr<Caller> who = access.Authenticate(*context); !who.ok()) {
-    status = who.status();
-  } else {
-    caller = *std::move(who);
-    status = Authorize(caller, method, with_documentation);
-  }
-  if (status.ok() && context->deadline() < std::chrono::system_clock::now()) {
-    status = absl::DeadlineExceededError("the call's deadline passed before it was served");
-  }
-  if (status.ok()) {
-    status = handle(caller, audit, *response);
-    // gRPC sends no message with an error; drop the partial answer anyway.
-    if (!status.ok()) response->Clear();
-  }
-  LogCall(method, caller, audit, status, absl::Now() - start);
+  absl::Status status = AdmitCall(context, access, method, with_documentation, caller);
+  if (status.ok()) status = handle(caller, audit, *response);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
+  FinishCall(reactor, method, caller, audit, status, start, response);
+  return reactor;
+}
+
+// As ServeUnary, but `handle` runs on `queue`'s threads, not gRPC's: for calls that wait on
+// something slow (the quote store). `handle` must own or point to what it uses (the request and
+// response live until the call finishes). A full queue answers RESOURCE_EXHAUSTED at once.
+template <typename Response, typename Handle>
+grpc::ServerUnaryReactor* ServeUnaryOn(WorkQueue& queue, grpc::CallbackServerContext* context,
+                                       const AccessControl& access, Method method,
+                                       bool with_documentation, Response* response,
+                                       Handle handle) {
+  const absl::Time start = absl::Now();
+  Caller caller{"-", v1::ROLE_UNSPECIFIED};
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::Status status = AdmitCall(context, access, method, with_documentation, caller);
+  if (status.ok()) {
+    const bool queued = queue.TryPost([=]() mutable {
+      AuditFields audit;
+      const absl::Status handled = handle(caller, audit, *response);
+      FinishCall(reactor, method, caller, audit, handled, start, response);
+    });
+    if (queued) return reactor;
+    status = absl::ResourceExhaustedError("too many quote calls are waiting; try again shortly");
+  }
+  FinishCall(reactor, method, caller, AuditFields{}, status, start, response);
   return reactor;
 }
 
