@@ -21,7 +21,7 @@ CLIENTS="${CLIENTS:-4}"
 STREAMS="${STREAMS:-8}"
 WORK="$(mktemp -d)"
 PID=""
-stop_server() { [[ -n "$PID" ]] && { kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=""; }; }
+stop_server() { if [[ -n "$PID" ]]; then kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=""; fi; }
 trap 'stop_server; bash "$ROOT/tests/store/postgres_fixture.sh" stop "$WORK/pg" >/dev/null; rm -rf "$WORK"' EXIT
 
 frame() {  # frame IN OUT: the gRPC message framing h2load sends as the body
