@@ -58,15 +58,7 @@ stop_server() {
 trap 'stop_server; rm -rf "$WORK"' EXIT
 
 # ---- request bodies: 1 flag byte, 4-byte big-endian length, the serialized request ----------------
-frame() {  # frame IN OUT
-  local n; n=$(stat -c %s "$1")
-  printf "\\x00\\x$(printf %02x $((n >> 24 & 255)))\\x$(printf %02x $((n >> 16 & 255)))\\x$(printf %02x $((n >> 8 & 255)))\\x$(printf %02x $((n & 255)))" > "$2"
-  cat "$1" >> "$2"
-}
-encode() {  # encode MESSAGE_TYPE TEXT OUT
-  printf '%s' "$2" | protoc -I "$ROOT/proto" --encode="$1" "$ROOT/proto/estimator/v1/estimator.proto" > "$WORK/raw"
-  frame "$WORK/raw" "$3"
-}
+source "$ROOT/tests/load/grpc_body.sh"
 COVERAGE='coverage { insurance { payer_id: "aetna" plan_id: "open_access_ppo" network: NETWORK_IN_NETWORK
   met_so_far { deductible_met_cents: 25000 out_of_pocket_met_cents: 40000 } } }
   clinic_id: "riverbend" course_start_date: "2026-12-14"'

@@ -24,18 +24,11 @@ PID=""
 stop_server() { if [[ -n "$PID" ]]; then kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=""; fi; }
 trap 'stop_server; bash "$ROOT/tests/store/postgres_fixture.sh" stop "$WORK/pg" >/dev/null; rm -rf "$WORK"' EXIT
 
-frame() {  # frame IN OUT: the gRPC message framing h2load sends as the body
-  local n; n=$(stat -c %s "$1")
-  printf "\\x00\\x$(printf %02x $((n >> 24 & 255)))\\x$(printf %02x $((n >> 16 & 255)))\\x$(printf %02x $((n >> 8 & 255)))\\x$(printf %02x $((n & 255)))" > "$2"
-  cat "$1" >> "$2"
-}
-encode() {  # encode TYPE TEXT OUT
-  printf '%s' "$2" | protoc -I "$ROOT/proto" --encode="$1" "$ROOT/proto/estimator/v1/quotes.proto" > "$WORK/raw"
-  frame "$WORK/raw" "$3"
-}
+source "$ROOT/tests/load/grpc_body.sh"
 COURSE='clinic_id: "riverbend" course_start_date: "2026-12-14" coverage { self_pay {} }
   course { treatment: TREATMENT_IV_KETAMINE maintenance { months: 12 frequency: MAINTENANCE_FREQUENCY_MONTHLY } }'
-encode estimator.v1.SaveQuoteRequest "estimate { $COURSE } patient_reference: \"MRN-LOAD\" channel: QUOTE_CHANNEL_FRONT_DESK" "$WORK/save.bin"
+encode estimator.v1.SaveQuoteRequest "estimate { $COURSE } patient_reference: \"MRN-LOAD\" channel: QUOTE_CHANNEL_FRONT_DESK" \
+  "$WORK/save.bin" estimator/v1/quotes.proto
 encode estimator.v1.EstimateCourseRequest "$COURSE" "$WORK/estimate.bin"
 : > "$WORK/empty"; frame "$WORK/empty" "$WORK/health.bin"
 declare -A PATH_OF=([save]=/estimator.v1.QuoteService/SaveQuote [estimate]=/estimator.v1.EstimatorService/EstimateCourse
