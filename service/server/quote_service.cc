@@ -1,5 +1,6 @@
 #include "service/server/quote_service.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -202,7 +203,12 @@ absl::Status QuoteService::List(const Caller& caller, const v1::ListQuotesReques
                                 AuditFields& audit, v1::ListQuotesResponse& response) {
   QuoteQuery query;
   if (request.clinic_id().empty()) return absl::InvalidArgumentError("clinic_id is required");
-  RETURN_IF_ERROR(CheckPatientReference(request.clinic_id(), "clinic_id"));
+  if (request.clinic_id().size() > 64 ||
+      !std::all_of(request.clinic_id().begin(), request.clinic_id().end(), [](char c) {
+        return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_';
+      })) {
+    return absl::InvalidArgumentError("clinic_id: 1-64 characters of [a-z0-9_] (see ListPayers)");
+  }
   query.clinic_id = request.clinic_id();
   if (!request.created_from().empty()) {
     ASSIGN_OR_RETURN(absl::CivilDay from, ParseDate(request.created_from(), "created_from"));
