@@ -36,6 +36,15 @@ if [[ "$summary" =~ ^OK:\ ([0-9]+)\ of\ ([0-9]+)\ rule\ tests\ passed ]] &&
 else
   fail "bundled rules: want 'OK: N of N rule tests passed' with N >= 21 (3 per plan), got '$summary'"
 fi
+# Which clinics can issue Good Faith Estimates: both bundled clinics (they have provider_identity);
+# the test rules' clinic has none, and the checker says so with its file.
+for clinic in riverbend lakeshore; do
+  if grep -q "^  $clinic: can issue Good Faith Estimates (.*NPI [0-9]\{10\})" "$TMP/bundled.out"; then pass
+  else fail "bundled rules: no 'can issue Good Faith Estimates' line for $clinic"; fi
+done
+"$CLI" check --rules_dir="$ROOT/tests/testdata/rules" >"$TMP/test_rules.out" 2>&1 || true
+if grep -q "^  test_clinic (clinics/test_clinic.textproto): cannot issue Good Faith Estimates: it has no provider_identity" "$TMP/test_rules.out"; then pass
+else fail "test rules: want 'cannot issue Good Faith Estimates' for test_clinic"; fi
 # Every loaded plan has at least three tests ("Tests per plan: aetna/open_access_ppo 6, ...").
 per_plan="$(grep '^Tests per plan: ' "$TMP/bundled.out" | sed 's/^Tests per plan: //')"
 plans=0
