@@ -132,8 +132,9 @@ class TotalsBuilder {
       patient_, payer_;
 };
 
-// Writes the lines, and the course, phase and plan-year totals, into `e`.
-void WriteLines(const PricedCourse& priced, const std::vector<LineShare>& shares,
+// Writes the course, phase and plan-year totals into `e`, and with `with_lines` the lines and
+// their billed items. The totals are summed from the same amounts either way.
+void WriteLines(const PricedCourse& priced, const std::vector<LineShare>& shares, bool with_lines,
                 v1::CourseEstimate& e) {
   BilledItems items(e);
   TotalsBuilder course;
@@ -144,7 +145,7 @@ void WriteLines(const PricedCourse& priced, const std::vector<LineShare>& shares
   TotalsBuilder* phase = nullptr;
   TotalsBuilder* plan_year = nullptr;
   std::string year_text;
-  e.mutable_lines()->Reserve(static_cast<int>(priced.lines.size()));
+  if (with_lines) e.mutable_lines()->Reserve(static_cast<int>(priced.lines.size()));
   for (size_t i = 0; i < priced.lines.size(); ++i) {
     const PricedLine& p = priced.lines[i];
     const ScheduledSession& s = *p.session;
@@ -157,6 +158,7 @@ void WriteLines(const PricedCourse& priced, const std::vector<LineShare>& shares
     course.Add(a);
     phase->Add(a);
     plan_year->Add(a);
+    if (!with_lines) continue;
 
     v1::EstimateLine& line = *e.add_lines();
     line.set_session_number(s.number);
@@ -229,6 +231,10 @@ absl::StatusOr<std::pair<PricedCourse, std::vector<LineShare>>> PriceCourse(
 SummaryFacts FactsFor(const CourseContext& ctx, const PricedCourse& priced,
                       const v1::CourseEstimate& e) {
   SummaryFacts facts;
+  if (!priced.lines.empty()) {
+    facts.first_session = FormatDate(priced.lines.front().session->date);
+    facts.last_session = FormatDate(priced.lines.back().session->date);
+  }
   if (ctx.insurance == nullptr) return facts;
   const v1::TreatmentPolicy& policy = *ctx.start_version->Policy(ctx.treatment);
   facts.prior_auth_required = policy.has_covered() && policy.covered().prior_auth_required();
@@ -251,7 +257,7 @@ void AddIfApprovedNotices(const CourseContext& ctx,
                           v1::CourseEstimate& e) {
   v1::CourseEstimate scratch;
   scratch.mutable_coverage()->set_status(decided);
-  WriteLines(approved.first, approved.second, scratch);
+  WriteLines(approved.first, approved.second, /*with_lines=*/false, scratch);
   Notices if_approved(&said, /*about_if_approved=*/true);
   AddCourseWarnings(ctx, approved.first, scratch, if_approved);
   for (v1::Notice& n : said) *e.add_notices() = std::move(n);
@@ -262,7 +268,8 @@ void AddIfApprovedNotices(const CourseContext& ctx,
 absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
                          const ClinicRules& clinic, absl::CivilDay start,
                          const v1::CourseOptions& course, const std::string& field,
-                         const DocumentationInput& documentation, v1::CourseEstimate& e) {
+                         const DocumentationInput& documentation, v1::EstimateView view,
+                         v1::CourseEstimate& e) {
   Notices notices(e.mutable_notices());
   CourseContext ctx;
   ctx.clinic = &clinic;
@@ -320,7 +327,7 @@ absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
   }
   AddCourseAssumptions(ctx, sessions, e, notices);
   ASSIGN_OR_RETURN(auto priced, PriceCourse(ctx, prices, assume, notices));
-  WriteLines(priced.first, priced.second, e);
+  WriteLines(priced.first, priced.second, view != v1::ESTIMATE_VIEW_SUMMARY, e);
   AddCourseWarnings(ctx, priced.first, e, notices);
   if (approved) AddIfApprovedNotices(ctx, *approved, decided, approved_notices, e);
   RETURN_IF_ERROR(WritePatientRange(ctx, prices, assume, e.coverage().status(),
@@ -358,7 +365,8 @@ absl::Status EstimateCourseInto(const RuleSet& rules, const v1::EstimateCourseRe
                    DocumentationOf(request.has_documentation(), request.documentation(), today));
   ASSIGN_OR_RETURN(const ClinicRules* clinic, FindClinic(rules, request.clinic_id()));
   RETURN_IF_ERROR(EstimateOne(rules, request.coverage(), *clinic, start, request.course(),
-                              "course", documentation, *response.mutable_estimate()));
+                              "course", documentation, request.view(),
+                              *response.mutable_estimate()));
   response.set_rule_set_version(rules.version());
   return absl::OkStatus();
 }
@@ -387,7 +395,7 @@ absl::Status CompareTreatmentsInto(const RuleSet& rules,
   for (size_t i = 0; i < courses.size(); ++i) {
     RETURN_IF_ERROR(EstimateOne(rules, request.coverage(), *clinic, start, courses[i],
                                 absl::StrCat("courses[", i, "]"), documentation,
-                                *response.add_estimates()));
+                                request.view(), *response.add_estimates()));
   }
   std::vector<const v1::CourseEstimate*> estimates;
   for (const auto& e : response.estimates()) estimates.push_back(&e);

@@ -397,7 +397,8 @@ void AddCourseWarnings(const CourseContext& ctx, const PricedCourse& priced,
                  absl::StrCat(SessionRanges(priced.no_rules), " fall outside the dates of the "
                               "loaded rules for this plan and are priced at the self-pay price."));
   }
-  if (!e.lines().empty() && e.lines(0).date() < ctx.clinic->clinic.prices_effective_from() &&
+  if (!priced.lines.empty() &&
+      FormatDate(priced.lines.front().session->date) < ctx.clinic->clinic.prices_effective_from() &&
       !notices.about_if_approved()) {
     notices.Warn("PRICES_NOT_YET_IN_EFFECT",
                  absl::StrCat(ctx.clinic->clinic.name(), "'s price list takes effect on ",

@@ -41,12 +41,9 @@ std::string RangeSentence(const v1::PatientRange& r) {
 
 std::string PatientSummary(const v1::CourseEstimate& e, const SummaryFacts& facts) {
   const v1::Totals& t = e.totals();
-  std::string first, last;
+  const std::string& first = facts.first_session;
+  const std::string& last = facts.last_session;
   int maintenance = 0;
-  for (const auto& line : e.lines()) {
-    if (first.empty()) first = line.date();
-    last = line.date();
-  }
   for (const auto& phase : e.phase_totals()) {
     if (phase.phase() == v1::PHASE_MAINTENANCE) maintenance = phase.totals().sessions_scheduled();
   }

@@ -23,6 +23,9 @@ struct SummaryFacts {
   // over then ("deductible and out-of-pocket maximum", "deductible", ... or "").
   std::string new_plan_year;
   std::string new_plan_year_resets;
+  // The first and last sessions' dates (YYYY-MM-DD): the estimate may hold no lines (summary view).
+  std::string first_session;
+  std::string last_session;
 };
 
 // A few sentences a patient can read about one estimate, each true of it.

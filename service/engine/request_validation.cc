@@ -440,6 +440,7 @@ absl::StatusOr<absl::CivilDay> ValidateEstimateCourseRequest(
                    CheckServedDay("course_start_date", request.course_start_date()));
   if (!request.has_course()) return Invalid("course", "is required (at least the treatment)");
   RETURN_IF_ERROR(CheckCourse("course", request.course()));
+  RETURN_IF_ERROR(CheckEnum("view", request.view(), v1::EstimateView_IsValid, false));
   return start;
 }
 
@@ -464,6 +465,7 @@ absl::StatusOr<absl::CivilDay> ValidateCompareTreatmentsRequest(
                                   " appears twice; compare each treatment once"));
     }
   }
+  RETURN_IF_ERROR(CheckEnum("view", request.view(), v1::EstimateView_IsValid, false));
   return start;
 }
 

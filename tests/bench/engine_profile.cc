@@ -19,6 +19,7 @@
 //      build-bench/tests/bench/engine_profile golden > after.txt && cmp before.txt after.txt
 //    `engine_profile check` does the arena comparison alone (a ctest test when tests are built).
 #include <cstdio>
+#include <type_traits>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -105,8 +106,37 @@ std::string Text(const google::protobuf::Message& m) {
 // `engine_profile check`: compare heap and arena answers only, print nothing.
 bool g_check_only = false;
 
+// The summary view (AIP-157) of an estimate or comparison must be the full answer without its
+// lines and billed items, byte for byte.
+template <typename Response, typename Request>
+void CheckSummaryView(const std::string& title,
+                      absl::Status (*method)(const RuleSet&, const Request&, absl::CivilDay, Response&),
+                      const Request& request, const Response& full) {
+  if constexpr (std::is_same_v<Request, v1::EstimateCourseRequest> ||
+                std::is_same_v<Request, v1::CompareTreatmentsRequest>) {
+    Request summary_request = request;
+    summary_request.set_view(v1::ESTIMATE_VIEW_SUMMARY);
+    Response summary;
+    const absl::Status status = method(BundledRules(), summary_request, kBenchToday, summary);
+    Response stripped = full;
+    auto strip = [](v1::CourseEstimate& e) {
+      e.clear_lines();
+      e.clear_billed_items();
+    };
+    if constexpr (std::is_same_v<Request, v1::EstimateCourseRequest>) {
+      strip(*stripped.mutable_estimate());
+    } else {
+      for (v1::CourseEstimate& e : *stripped.mutable_estimates()) strip(e);
+    }
+    if (!status.ok() || stripped.SerializeAsString() != summary.SerializeAsString()) {
+      std::cerr << "the summary view differs from the full answer without lines: " << title << "\n";
+      std::exit(1);
+    }
+  }
+}
+
 // Prints the answer to `request`, after checking that the same answer written on an arena has the
-// same bytes.
+// same bytes, and that its summary view is the answer without lines.
 template <typename Response, typename Request>
 void Print(const std::string& title,
            absl::Status (*method)(const RuleSet&, const Request&, absl::CivilDay, Response&),
@@ -121,6 +151,7 @@ void Print(const std::string& title,
     std::cerr << "the answer on an arena differs: " << title << "\n";
     std::exit(1);
   }
+  if (status.ok()) CheckSummaryView(title, method, request, heap);
   if (g_check_only) return;
   std::cout << "### " << title << "\n";
   if (status.ok()) {

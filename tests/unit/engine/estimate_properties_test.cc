@@ -317,6 +317,40 @@ TEST(EstimatePropertiesTest, AmountsMetApplyOnlyToTheirPlanYearAndNetwork) {
   EXPECT_GT(pharmacy_out_of_network, 20);
 }
 
+// AIP-157 views: the summary is the full answer without its lines and billed items, byte for byte
+// (totals, range, notices, readiness, summary sentences), though the engine never builds the lines.
+TEST(EstimatePropertiesTest, TheSummaryViewIsTheFullAnswerWithoutLines) {
+  Generator gen(157);
+  int compared = 0, not_covered = 0;
+  for (int i = 0; i < 1500; ++i) {
+    Generated g = gen.Next();
+    auto full = EstimateCourse(*g.rules, g.request, kToday);
+    g.request.set_view(v1::ESTIMATE_VIEW_SUMMARY);
+    auto summary = EstimateCourse(*g.rules, g.request, kToday);
+    ASSERT_EQ(full.ok(), summary.ok()) << g.request.ShortDebugString();
+    if (!full.ok()) {
+      EXPECT_EQ(full.status(), summary.status());
+      continue;
+    }
+    g.request.set_view(v1::ESTIMATE_VIEW_FULL);
+    auto explicit_full = EstimateCourse(*g.rules, g.request, kToday);
+    ASSERT_TRUE(explicit_full.ok());
+    EXPECT_EQ(explicit_full->SerializeAsString(), full->SerializeAsString());
+    EXPECT_EQ(summary->estimate().lines_size(), 0);
+    EXPECT_EQ(summary->estimate().billed_items_size(), 0);
+    v1::EstimateCourseResponse stripped = *full;
+    stripped.mutable_estimate()->clear_lines();
+    stripped.mutable_estimate()->clear_billed_items();
+    ASSERT_EQ(stripped.SerializeAsString(), summary->SerializeAsString())
+        << g.request.ShortDebugString();
+    ++compared;
+    not_covered += full->estimate().coverage().status() != v1::COVERAGE_STATUS_COVERED &&
+                   full->estimate().coverage().status() != v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH;
+  }
+  EXPECT_GT(compared, 1000);
+  EXPECT_GT(not_covered, 50);
+}
+
 TEST(EstimatePropertiesTest, EstimatesAreDeterministic) {
   Generator a(7), b(7);
   for (int i = 0; i < 50; ++i) {
