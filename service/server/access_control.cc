@@ -1,5 +1,6 @@
 #include "service/server/access_control.h"
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
 
@@ -141,11 +142,48 @@ absl::StatusOr<Caller> AccessControl::Authenticate(const grpc::ServerContextBase
   if (!absl::StartsWith(value, kBearer) || value.size() > kBearer.size() + kMaxTokenBytes) {
     return absl::UnauthenticatedError("authorization: expected \"Bearer <token>\"");
   }
-  const auto found = by_token_hash_.find(Sha256Hex(value.substr(kBearer.size())));
+  const absl::string_view token = value.substr(kBearer.size());
+  if (std::optional<Caller> known = verified_->Find(token)) return *std::move(known);
+  const auto found = by_token_hash_.find(Sha256Hex(token));
   if (found == by_token_hash_.end()) {
     return absl::UnauthenticatedError("authorization: unknown token");
   }
+  verified_->Add(token, found->second);
   return found->second;
+}
+
+namespace {
+
+struct ThreadTokens {
+  uint64_t generation = 0;
+  absl::flat_hash_map<std::string, Caller> by_token;
+};
+
+// This thread's verified tokens for the VerifiedTokens of `generation`.
+ThreadTokens& TokensOfThisThread(uint64_t generation) {
+  thread_local ThreadTokens tokens;
+  if (tokens.generation != generation) {
+    tokens.by_token.clear();
+    tokens.generation = generation;
+  }
+  return tokens;
+}
+
+std::atomic<uint64_t> g_next_generation{1};
+
+}  // namespace
+
+VerifiedTokens::VerifiedTokens() : generation_(g_next_generation++) {}
+
+std::optional<Caller> VerifiedTokens::Find(absl::string_view token) const {
+  const ThreadTokens& tokens = TokensOfThisThread(generation_);
+  const auto found = tokens.by_token.find(token);
+  if (found == tokens.by_token.end()) return std::nullopt;
+  return found->second;
+}
+
+void VerifiedTokens::Add(absl::string_view token, const Caller& caller) {
+  TokensOfThisThread(generation_).by_token.emplace(token, caller);
 }
 
 absl::Status Authorize(const Caller& caller, Method method, bool with_documentation) {

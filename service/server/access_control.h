@@ -11,11 +11,14 @@
 #ifndef ESTIMATOR_SERVER_ACCESS_CONTROL_H_
 #define ESTIMATOR_SERVER_ACCESS_CONTROL_H_
 
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "estimator/v1/access.pb.h"
 #include "grpcpp/server_context.h"
 
@@ -48,6 +51,21 @@ struct Caller {
 // "portal", "front_desk", "billing", "admin".
 std::string RoleName(v1::Role role);
 
+// Bearer tokens that have matched a configured hash, so that a token is hashed once per thread,
+// not on every call. Each thread keeps its own small map (no lock, no shared cache line between
+// gRPC's threads); only a token whose SHA-256 is in the access config enters, so a thread holds at
+// most one entry per configured token. An unknown token is hashed each time and never stored.
+class VerifiedTokens {
+ public:
+  VerifiedTokens();
+  std::optional<Caller> Find(absl::string_view token) const;
+  void Add(absl::string_view token, const Caller& caller);
+
+ private:
+  // Tells this object's thread-local entries from another's (never reused, unlike an address).
+  const uint64_t generation_;
+};
+
 class AccessControl {
  public:
   // Development: no credentials asked; every caller is "anonymous" with the admin role.
@@ -66,6 +84,8 @@ class AccessControl {
   bool enforced_ = true;
   absl::flat_hash_map<std::string, Caller> by_token_hash_;
   absl::flat_hash_map<std::string, Caller> by_certificate_name_;
+  // Shared by copies of this AccessControl (the server keeps one).
+  std::shared_ptr<VerifiedTokens> verified_ = std::make_shared<VerifiedTokens>();
 };
 
 // OK when `caller`'s role may call `method`; PERMISSION_DENIED naming the role and method

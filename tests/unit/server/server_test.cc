@@ -55,6 +55,24 @@ void Write(const fs::path& path, const std::string& text) {
 
 // ---- the role table ------------------------------------------------------------------------------
 
+TEST(AccessControlTest, VerifiedTokensFindOnlyWhatWasAdded) {
+  VerifiedTokens tokens;
+  EXPECT_FALSE(tokens.Find("front-desk-token").has_value());
+  tokens.Add("front-desk-token", Caller{"desk", v1::ROLE_FRONT_DESK});
+  const std::optional<Caller> found = tokens.Find("front-desk-token");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->name, "desk");
+  EXPECT_EQ(found->role, v1::ROLE_FRONT_DESK);
+  EXPECT_FALSE(tokens.Find("front-desk-token ").has_value());
+  EXPECT_FALSE(tokens.Find("front-desk-toke").has_value());
+  EXPECT_FALSE(tokens.Find("").has_value());
+  // Another access control (a restarted config) starts empty, on this thread too.
+  VerifiedTokens other;
+  EXPECT_FALSE(other.Find("front-desk-token").has_value());
+  // Each thread verifies a token itself once: nothing is shared across threads.
+  std::thread([&tokens] { EXPECT_FALSE(tokens.Find("front-desk-token").has_value()); }).join();
+}
+
 TEST(AccessControlTest, RoleTable) {
   const Method all[] = {Method::kEstimateCourse, Method::kCompareTreatments, Method::kListPayers,
                         Method::kCheckPriorAuthReadiness, Method::kGetRuleStatus,
