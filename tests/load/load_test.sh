@@ -68,12 +68,22 @@ encode estimator.v1.EstimateCourseRequest "$COVERAGE
   course { treatment: TREATMENT_TMS maintenance { months: 12 frequency: MAINTENANCE_FREQUENCY_MONTHLY } }" \
   "$WORK/estimate.bin"
 encode estimator.v1.CompareTreatmentsRequest "$COVERAGE" "$WORK/compare.bin"
+# The same two in the summary view (issue 19): no lines.
+encode estimator.v1.EstimateCourseRequest "$COVERAGE view: ESTIMATE_VIEW_SUMMARY
+  course { treatment: TREATMENT_TMS maintenance { months: 12 frequency: MAINTENANCE_FREQUENCY_MONTHLY } }" \
+  "$WORK/estimate_summary.bin"
+encode estimator.v1.CompareTreatmentsRequest "$COVERAGE view: ESTIMATE_VIEW_SUMMARY" "$WORK/compare_summary.bin"
+# Every RPC measured, in the order of each round.
+KEYS="${KEYS:-health estimate estimate_summary compare compare_summary}"
 
 declare -A PATH_OF=(
   [health]=/grpc.health.v1.Health/Check
   [estimate]=/estimator.v1.EstimatorService/EstimateCourse
-  [compare]=/estimator.v1.EstimatorService/CompareTreatments)
-declare -A NAME_OF=([health]=Health/Check [estimate]=EstimateCourse [compare]=CompareTreatments)
+  [compare]=/estimator.v1.EstimatorService/CompareTreatments
+  [estimate_summary]=/estimator.v1.EstimatorService/EstimateCourse
+  [compare_summary]=/estimator.v1.EstimatorService/CompareTreatments)
+declare -A NAME_OF=([health]=Health/Check [estimate]=EstimateCourse [compare]=CompareTreatments
+  [estimate_summary]="EstimateCourse (summary)" [compare_summary]="CompareTreatments (summary)")
 
 start_server() {  # start_server RULES_DIR
   rm -f "$WORK/port"
@@ -121,14 +131,14 @@ echo
 start_server "$ROOT/payer_rules"
 RSS_IDLE=$(rss_kb)
 echo "grpc-status of one call each (nghttp):"
-for key in health estimate compare; do
+for key in $KEYS; do
   s=$(grpc_status "$key")
   echo "  ${NAME_OF[$key]}: grpc-status ${s:-missing}"
   [[ "$s" == 0 ]] || { echo "FAILED: ${NAME_OF[$key]} does not answer grpc-status 0" >&2; exit 1; }
 done
 
 # Warm-up: threads, connections and allocator pools settle before anything is measured.
-for key in health estimate compare; do h2 "$key" 20000 "$WORK/warm.log" > /dev/null; done
+for key in $KEYS; do h2 "$key" 20000 "$WORK/warm.log" > /dev/null; done
 RSS_WARM=$(rss_kb)
 echo
 # Saturation, in ROUNDS interleaved rounds (health, estimate, compare, health, ...) so that a
@@ -137,7 +147,7 @@ printf "| round | RPC | requests/s | p50 ms | p99 ms | server CPU us/call | h2lo
 printf "|---|---|---|---|---|---|---|\n"
 declare -A RPS ALL CPU
 for round in $(seq "$ROUNDS"); do
-  for key in health estimate compare; do
+  for key in $KEYS; do
     ticks=$(cpu_ticks)
     h2 "$key" "$REQUESTS" "$WORK/$key.log" > /dev/null
     cpu_us=$(echo "($(cpu_ticks) - $ticks) * 1000000 / $TICKS_PER_SECOND / $REQUESTS" | bc -l | xargs printf '%.1f')
@@ -153,7 +163,7 @@ for round in $(seq "$ROUNDS"); do
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 echo
-for key in health estimate compare; do
+for key in $KEYS; do
   RPS[$key]=$(echo "${ALL[$key]}" | median)
   printf "median %s: %s req/s, %.2f x Health/Check; server CPU %s us per call\n" \
     "${NAME_OF[$key]}" "${RPS[$key]}" "$(echo "${RPS[$key]} / ${RPS[health]}" | bc -l)" \
@@ -170,7 +180,7 @@ done
 
 # One call at a time on one connection: the latency of a call with nothing queued before it.
 echo
-for key in health estimate compare; do
+for key in $KEYS; do
   rm -f "$WORK/single.log"
   h2load -n 5000 -c 1 -m 1 -t 1 -H 'content-type: application/grpc' -H 'te: trailers' \
     -d "$WORK/$key.bin" --log-file="$WORK/single.log" "$URL${PATH_OF[$key]}" > "$WORK/h2load.out"
