@@ -86,6 +86,25 @@ void BM_EstimateFullCourseOnArena(benchmark::State& state) {
 }
 BENCHMARK(BM_EstimateFullCourseOnArena)->DenseRange(0, 2);
 
+// The same in the summary view (AIP-157, issue 19): totals, range, notices and the summary, no
+// lines; the engine never builds a line message.
+void BM_EstimateSummaryOnArena(benchmark::State& state) {
+  const RuleSet& rules = BundledRules();
+  v1::EstimateCourseRequest request = FullCourseRequest(static_cast<Course>(state.range(0)));
+  request.set_view(v1::ESTIMATE_VIEW_SUMMARY);
+  size_t bytes = 0;
+  for (auto _ : state) {
+    google::protobuf::Arena arena(CallArenaOptions());
+    auto* response = google::protobuf::Arena::CreateMessage<v1::EstimateCourseResponse>(&arena);
+    if (!EstimateCourseInto(rules, request, kBenchToday, *response).ok()) std::abort();
+    bytes = SerializeAsGrpcDoes(*response);
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+  SetCourseLabel(state);
+}
+BENCHMARK(BM_EstimateSummaryOnArena)->DenseRange(0, 2);
+
 // Building the response's wire bytes alone (as gRPC does), from a finished estimate.
 void BM_SerializeEstimateResponse(benchmark::State& state) {
   const v1::EstimateCourseResponse response = OkOrAbort(EstimateCourse(
@@ -128,6 +147,22 @@ void BM_CompareThreeTreatmentsOnArena(benchmark::State& state) {
   state.counters["bytes"] = static_cast<double>(bytes);
 }
 BENCHMARK(BM_CompareThreeTreatmentsOnArena);
+
+void BM_CompareThreeTreatmentsSummaryOnArena(benchmark::State& state) {
+  const RuleSet& rules = BundledRules();
+  v1::CompareTreatmentsRequest request = CompareRequest();
+  request.set_view(v1::ESTIMATE_VIEW_SUMMARY);
+  size_t bytes = 0;
+  for (auto _ : state) {
+    google::protobuf::Arena arena(CallArenaOptions());
+    auto* response = google::protobuf::Arena::CreateMessage<v1::CompareTreatmentsResponse>(&arena);
+    if (!CompareTreatmentsInto(rules, request, kBenchToday, *response).ok()) std::abort();
+    bytes = SerializeAsGrpcDoes(*response);
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_CompareThreeTreatmentsSummaryOnArena);
 
 // Aetna's TMS policy: 8 criteria, one of them an any_of of two scores (10 checks in all). The
 // target of issue 6 (<= 3 us median) is the check; the variant with its response serialized is
