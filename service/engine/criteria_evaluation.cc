@@ -6,7 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "service/common/dates.h"
 #include "service/common/dose.h"
-#include "service/engine/criteria_text.h"
+#include "service/rules/criteria_text.h"
+#include "service/rules/criteria_words.h"
 #include "service/engine/criteria_trials.h"
 #include "service/engine/vocabulary.h"
 #include "service/rules/clinical_vocabulary.h"
@@ -18,22 +19,12 @@ using namespace criteria_text;  // NOLINT(build/namespaces): the checks' shared 
 
 // ---- severity -----------------------------------------------------------------------------------
 
-absl::string_view InstrumentOf(const v1::SeverityCriterion& c) {
-  const InstrumentScale* scale = ScaleOf(c.instrument());
-  return scale != nullptr ? scale->name : "unknown instrument";
-}
-
-void AppendSeverityRequirement(const v1::SeverityCriterion& c, std::string& out) {
-  absl::StrAppend(&out, InstrumentOf(c), " of at least ", c.min_score(), " within the last ",
-                  Count(c.max_age_days(), "day", "days"), " required");
-}
-
-void Severity(const v1::SeverityCriterion& c, const DocumentedFacts& f,
-              v1::CriterionResult& r) {
+void Severity(const v1::SeverityCriterion& c, absl::string_view requirement,
+              const DocumentedFacts& f, v1::CriterionResult& r) {
   const absl::string_view name = InstrumentOf(c);
   // The requirement, then what the documentation shows, in one string.
   std::string text = NewText();
-  AppendSeverityRequirement(c, text);
+  text.append(requirement.data(), requirement.size());
   const v1::SeverityScore* latest = nullptr;
   absl::CivilDay latest_day;
   int index = -1;
@@ -71,16 +62,10 @@ void Severity(const v1::SeverityCriterion& c, const DocumentedFacts& f,
 
 // ---- the rest -----------------------------------------------------------------------------------
 
-void AppendDiagnosisRequirement(const v1::DiagnosisCriterion& c, std::string& out) {
-  out += "diagnosis ";
-  AppendAlternatives(c.icd10_codes(), Verbatim, "or", out);
-  out += " required";
-}
-
-void Diagnosis(const v1::DiagnosisCriterion& c, const DocumentedFacts& f,
-               v1::CriterionResult& r) {
+void Diagnosis(const v1::DiagnosisCriterion& c, absl::string_view requirement,
+               const DocumentedFacts& f, v1::CriterionResult& r) {
   std::string text = NewText();
-  AppendDiagnosisRequirement(c, text);
+  text.append(requirement.data(), requirement.size());
   const auto& codes = f.doc->diagnosis_codes();
   if (codes.empty()) {
     text += "; no diagnosis code documented";
@@ -105,19 +90,9 @@ void Diagnosis(const v1::DiagnosisCriterion& c, const DocumentedFacts& f,
   AppendJoined(codes, Verbatim, ", ", evidence);
 }
 
-void AppendAgeRequirement(const v1::AgeCriterion& c, std::string& out) {
-  if (c.has_max_years() && c.min_years() > 0) {
-    absl::StrAppend(&out, "age ", c.min_years(), " to ", c.max_years(), " required");
-  } else if (c.has_max_years()) {
-    absl::StrAppend(&out, "age ", c.max_years(), " or younger required");
-  } else {
-    absl::StrAppend(&out, "age ", c.min_years(), " or older required");
-  }
-}
-
-void Age(const v1::AgeCriterion& c, const DocumentedFacts& f, v1::CriterionResult& r) {
-  std::string text;
-  AppendAgeRequirement(c, text);
+void Age(const v1::AgeCriterion& c, absl::string_view requirement, const DocumentedFacts& f,
+         v1::CriterionResult& r) {
+  std::string text(requirement);
   if (!f.doc->has_age_years()) {
     text += "; age not documented";
     return Set(r, kMissing, std::move(text));
@@ -129,16 +104,10 @@ void Age(const v1::AgeCriterion& c, const DocumentedFacts& f, v1::CriterionResul
   r.add_evidence(absl::StrCat("age_years: ", age));
 }
 
-void AppendNoContraindicationRequirement(const v1::NoContraindicationCriterion& c,
-                                         std::string& out) {
-  out += "none of these allowed: ";
-  AppendJoined(c.contraindications(), ContraindicationOf, ", ", out);
-}
-
-void NoContraindication(const v1::NoContraindicationCriterion& c, const DocumentedFacts& f,
-                        v1::CriterionResult& r) {
+void NoContraindication(const v1::NoContraindicationCriterion& c, absl::string_view requirement,
+                        const DocumentedFacts& f, v1::CriterionResult& r) {
   std::string text = NewText();
-  AppendNoContraindicationRequirement(c, text);
+  text.append(requirement.data(), requirement.size());
   if (!f.doc->has_contraindication_screening()) {
     text += "; no contraindication screening documented";
     return Set(r, kMissing, std::move(text));
@@ -165,34 +134,12 @@ void NoContraindication(const v1::NoContraindicationCriterion& c, const Document
   AppendJoined(present, ContraindicationOf, ", ", evidence);
 }
 
-// The requirement's terms, joined by ", ".
-void AppendRetreatmentRequirement(const v1::RetreatmentCriterion& c, v1::Treatment treatment,
-                                  std::string& out) {
-  absl::string_view separator = "";
-  if (c.earlier_course_required()) {
-    absl::StrAppend(&out, "an earlier course of ", TreatmentName(treatment));
-    separator = ", ";
-  } else {
-    out += "for a repeat course: ";
-  }
-  if (c.min_improvement_percent() > 0) {
-    absl::StrAppend(&out, separator, c.min_improvement_percent(),
-                    "%+ improvement in the earlier course");
-    separator = ", ";
-  }
-  if (c.min_months_since_last_course() > 0) {
-    absl::StrAppend(&out, separator, Count(c.min_months_since_last_course(), "month", "months"),
-                    " since it ended");
-  }
-  out += " required";
-}
-
-void Retreatment(const v1::RetreatmentCriterion& c, const DocumentedFacts& f,
-                 v1::CriterionResult& r) {
+void Retreatment(const v1::RetreatmentCriterion& c, absl::string_view requirement,
+                 const DocumentedFacts& f, v1::CriterionResult& r) {
   const std::string treatment = TreatmentName(f.treatment);
   // The requirement, then what the documentation shows.
   std::string text = NewText();
-  AppendRetreatmentRequirement(c, f.treatment, text);
+  text.append(requirement.data(), requirement.size());
   if (!f.doc->has_treatment_history()) {
     absl::StrAppend(&text, "; whether the patient had ", treatment, " before is not documented");
     return Set(r, kMissing, std::move(text));
@@ -243,16 +190,10 @@ void Retreatment(const v1::RetreatmentCriterion& c, const DocumentedFacts& f,
                                   : ", improvement not documented"));
 }
 
-void AppendPrescriberRequirement(const v1::PrescriberCriterion& c, std::string& out) {
-  out += "ordered by a ";
-  AppendAlternatives(c.specialties(), SpecialtyOf, "or", out);
-  out += " required";
-}
-
-void Prescriber(const v1::PrescriberCriterion& c, const DocumentedFacts& f,
-                v1::CriterionResult& r) {
+void Prescriber(const v1::PrescriberCriterion& c, absl::string_view requirement,
+                const DocumentedFacts& f, v1::CriterionResult& r) {
   std::string text = NewText();
-  AppendPrescriberRequirement(c, text);
+  text.append(requirement.data(), requirement.size());
   const v1::PrescriberSpecialty s = f.doc->prescriber_specialty();
   if (s == v1::PRESCRIBER_SPECIALTY_UNSPECIFIED) {
     text += "; prescriber specialty not documented";
@@ -264,12 +205,7 @@ void Prescriber(const v1::PrescriberCriterion& c, const DocumentedFacts& f,
   r.add_evidence(absl::StrCat("prescriber_specialty: ", SpecialtyName(s)));
 }
 
-constexpr absl::string_view kRemsRequirement = "enrollment in the Spravato REMS required";
-constexpr absl::string_view kConcurrentRequirement =
-    "an oral antidepressant taken alongside the treatment required";
-
-void Rems(const DocumentedFacts& f, v1::CriterionResult& r) {
-  constexpr absl::string_view need = kRemsRequirement;
+void Rems(absl::string_view need, const DocumentedFacts& f, v1::CriterionResult& r) {
   if (!f.doc->has_rems_patient_enrolled()) {
     return Set(r, kMissing, absl::StrCat(need, "; REMS enrollment not documented"));
   }
@@ -281,8 +217,8 @@ void Rems(const DocumentedFacts& f, v1::CriterionResult& r) {
   r.add_evidence(absl::StrCat("rems_patient_enrolled: ", f.doc->rems_patient_enrolled() ? "yes" : "no"));
 }
 
-void ConcurrentAntidepressant(const DocumentedFacts& f, v1::CriterionResult& r) {
-  constexpr absl::string_view need = kConcurrentRequirement;
+void ConcurrentAntidepressant(absl::string_view need, const DocumentedFacts& f,
+                              v1::CriterionResult& r) {
   if (!f.doc->has_takes_oral_antidepressant()) {
     return Set(r, kMissing, absl::StrCat(need, "; current oral antidepressant not documented"));
   }
@@ -437,24 +373,37 @@ v1::CriterionResult EvaluateCriterion(const v1::Criterion& c, const DocumentedFa
 
 void EvaluateCriterionInto(const v1::Criterion& c, const DocumentedFacts& f,
                            v1::CriterionResult& r) {
+  // The requirement as the rule set worded it when it was compiled; worded here only for a
+  // criterion that is not part of a compiled rule set.
+  std::string worded_here;
+  absl::string_view requirement;
+  const auto compiled = f.words != nullptr ? f.words->find(&c) : CriterionWordsMap::const_iterator();
+  if (f.words != nullptr && compiled != f.words->end()) {
+    requirement = compiled->second.requirement;
+  } else {
+    worded_here = RequirementOf(c, f.treatment);
+    requirement = worded_here;
+  }
   switch (c.check_case()) {
     case v1::Criterion::kAllOf: AllOf(c.all_of(), f, r); break;
     case v1::Criterion::kAnyOf: AnyOf(c.any_of(), f, r); break;
     case v1::Criterion::kNot: Not(c.not_(), f, r); break;
     case v1::Criterion::kFailedAntidepressantTrials:
-      EvaluateFailedTrials(c.failed_antidepressant_trials(), f, r);
+      EvaluateFailedTrials(c.failed_antidepressant_trials(), requirement, f, r);
       break;
     case v1::Criterion::kPsychotherapyTrial:
-      EvaluatePsychotherapy(c.psychotherapy_trial(), f, r);
+      EvaluatePsychotherapy(c.psychotherapy_trial(), requirement, f, r);
       break;
-    case v1::Criterion::kSeverity: Severity(c.severity(), f, r); break;
-    case v1::Criterion::kDiagnosis: Diagnosis(c.diagnosis(), f, r); break;
-    case v1::Criterion::kAge: Age(c.age(), f, r); break;
-    case v1::Criterion::kNoContraindication: NoContraindication(c.no_contraindication(), f, r); break;
-    case v1::Criterion::kRetreatment: Retreatment(c.retreatment(), f, r); break;
-    case v1::Criterion::kPrescriber: Prescriber(c.prescriber(), f, r); break;
-    case v1::Criterion::kRemsEnrollment: Rems(f, r); break;
-    case v1::Criterion::kConcurrentAntidepressant: ConcurrentAntidepressant(f, r); break;
+    case v1::Criterion::kSeverity: Severity(c.severity(), requirement, f, r); break;
+    case v1::Criterion::kDiagnosis: Diagnosis(c.diagnosis(), requirement, f, r); break;
+    case v1::Criterion::kAge: Age(c.age(), requirement, f, r); break;
+    case v1::Criterion::kNoContraindication:
+      NoContraindication(c.no_contraindication(), requirement, f, r);
+      break;
+    case v1::Criterion::kRetreatment: Retreatment(c.retreatment(), requirement, f, r); break;
+    case v1::Criterion::kPrescriber: Prescriber(c.prescriber(), requirement, f, r); break;
+    case v1::Criterion::kRemsEnrollment: Rems(requirement, f, r); break;
+    case v1::Criterion::kConcurrentAntidepressant: ConcurrentAntidepressant(requirement, f, r); break;
     case v1::Criterion::CHECK_NOT_SET:  // refused by the rule validator
       Set(r, kMissing, "the rule file gives this criterion no check");
       break;
@@ -468,87 +417,6 @@ const std::string& CriterionKind(const v1::Criterion& c) {
   static const std::string* const kNone = new std::string("none");
   const auto* field = v1::Criterion::descriptor()->FindFieldByNumber(c.check_case());
   return field != nullptr ? field->name() : *kNone;
-}
-
-std::string ChecklistItemFor(const v1::Criterion& c, v1::Treatment treatment) {
-  if (!c.checklist_item().empty()) return c.checklist_item();
-  switch (c.check_case()) {
-    case v1::Criterion::kFailedAntidepressantTrials: {
-      const auto& t = c.failed_antidepressant_trials();
-      std::string item = "Medication history showing ";
-      AppendTrialsRequirement(t, item);
-      return item;
-    }
-    case v1::Criterion::kPsychotherapyTrial: {
-      std::string item = "Therapy records showing ";
-      AppendPsychotherapyRequirement(c.psychotherapy_trial(), item);
-      return item;
-    }
-    case v1::Criterion::kSeverity: {
-      const InstrumentScale* scale = ScaleOf(c.severity().instrument());
-      return absl::StrCat(scale != nullptr ? scale->name : "Severity", " score of at least ",
-                          c.severity().min_score(), " dated within the last ",
-                          Count(c.severity().max_age_days(), "day", "days"));
-    }
-    case v1::Criterion::kDiagnosis: {
-      std::string item = "Diagnosis code (";
-      AppendAlternatives(c.diagnosis().icd10_codes(), Verbatim, "or", item);
-      return item + ") in the record";
-    }
-    case v1::Criterion::kAge: return "Patient's age";
-    case v1::Criterion::kNoContraindication:
-      return "Contraindication screening documented in the record";
-    case v1::Criterion::kRetreatment:
-      return absl::StrCat("Records of the earlier ", TreatmentName(treatment),
-                          " course: end date and improvement (%)");
-    case v1::Criterion::kPrescriber: {
-      std::string item = "Order and attestation from a ";
-      AppendAlternatives(c.prescriber().specialties(), SpecialtyOf, "or", item);
-      return item;
-    }
-    case v1::Criterion::kRemsEnrollment: return "Spravato REMS patient enrollment form";
-    case v1::Criterion::kConcurrentAntidepressant:
-      return "Documentation of the oral antidepressant the patient takes now";
-    case v1::Criterion::kNot:
-      return absl::StrCat("Documentation that ", c.not_().id(), " does not apply");
-    default:
-      return absl::StrCat("Documentation for ", c.id());
-  }
-}
-
-std::string RequirementOf(const v1::Criterion& criterion, v1::Treatment treatment) {
-  // The same functions write the start of each check's explanation.
-  std::string out;
-  switch (criterion.check_case()) {
-    case v1::Criterion::kFailedAntidepressantTrials:
-      AppendTrialsRequirement(criterion.failed_antidepressant_trials(), out);
-      out += " required";
-      break;
-    case v1::Criterion::kPsychotherapyTrial:
-      AppendPsychotherapyRequirement(criterion.psychotherapy_trial(), out);
-      out += " required";
-      break;
-    case v1::Criterion::kSeverity: AppendSeverityRequirement(criterion.severity(), out); break;
-    case v1::Criterion::kDiagnosis: AppendDiagnosisRequirement(criterion.diagnosis(), out); break;
-    case v1::Criterion::kAge: AppendAgeRequirement(criterion.age(), out); break;
-    case v1::Criterion::kNoContraindication:
-      AppendNoContraindicationRequirement(criterion.no_contraindication(), out);
-      break;
-    case v1::Criterion::kRetreatment:
-      AppendRetreatmentRequirement(criterion.retreatment(), treatment, out);
-      break;
-    case v1::Criterion::kPrescriber: AppendPrescriberRequirement(criterion.prescriber(), out); break;
-    case v1::Criterion::kRemsEnrollment: out = std::string(kRemsRequirement); break;
-    case v1::Criterion::kConcurrentAntidepressant:
-      out = std::string(kConcurrentRequirement);
-      break;
-    case v1::Criterion::kAllOf:
-    case v1::Criterion::kAnyOf:
-    case v1::Criterion::kNot:
-    case v1::Criterion::CHECK_NOT_SET:
-      break;
-  }
-  return out;
 }
 
 }  // namespace estimator

@@ -36,6 +36,9 @@ struct DocumentedFacts {
   v1::Treatment treatment = v1::TREATMENT_UNSPECIFIED;
   std::vector<DocumentedTrial> trials;
   const CatalogDrug* oral_antidepressant = nullptr;
+  // The plan's criteria worded when its rule set was compiled (criteria_words.h). Without it (a
+  // criterion made outside a rule set, in tests) the words are made on the spot.
+  const CriterionWordsMap* words = nullptr;
 };
 
 // `doc` must have passed request validation and must outlive the result. Drugs not in the catalog
@@ -48,14 +51,6 @@ v1::CriterionResult EvaluateCriterion(const v1::Criterion& criterion, const Docu
 // The same, written into a fresh `result` (which may live on a protobuf Arena).
 void EvaluateCriterionInto(const v1::Criterion& criterion, const DocumentedFacts& facts,
                            v1::CriterionResult& result);
-
-// What to obtain when a typed criterion is not met: the rule file's checklist_item, or a sentence
-// made from the check, e.g. "PHQ-9 score of at least 15 dated within the last 30 days".
-std::string ChecklistItemFor(const v1::Criterion& criterion, v1::Treatment treatment);
-
-// What a typed criterion requires, in the words its explanations use, e.g. "PHQ-9 of at least 15
-// within the last 30 days" or "age 18 or older required". Composites: "".
-std::string RequirementOf(const v1::Criterion& criterion, v1::Treatment treatment);
 
 // "all_of", "severity", ... (the oneof field's name, which lives as long as the program).
 const std::string& CriterionKind(const v1::Criterion& criterion);

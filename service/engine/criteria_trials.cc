@@ -5,7 +5,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "service/common/dose.h"
-#include "service/engine/criteria_text.h"
+#include "service/rules/criteria_text.h"
 #include "service/rules/clinical_vocabulary.h"
 
 namespace estimator {
@@ -123,26 +123,10 @@ std::string TrialEvidence(const DocumentedTrial& t) {
 
 }  // namespace
 
-void AppendTrialsRequirement(const v1::FailedTrialsCriterion& c, std::string& out) {
-  absl::StrAppend(&out, Count(c.min_trials(), "failed trial", "failed trials"));
-  if (c.min_distinct_classes() > 1) absl::StrAppend(&out, " from ", c.min_distinct_classes(), " classes");
-  if (c.current_episode_only()) out += " in the current episode";
-  if (c.min_augmentation_trials() == 1) {
-    out += ", plus an augmentation trial";
-  } else if (c.min_augmentation_trials() > 1) {
-    absl::StrAppend(&out, ", plus ", c.min_augmentation_trials(), " augmentation trials");
-  }
-  absl::StrAppend(&out, " (", c.min_weeks(), "+ weeks");
-  if (c.adequate_dose_required()) out += " at a therapeutic dose";
-  if (c.min_adherence_percent() > 0) absl::StrAppend(&out, ", ", c.min_adherence_percent(), "%+ adherence");
-  absl::StrAppend(&out, c.intolerance_counts() ? ", intolerance counts)" : ", intolerance does not count)");
-}
-
-void EvaluateFailedTrials(const v1::FailedTrialsCriterion& c, const DocumentedFacts& f,
-                          v1::CriterionResult& r) {
+void EvaluateFailedTrials(const v1::FailedTrialsCriterion& c, absl::string_view requirement,
+                          const DocumentedFacts& f, v1::CriterionResult& r) {
   std::string text = NewText();
-  AppendTrialsRequirement(c, text);
-  text += " required";
+  text.append(requirement.data(), requirement.size());
   if (!f.doc->has_antidepressant_history()) {
     text += "; no antidepressant history documented";
     return Set(r, kMissing, std::move(text));
@@ -222,24 +206,10 @@ void EvaluateFailedTrials(const v1::FailedTrialsCriterion& c, const DocumentedFa
 
 // ---- psychotherapy ------------------------------------------------------------------------------
 
-void AppendPsychotherapyRequirement(const v1::PsychotherapyCriterion& c, std::string& out) {
-  out += "a failed trial of psychotherapy (";
-  if (c.min_weeks() > 0) absl::StrAppend(&out, c.min_weeks(), "+ weeks");
-  if (c.min_sessions() > 0) {
-    absl::StrAppend(&out, c.min_weeks() > 0 ? ", " : "", c.min_sessions(), "+ sessions");
-  }
-  if (!c.accepted_kinds().empty()) {
-    out += "; ";
-    AppendAlternatives(c.accepted_kinds(), PsychotherapyKindOf, "or", out);
-  }
-  out += ")";
-}
-
-void EvaluatePsychotherapy(const v1::PsychotherapyCriterion& c, const DocumentedFacts& f,
-                           v1::CriterionResult& r) {
+void EvaluatePsychotherapy(const v1::PsychotherapyCriterion& c, absl::string_view requirement,
+                           const DocumentedFacts& f, v1::CriterionResult& r) {
   std::string text = NewText();
-  AppendPsychotherapyRequirement(c, text);
-  text += " required";
+  text.append(requirement.data(), requirement.size());
   if (!f.doc->has_psychotherapy_history()) {
     text += "; no psychotherapy history documented";
     return Set(r, kMissing, std::move(text));

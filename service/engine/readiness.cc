@@ -29,23 +29,26 @@ struct AlternativeOf {
 // with its own checklist_item is one item.
 void CollectChecklist(const v1::Criterion& c, const v1::CriterionResult& r,
                       const AlternativeOf& where, v1::Treatment treatment,
-                      v1::ReadinessAssessment& out) {
+                      const CriterionWordsMap& words, v1::ReadinessAssessment& out) {
   if (r.status() == v1::CRITERION_STATUS_MET) return;
   if (c.check_case() == v1::Criterion::kAllOf) {
     for (int i = 0; i < c.all_of().criteria_size(); ++i) {
-      CollectChecklist(c.all_of().criteria(i), r.children(i), where, treatment, out);
+      CollectChecklist(c.all_of().criteria(i), r.children(i), where, treatment, words, out);
     }
     return;
   }
   if (c.check_case() == v1::Criterion::kAnyOf && c.checklist_item().empty()) {
     for (int i = 0; i < c.any_of().criteria_size(); ++i) {
       CollectChecklist(c.any_of().criteria(i), r.children(i), {c.id(), c.any_of().criteria(i).id()},
-                       treatment, out);
+                       treatment, words, out);
     }
     return;
   }
   v1::ChecklistItem* item = out.add_checklist();
-  item->set_item(ChecklistItemFor(c, treatment));
+  // Worded when the rule set was compiled.
+  const auto worded = words.find(&c);
+  item->set_item(worded != words.end() ? worded->second.checklist_item
+                                       : ChecklistItemFor(c, treatment));
   item->set_kind(v1::DOCUMENTATION_KIND_CLINICAL);
   item->set_criterion_id(c.id());
   item->set_criterion_status(r.status());
@@ -217,12 +220,13 @@ void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Trea
   }
 
   std::vector<v1::Notice> notices;
-  const DocumentedFacts facts = DigestDocumentation(rules, documentation, treatment, as_of, &notices);
+  DocumentedFacts facts = DigestDocumentation(rules, documentation, treatment, as_of, &notices);
+  facts.words = &plan.criterion_words;
   for (auto& n : notices) *a.add_notices() = std::move(n);
   // Evaluated in place: the result tree is the largest part of the answer, not worth a copy.
   v1::CriterionResult& root = *a.add_criteria();
   EvaluateCriterionInto(covered.criteria(), facts, root);
-  CollectChecklist(covered.criteria(), root, {}, treatment, a);
+  CollectChecklist(covered.criteria(), root, {}, treatment, plan.criterion_words, a);
   if (prior_auth) {
     for (const auto& doc : covered.submission_documents()) {
       v1::ChecklistItem* item = a.add_checklist();

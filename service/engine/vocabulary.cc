@@ -7,16 +7,6 @@
 
 namespace estimator {
 
-std::string TreatmentName(int treatment) {
-  switch (treatment) {
-    case v1::TREATMENT_TMS: return "TMS";
-    case v1::TREATMENT_SPRAVATO: return "Spravato (esketamine)";
-    case v1::TREATMENT_IV_KETAMINE: return "IV ketamine";
-    case v1::TREATMENT_UNSPECIFIED: return "treatment not given";
-  }
-  return absl::StrCat("treatment ", treatment);
-}
-
 std::string PhaseName(int treatment, int phase) {
   const bool tms = treatment == v1::TREATMENT_TMS;
   switch (phase) {

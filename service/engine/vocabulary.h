@@ -12,11 +12,10 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "service/rules/clinical_vocabulary.h"  // TreatmentName
 
 namespace estimator {
 
-// "TMS", "Spravato (esketamine)", "IV ketamine".
-std::string TreatmentName(int treatment);
 // The clinic's word for a phase, which depends on the treatment (common.proto): TMS acute, taper,
 // maintenance; Spravato induction, optimization, maintenance; IV ketamine induction, taper,
 // boosters.

@@ -2,8 +2,21 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "estimator/v1/common.pb.h"
 
 namespace estimator {
+
+std::string TreatmentName(int treatment) {
+  switch (treatment) {
+    case v1::TREATMENT_TMS: return "TMS";
+    case v1::TREATMENT_SPRAVATO: return "Spravato (esketamine)";
+    case v1::TREATMENT_IV_KETAMINE: return "IV ketamine";
+    case v1::TREATMENT_UNSPECIFIED: return "treatment not given";
+  }
+  return absl::StrCat("treatment ", treatment);
+}
+
 
 const InstrumentScale* ScaleOf(v1::SeverityInstrument instrument) {
   static constexpr InstrumentScale kPhq9{"PHQ-9", 0, 27};

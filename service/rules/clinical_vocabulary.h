@@ -20,6 +20,8 @@ struct InstrumentScale {
 // nullptr for UNSPECIFIED and unknown values.
 const InstrumentScale* ScaleOf(v1::SeverityInstrument instrument);
 
+// "TMS", "Spravato (esketamine)", "IV ketamine".
+std::string TreatmentName(int treatment);
 std::string ContraindicationName(v1::Contraindication c);   // "seizure history"
 std::string SpecialtyName(v1::PrescriberSpecialty s);       // "psychiatrist"
 std::string DrugClassName(v1::DrugClass c);                 // "SSRI", "atypical"

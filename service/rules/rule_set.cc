@@ -145,6 +145,14 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(RuleFiles files,
     std::sort(versions.begin(), versions.end(), [](const PlanVersion& a, const PlanVersion& b) {
       return a.effective_from < b.effective_from;
     });
+    // Worded in place: the plan messages do not move again.
+    for (PlanVersion& v : versions) {
+      for (const v1::TreatmentPolicy& policy : v.plan.treatments()) {
+        if (policy.has_covered() && policy.covered().has_criteria()) {
+          AddCriterionWords(policy.covered().criteria(), policy.treatment(), v.criterion_words);
+        }
+      }
+    }
     set->plan_keys_sorted_.push_back(key);
   }
   std::sort(set->plan_keys_sorted_.begin(), set->plan_keys_sorted_.end());

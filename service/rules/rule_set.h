@@ -17,6 +17,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "service/common/holidays.h"
+#include "service/rules/criteria_words.h"
 #include "service/rules/rule_files.h"
 
 namespace estimator {
@@ -35,6 +36,8 @@ struct PlanVersion {
   }
   // Never null for a validated plan: every treatment is listed.
   const v1::TreatmentPolicy* Policy(v1::Treatment t) const;
+  // Every criterion of every covered treatment, worded once when the rule set is compiled.
+  CriterionWordsMap criterion_words;
 };
 
 struct ClinicRules {

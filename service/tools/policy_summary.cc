@@ -1,5 +1,7 @@
 #include "service/tools/policy_summary.h"
 
+#include "service/rules/criteria_words.h"
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"

@@ -661,6 +661,44 @@ TEST(CriteriaRequirementTest, EveryExplanationStartsWithItsRequirement) {
   EXPECT_GT(leaves, 100);
 }
 
+// Compiled once (issue 19): every criterion of every bundled plan is worded in its rule set, with
+// the same words as wording it on the spot, and a readiness answer made with the compiled words is
+// the one made without them.
+void ExpectWorded(const v1::Criterion& c, v1::Treatment t, const CriterionWordsMap& words, int& n) {
+  const auto found = words.find(&c);
+  ASSERT_NE(found, words.end()) << c.id();
+  EXPECT_EQ(found->second.requirement, RequirementOf(c, t)) << c.id();
+  EXPECT_EQ(found->second.checklist_item, ChecklistItemFor(c, t)) << c.id();
+  ++n;
+  for (const auto& child : c.all_of().criteria()) ExpectWorded(child, t, words, n);
+  for (const auto& child : c.any_of().criteria()) ExpectWorded(child, t, words, n);
+  if (c.has_not_()) ExpectWorded(c.not_(), t, words, n);
+}
+
+TEST(CriterionWordsTest, EveryCriterionIsWordedOnceWhenTheRulesAreCompiled) {
+  int worded = 0;
+  for (const PlanVersion* v : BundledRules().AllPlanVersions()) {
+    int in_plan = 0;
+    for (const auto& policy : v->plan.treatments()) {
+      if (!policy.has_covered() || !policy.covered().has_criteria()) continue;
+      ExpectWorded(policy.covered().criteria(), policy.treatment(), v->criterion_words, in_plan);
+      v1::PatientDocumentation some;
+      some.set_age_years(40);
+      some.add_diagnosis_codes("F33.2");
+      std::vector<v1::Notice> notices;
+      DocumentedFacts facts =
+          DigestDocumentation(BundledRules(), some, policy.treatment(), kToday, &notices);
+      const v1::CriterionResult on_the_spot = EvaluateCriterion(policy.covered().criteria(), facts);
+      facts.words = &v->criterion_words;
+      const v1::CriterionResult compiled = EvaluateCriterion(policy.covered().criteria(), facts);
+      EXPECT_EQ(compiled.SerializeAsString(), on_the_spot.SerializeAsString());
+    }
+    EXPECT_EQ(static_cast<size_t>(in_plan), v->criterion_words.size()) << v->file;
+    worded += in_plan;
+  }
+  EXPECT_GT(worded, 100);
+}
+
 }  // namespace
 }  // namespace testing_criteria
 }  // namespace estimator

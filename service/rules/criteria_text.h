@@ -1,8 +1,8 @@
-// Words shared by the criteria checks (criteria_evaluation.cc, criteria_trials.cc): counts,
-// articles, lists joined as people write them, and writing a leaf's verdict in place. Internal to
-// the engine's criteria code.
-#ifndef ESTIMATOR_ENGINE_CRITERIA_TEXT_H_
-#define ESTIMATOR_ENGINE_CRITERIA_TEXT_H_
+// Words shared by the criteria's wording (rules/criteria_words.cc) and their checks
+// (engine/criteria_*.cc): counts, articles, lists joined as people write them, and writing a leaf's
+// verdict in place.
+#ifndef ESTIMATOR_RULES_CRITERIA_TEXT_H_
+#define ESTIMATOR_RULES_CRITERIA_TEXT_H_
 
 #include <string>
 #include <utility>
@@ -86,4 +86,4 @@ inline void Set(v1::CriterionResult& r, Status status, std::string explanation) 
 }  // namespace criteria_text
 }  // namespace estimator
 
-#endif  // ESTIMATOR_ENGINE_CRITERIA_TEXT_H_
+#endif  // ESTIMATOR_RULES_CRITERIA_TEXT_H_

@@ -1,0 +1,201 @@
+#include "service/rules/criteria_words.h"
+
+#include "absl/strings/str_cat.h"
+#include "service/rules/clinical_vocabulary.h"
+#include "service/rules/criteria_text.h"
+
+namespace estimator {
+namespace {
+
+using namespace criteria_text;  // NOLINT(build/namespaces): the shared words
+
+void AppendSeverityRequirement(const v1::SeverityCriterion& c, std::string& out) {
+  absl::StrAppend(&out, InstrumentOf(c), " of at least ", c.min_score(), " within the last ",
+                  Count(c.max_age_days(), "day", "days"), " required");
+}
+
+void AppendDiagnosisRequirement(const v1::DiagnosisCriterion& c, std::string& out) {
+  out += "diagnosis ";
+  AppendAlternatives(c.icd10_codes(), Verbatim, "or", out);
+  out += " required";
+}
+
+void AppendAgeRequirement(const v1::AgeCriterion& c, std::string& out) {
+  if (c.has_max_years() && c.min_years() > 0) {
+    absl::StrAppend(&out, "age ", c.min_years(), " to ", c.max_years(), " required");
+  } else if (c.has_max_years()) {
+    absl::StrAppend(&out, "age ", c.max_years(), " or younger required");
+  } else {
+    absl::StrAppend(&out, "age ", c.min_years(), " or older required");
+  }
+}
+
+void AppendNoContraindicationRequirement(const v1::NoContraindicationCriterion& c,
+                                         std::string& out) {
+  out += "none of these allowed: ";
+  AppendJoined(c.contraindications(), ContraindicationOf, ", ", out);
+}
+
+// The requirement's terms, joined by ", ".
+void AppendRetreatmentRequirement(const v1::RetreatmentCriterion& c, v1::Treatment treatment,
+                                  std::string& out) {
+  absl::string_view separator = "";
+  if (c.earlier_course_required()) {
+    absl::StrAppend(&out, "an earlier course of ", TreatmentName(treatment));
+    separator = ", ";
+  } else {
+    out += "for a repeat course: ";
+  }
+  if (c.min_improvement_percent() > 0) {
+    absl::StrAppend(&out, separator, c.min_improvement_percent(),
+                    "%+ improvement in the earlier course");
+    separator = ", ";
+  }
+  if (c.min_months_since_last_course() > 0) {
+    absl::StrAppend(&out, separator, Count(c.min_months_since_last_course(), "month", "months"),
+                    " since it ended");
+  }
+  out += " required";
+}
+
+void AppendPrescriberRequirement(const v1::PrescriberCriterion& c, std::string& out) {
+  out += "ordered by a ";
+  AppendAlternatives(c.specialties(), SpecialtyOf, "or", out);
+  out += " required";
+}
+
+constexpr absl::string_view kRemsRequirement = "enrollment in the Spravato REMS required";
+constexpr absl::string_view kConcurrentRequirement =
+    "an oral antidepressant taken alongside the treatment required";
+
+void AppendTrialsRequirement(const v1::FailedTrialsCriterion& c, std::string& out) {
+  absl::StrAppend(&out, Count(c.min_trials(), "failed trial", "failed trials"));
+  if (c.min_distinct_classes() > 1) absl::StrAppend(&out, " from ", c.min_distinct_classes(), " classes");
+  if (c.current_episode_only()) out += " in the current episode";
+  if (c.min_augmentation_trials() == 1) {
+    out += ", plus an augmentation trial";
+  } else if (c.min_augmentation_trials() > 1) {
+    absl::StrAppend(&out, ", plus ", c.min_augmentation_trials(), " augmentation trials");
+  }
+  absl::StrAppend(&out, " (", c.min_weeks(), "+ weeks");
+  if (c.adequate_dose_required()) out += " at a therapeutic dose";
+  if (c.min_adherence_percent() > 0) absl::StrAppend(&out, ", ", c.min_adherence_percent(), "%+ adherence");
+  absl::StrAppend(&out, c.intolerance_counts() ? ", intolerance counts)" : ", intolerance does not count)");
+}
+
+void AppendPsychotherapyRequirement(const v1::PsychotherapyCriterion& c, std::string& out) {
+  out += "a failed trial of psychotherapy (";
+  if (c.min_weeks() > 0) absl::StrAppend(&out, c.min_weeks(), "+ weeks");
+  if (c.min_sessions() > 0) {
+    absl::StrAppend(&out, c.min_weeks() > 0 ? ", " : "", c.min_sessions(), "+ sessions");
+  }
+  if (!c.accepted_kinds().empty()) {
+    out += "; ";
+    AppendAlternatives(c.accepted_kinds(), PsychotherapyKindOf, "or", out);
+  }
+  out += ")";
+}
+
+}  // namespace
+
+absl::string_view InstrumentOf(const v1::SeverityCriterion& c) {
+  const InstrumentScale* scale = ScaleOf(c.instrument());
+  return scale != nullptr ? scale->name : "unknown instrument";
+}
+
+void AddCriterionWords(const v1::Criterion& c, v1::Treatment treatment, CriterionWordsMap& out) {
+  out[&c] = CriterionWords{RequirementOf(c, treatment), ChecklistItemFor(c, treatment)};
+  switch (c.check_case()) {
+    case v1::Criterion::kAllOf:
+      for (const v1::Criterion& child : c.all_of().criteria()) AddCriterionWords(child, treatment, out);
+      break;
+    case v1::Criterion::kAnyOf:
+      for (const v1::Criterion& child : c.any_of().criteria()) AddCriterionWords(child, treatment, out);
+      break;
+    case v1::Criterion::kNot: AddCriterionWords(c.not_(), treatment, out); break;
+    default: break;
+  }
+}
+
+std::string ChecklistItemFor(const v1::Criterion& c, v1::Treatment treatment) {
+  if (!c.checklist_item().empty()) return c.checklist_item();
+  switch (c.check_case()) {
+    case v1::Criterion::kFailedAntidepressantTrials: {
+      const auto& t = c.failed_antidepressant_trials();
+      std::string item = "Medication history showing ";
+      AppendTrialsRequirement(t, item);
+      return item;
+    }
+    case v1::Criterion::kPsychotherapyTrial: {
+      std::string item = "Therapy records showing ";
+      AppendPsychotherapyRequirement(c.psychotherapy_trial(), item);
+      return item;
+    }
+    case v1::Criterion::kSeverity: {
+      const InstrumentScale* scale = ScaleOf(c.severity().instrument());
+      return absl::StrCat(scale != nullptr ? scale->name : "Severity", " score of at least ",
+                          c.severity().min_score(), " dated within the last ",
+                          Count(c.severity().max_age_days(), "day", "days"));
+    }
+    case v1::Criterion::kDiagnosis: {
+      std::string item = "Diagnosis code (";
+      AppendAlternatives(c.diagnosis().icd10_codes(), Verbatim, "or", item);
+      return item + ") in the record";
+    }
+    case v1::Criterion::kAge: return "Patient's age";
+    case v1::Criterion::kNoContraindication:
+      return "Contraindication screening documented in the record";
+    case v1::Criterion::kRetreatment:
+      return absl::StrCat("Records of the earlier ", TreatmentName(treatment),
+                          " course: end date and improvement (%)");
+    case v1::Criterion::kPrescriber: {
+      std::string item = "Order and attestation from a ";
+      AppendAlternatives(c.prescriber().specialties(), SpecialtyOf, "or", item);
+      return item;
+    }
+    case v1::Criterion::kRemsEnrollment: return "Spravato REMS patient enrollment form";
+    case v1::Criterion::kConcurrentAntidepressant:
+      return "Documentation of the oral antidepressant the patient takes now";
+    case v1::Criterion::kNot:
+      return absl::StrCat("Documentation that ", c.not_().id(), " does not apply");
+    default:
+      return absl::StrCat("Documentation for ", c.id());
+  }
+}
+
+std::string RequirementOf(const v1::Criterion& criterion, v1::Treatment treatment) {
+  // The same functions write the start of each check's explanation.
+  std::string out;
+  switch (criterion.check_case()) {
+    case v1::Criterion::kFailedAntidepressantTrials:
+      AppendTrialsRequirement(criterion.failed_antidepressant_trials(), out);
+      out += " required";
+      break;
+    case v1::Criterion::kPsychotherapyTrial:
+      AppendPsychotherapyRequirement(criterion.psychotherapy_trial(), out);
+      out += " required";
+      break;
+    case v1::Criterion::kSeverity: AppendSeverityRequirement(criterion.severity(), out); break;
+    case v1::Criterion::kDiagnosis: AppendDiagnosisRequirement(criterion.diagnosis(), out); break;
+    case v1::Criterion::kAge: AppendAgeRequirement(criterion.age(), out); break;
+    case v1::Criterion::kNoContraindication:
+      AppendNoContraindicationRequirement(criterion.no_contraindication(), out);
+      break;
+    case v1::Criterion::kRetreatment:
+      AppendRetreatmentRequirement(criterion.retreatment(), treatment, out);
+      break;
+    case v1::Criterion::kPrescriber: AppendPrescriberRequirement(criterion.prescriber(), out); break;
+    case v1::Criterion::kRemsEnrollment: out = std::string(kRemsRequirement); break;
+    case v1::Criterion::kConcurrentAntidepressant:
+      out = std::string(kConcurrentRequirement);
+      break;
+    case v1::Criterion::kAllOf:
+    case v1::Criterion::kAnyOf:
+    case v1::Criterion::kNot:
+    case v1::Criterion::CHECK_NOT_SET:
+      break;
+  }
+  return out;
+}
+
+}  // namespace estimator
