@@ -11,6 +11,8 @@
 
 #include <cstdlib>
 #include <memory>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -100,26 +102,20 @@ inline v1::CompareTreatmentsRequest CompareRequest() {
 }
 
 // A patient who meets Aetna's TMS policy (as tests/testdata/documentation/aetna_tms_ready.json).
-constexpr char kReadyDocumentationText[] = R"pb(
-  as_of_date: "2026-11-16" age_years: 42 diagnosis_codes: "F33.2" current_episode_start: "2025-10-01"
-  antidepressant_history {
-    trials { drug: "sertraline" daily_dose: "150 mg" weeks: 8 outcome: TRIAL_OUTCOME_NO_RESPONSE episode: EPISODE_CURRENT }
-    trials { drug: "venlafaxine" daily_dose: "150 mg" weeks: 8 outcome: TRIAL_OUTCOME_PARTIAL_RESPONSE episode: EPISODE_CURRENT }
-    trials { drug: "aripiprazole" daily_dose: "5 mg" weeks: 6 outcome: TRIAL_OUTCOME_PARTIAL_RESPONSE episode: EPISODE_CURRENT augmentation: true }
-  }
-  psychotherapy_history { trials { kind: PSYCHOTHERAPY_KIND_CBT weeks: 12 sessions: 12 outcome: TRIAL_OUTCOME_PARTIAL_RESPONSE } }
-  severity_scores { instrument: SEVERITY_INSTRUMENT_PHQ9 score: 19 date: "2026-11-09" }
-  contraindication_screening {}
-  treatment_history {}
-  prescriber_specialty: PRESCRIBER_SPECIALTY_PSYCHIATRIST
-)pb";
+// A patient whose documentation meets the Aetna-modelled TMS policy (shared with the load test).
+inline std::string ReadyDocumentationText() {
+  std::ifstream in(std::string(ESTIMATOR_SOURCE_DIR) + "/tests/testdata/bench/ready_documentation.textproto");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 inline v1::CheckPriorAuthReadinessRequest ReadinessRequest() {
   v1::CheckPriorAuthReadinessRequest r;
   r.set_payer_id("aetna");
   r.set_plan_id("open_access_ppo");
   r.set_treatment(v1::TREATMENT_TMS);
-  *r.mutable_documentation() = FromText<v1::PatientDocumentation>(kReadyDocumentationText);
+  *r.mutable_documentation() = FromText<v1::PatientDocumentation>(ReadyDocumentationText());
   return r;
 }
 

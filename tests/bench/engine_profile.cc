@@ -176,7 +176,7 @@ std::vector<std::pair<std::string, v1::PatientDocumentation>> Documentation() {
     if (!google::protobuf::util::JsonStringToMessage(json.str(), &doc).ok()) std::abort();
     out.emplace_back(f.filename().string(), doc);
   }
-  out.emplace_back("bench_ready", FromText<v1::PatientDocumentation>(kReadyDocumentationText));
+  out.emplace_back("bench_ready", FromText<v1::PatientDocumentation>(ReadyDocumentationText()));
   return out;
 }
 

@@ -73,17 +73,23 @@ encode estimator.v1.EstimateCourseRequest "$COVERAGE view: ESTIMATE_VIEW_SUMMARY
   course { treatment: TREATMENT_TMS maintenance { months: 12 frequency: MAINTENANCE_FREQUENCY_MONTHLY } }" \
   "$WORK/estimate_summary.bin"
 encode estimator.v1.CompareTreatmentsRequest "$COVERAGE view: ESTIMATE_VIEW_SUMMARY" "$WORK/compare_summary.bin"
+# A readiness check with documentation that meets the Aetna-modelled TMS policy.
+encode estimator.v1.CheckPriorAuthReadinessRequest "payer_id: \"aetna\" plan_id: \"open_access_ppo\"
+  treatment: TREATMENT_TMS documentation { $(grep -v '^#' "$ROOT/tests/testdata/bench/ready_documentation.textproto") }" \
+  "$WORK/readiness.bin"
 # Every RPC measured, in the order of each round.
-KEYS="${KEYS:-health estimate estimate_summary compare compare_summary}"
+KEYS="${KEYS:-health estimate estimate_summary compare compare_summary readiness}"
 
 declare -A PATH_OF=(
   [health]=/grpc.health.v1.Health/Check
   [estimate]=/estimator.v1.EstimatorService/EstimateCourse
   [compare]=/estimator.v1.EstimatorService/CompareTreatments
   [estimate_summary]=/estimator.v1.EstimatorService/EstimateCourse
-  [compare_summary]=/estimator.v1.EstimatorService/CompareTreatments)
+  [compare_summary]=/estimator.v1.EstimatorService/CompareTreatments
+  [readiness]=/estimator.v1.EstimatorService/CheckPriorAuthReadiness)
 declare -A NAME_OF=([health]=Health/Check [estimate]=EstimateCourse [compare]=CompareTreatments
-  [estimate_summary]="EstimateCourse (summary)" [compare_summary]="CompareTreatments (summary)")
+  [estimate_summary]="EstimateCourse (summary)" [compare_summary]="CompareTreatments (summary)"
+  [readiness]=CheckPriorAuthReadiness)
 
 start_server() {  # start_server RULES_DIR
   rm -f "$WORK/port"
@@ -172,7 +178,7 @@ done
 
 # Every call's status, from the server's own log (one line per call: method=... status=...).
 echo
-for m in EstimateCourse CompareTreatments; do
+for m in EstimateCourse CompareTreatments CheckPriorAuthReadiness; do
   total=$(grep -c "method=$m " "$WORK/server.log" || true)
   ok=$(grep -c "method=$m .*status=OK" "$WORK/server.log" || true)
   echo "server log: $m $ok of $total calls status=OK"
