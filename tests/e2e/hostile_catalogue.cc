@@ -551,6 +551,117 @@ std::vector<HostileCase> Catalogue() {
       {kSizeLimit, "900 KB clinic_id sent compressed: decompressed, then refused by validation",
        Estimate([&](auto& r) { r.set_clinic_id(huge); }), kInvalid,
        "clinic_id: is 900000 characters", /*gzip=*/true},
+
+      // ---- saved quotes and Good Faith Estimates (QuoteService) ---------------------------------------
+      {kEmpty, "SaveQuote {}", Serialized(kSaveQuote, v1::SaveQuoteRequest()), kInvalid,
+       "request: give an estimate or a comparison"},
+      {kEmpty, "GetQuote {}", Serialized(kGetQuote, v1::GetQuoteRequest()), kInvalid,
+       "quote_id is required"},
+      {kEmpty, "ListQuotes {}", Serialized(kListQuotes, v1::ListQuotesRequest()), kInvalid,
+       "clinic_id is required"},
+      {kEmpty, "IssueGoodFaithEstimate {}",
+       Serialized(kIssueGfe, v1::IssueGoodFaithEstimateRequest()), kInvalid, "course: give"},
+      {kEmpty, "GFE without a patient", Gfe([](auto& r) { r.clear_patient(); }), kInvalid,
+       "patient: name and date of birth are required"},
+      {kHugeString, "SaveQuote with a 900 KB clinic_id",
+       [&] {
+         v1::SaveQuoteRequest r;
+         *r.mutable_estimate() = GoodEstimate();
+         r.mutable_estimate()->set_clinic_id(huge);
+         r.set_channel(v1::QUOTE_CHANNEL_FRONT_DESK);
+         return Serialized(kSaveQuote, r);
+       }(),
+       kInvalid, "estimate.clinic_id: is 900000 characters"},
+      {kHugeString, "GetQuote with a 900 KB quote id",
+       [&] {
+         v1::GetQuoteRequest r;
+         r.set_quote_id(huge);
+         return Serialized(kGetQuote, r);
+       }(),
+       kInvalid, "quote_id: 'xxxxxxxx"},
+      {kHugeString, "GFE with a 900 KB patient name",
+       Gfe([&](auto& r) { r.mutable_patient()->set_name(huge); }), kInvalid,
+       "patient.name: longer than 200 characters"},
+      {kHugeString, "VoidQuote with a 900 KB reason",
+       [&] {
+         v1::VoidQuoteRequest r;
+         r.set_quote_id("q_aaaaaaaaaaaaaaaaaaaaaaaaaa");
+         r.set_reason(huge);
+         return Serialized(kVoidQuote, r);
+       }(),
+       kInvalid, "reason: longer than 500 characters"},
+      {kHugeString, "ListQuotes with a 900 KB page token",
+       [&] {
+         v1::ListQuotesRequest r;
+         r.set_clinic_id("riverbend");
+         r.set_page_token(huge);
+         return Serialized(kListQuotes, r);
+       }(),
+       kInvalid, "page_token: not a token this service gave"},
+      {kHugeRepeated, "GFE with 100,000 diagnosis codes",
+       Gfe([](auto& r) {
+         for (int i = 0; i < kHugeList; ++i) r.add_diagnosis_codes("F33.2");
+       }),
+       kInvalid, "diagnosis_codes: at most 12 codes"},
+      {kAmount, "ListQuotes page_size 2^31-1",
+       [&] {
+         v1::ListQuotesRequest r;
+         r.set_clinic_id("riverbend");
+         r.set_page_size(kInt32Max);
+         return Serialized(kListQuotes, r);
+       }(),
+       kInvalid, "page_size: 2147483647 is outside 1-100"},
+      {kAmount, "ListQuotes page_size -2^31",
+       [&] {
+         v1::ListQuotesRequest r;
+         r.set_clinic_id("riverbend");
+         r.set_page_size(kInt32Min);
+         return Serialized(kListQuotes, r);
+       }(),
+       kInvalid, "page_size: -2147483648"},
+      {kDate, "GFE date of birth in the year 2199",
+       Gfe([](auto& r) { r.mutable_patient()->set_date_of_birth("2199-01-01"); }), kInvalid,
+       "patient.date_of_birth: 2199-01-01 is after today"},
+      {kDate, "GFE scheduled in the year 1000",
+       Gfe([](auto& r) { r.set_scheduled_on("1000-01-01"); }), kInvalid, "scheduled_on"},
+      {kDate, "ListQuotes created_from 99999-01-01",
+       [&] {
+         v1::ListQuotesRequest r;
+         r.set_clinic_id("riverbend");
+         r.set_created_from("99999-01-01");
+         return Serialized(kListQuotes, r);
+       }(),
+       kInvalid, "created_from"},
+      {kEnum, "SaveQuote channel 42",
+       [&] {
+         v1::SaveQuoteRequest r;
+         *r.mutable_estimate() = GoodEstimate();
+         r.set_channel(static_cast<v1::QuoteChannel>(42));
+         return Serialized(kSaveQuote, r);
+       }(),
+       kInvalid, "channel: unknown value 42"},
+      {kEnum, "ListQuotes kind 42",
+       [&] {
+         v1::ListQuotesRequest r;
+         r.set_clinic_id("riverbend");
+         r.set_kind(static_cast<v1::QuoteKind>(42));
+         return Serialized(kListQuotes, r);
+       }(),
+       kInvalid, "kind: unknown value 42"},
+      {kEnum, "EstimateCourse view 42",
+       Estimate([](auto& r) { r.set_view(static_cast<v1::EstimateView>(42)); }), kInvalid,
+       "view: unknown value 42"},
+      {kDeepList, "dispute check with a malformed quote id",
+       [&] {
+         v1::CheckDisputeEligibilityRequest r;
+         r.set_quote_id("q_<script>");
+         r.set_bill_date("2027-01-01");
+         return Serialized(kCheckDispute, r);
+       }(),
+       kInvalid, "quote_id:"},
+      {kSizeLimit, "GFE with a 1.125 MiB patient name",
+       Gfe([](auto& r) { r.mutable_patient()->set_name(std::string(kOverLimit, 'a')); }),
+       kExhausted, kTooLarge},
   };
   return c;
 }

@@ -22,6 +22,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "estimator/v1/estimator.grpc.pb.h"
+#include "estimator/v1/quotes.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
@@ -36,6 +37,12 @@ inline constexpr char kEstimateCourse[] = "/estimator.v1.EstimatorService/Estima
 inline constexpr char kCompareTreatments[] = "/estimator.v1.EstimatorService/CompareTreatments";
 inline constexpr char kCheckReadiness[] = "/estimator.v1.EstimatorService/CheckPriorAuthReadiness";
 inline constexpr char kListPayers[] = "/estimator.v1.EstimatorService/ListPayers";
+inline constexpr char kSaveQuote[] = "/estimator.v1.QuoteService/SaveQuote";
+inline constexpr char kGetQuote[] = "/estimator.v1.QuoteService/GetQuote";
+inline constexpr char kListQuotes[] = "/estimator.v1.QuoteService/ListQuotes";
+inline constexpr char kVoidQuote[] = "/estimator.v1.QuoteService/VoidQuote";
+inline constexpr char kIssueGfe[] = "/estimator.v1.QuoteService/IssueGoodFaithEstimate";
+inline constexpr char kCheckDispute[] = "/estimator.v1.QuoteService/CheckDisputeEligibility";
 
 // The server's receive limit (kMaxRequestBytes in service/server/server_runner.cc, README "Limits").
 // Repeated here on purpose: the test states the documented limit rather than reading the code's.
@@ -98,6 +105,27 @@ inline v1::CheckPriorAuthReadinessRequest GoodReadiness() {
   r.set_treatment(v1::TREATMENT_TMS);
   r.mutable_documentation()->set_as_of_date("2026-11-20");
   return r;
+}
+
+// A self-pay Good Faith Estimate request the front desk would send.
+inline v1::IssueGoodFaithEstimateRequest GoodGfe() {
+  v1::IssueGoodFaithEstimateRequest r;
+  v1::EstimateCourseRequest& e = *r.mutable_estimate();
+  e.set_clinic_id("riverbend");
+  e.set_course_start_date("2027-01-11");
+  e.mutable_coverage()->mutable_self_pay();
+  e.mutable_course()->set_treatment(v1::TREATMENT_IV_KETAMINE);
+  r.mutable_patient()->set_name("Jane Doe");
+  r.mutable_patient()->set_date_of_birth("1980-02-03");
+  r.add_diagnosis_codes("F33.2");
+  r.set_channel(v1::QUOTE_CHANNEL_FRONT_DESK);
+  return r;
+}
+
+inline Request Gfe(const std::function<void(v1::IssueGoodFaithEstimateRequest&)>& change) {
+  v1::IssueGoodFaithEstimateRequest r = GoodGfe();
+  change(r);
+  return Serialized(kIssueGfe, r);
 }
 
 inline Request Estimate(const std::function<void(v1::EstimateCourseRequest&)>& change) {

@@ -137,7 +137,9 @@ TEST_F(e2eHostileRequests, CatalogueCoversEveryCategoryAndEveryRpc) {
                                kEnum, kSizeLimit}) {
     EXPECT_GE(per_category[category], 1) << category;
   }
-  for (const char* method : {kEstimateCourse, kCompareTreatments, kCheckReadiness, kListPayers}) {
+  for (const char* method : {kEstimateCourse, kCompareTreatments, kCheckReadiness, kListPayers,
+                             kSaveQuote, kGetQuote, kListQuotes, kVoidQuote, kIssueGfe,
+                             kCheckDispute}) {
     EXPECT_GE(per_method[method], 1) << method;
   }
   // Printed for the record (ctest -V).
