@@ -6,8 +6,8 @@
 #
 # Starts the server on 127.0.0.1:0 with the bundled rules, calls the health service,
 # CompareTreatments, an invalid EstimateCourse and CheckPriorAuthReadiness with the example patient's
-# JSON documentation, checks the JSON answers with node, stops the
-# server with SIGTERM and expects exit code 0. Prints "buf curl e2e: N checks passed".
+# JSON documentation, saves and reads back a quote and issues a Good Faith Estimate through the
+# quote service, checks the JSON answers with node, stops the server with SIGTERM and expects exit code 0. Prints "buf curl e2e: N checks passed".
 set -euo pipefail
 
 E2E_NAME="buf curl e2e"
@@ -148,6 +148,52 @@ elif grep -q "invalid_argument" <<<"$out" && grep -q "documentation.severity_sco
   pass "a PHQ-9 of 30 is invalid_argument naming documentation.severity_scores[0].score"
 else
   fail "a PHQ-9 of 30 did not fail with invalid_argument naming the field" "$out"
+fi
+
+# ---- saved quotes and a Good Faith Estimate, through the quote service --------------------------------
+if out="$(bufcurl -d '{"service":"estimator.v1.QuoteService"}' "$URL/grpc.health.v1.Health/Check" 2>&1)" &&
+   node -e 'process.exit(JSON.parse(process.argv[1]).status === "SERVING" ? 0 : 1)' "$out"; then
+  pass "health of 'estimator.v1.QuoteService' is SERVING (its store is up)"
+else
+  fail "the quote service is not SERVING" "$out"
+fi
+SAVE='{"estimate": {"clinicId": "riverbend", "coverage": {"selfPay": {}}, "courseStartDate": "2027-01-11",
+                   "course": {"treatment": "TREATMENT_IV_KETAMINE"}},
+       "patientReference": "MRN-BUF-1", "channel": "QUOTE_CHANNEL_FRONT_DESK"}'
+if saved="$(bufcurl -d "$SAVE" "$URL/estimator.v1.QuoteService/SaveQuote" 2>&1)" &&
+   id="$(node -e 'const q = JSON.parse(process.argv[1]).quote;
+                  if (!/^q_[a-z2-7]{26}$/.test(q.quoteId) || q.status !== "QUOTE_STATUS_ISSUED") process.exit(1);
+                  console.log(q.quoteId)' "$saved")" &&
+   read_back="$(bufcurl -d "{\"quoteId\": \"$id\"}" "$URL/estimator.v1.QuoteService/GetQuote" 2>&1)" &&
+   node -e 'const a = JSON.parse(process.argv[1]).quote, b = JSON.parse(process.argv[2]).quote;
+            process.exit(a.answerSha256 === b.answerSha256 &&
+                         JSON.stringify(a.estimate) === JSON.stringify(b.estimate) &&
+                         b.patientReference === "MRN-BUF-1" ? 0 : 1)' "$saved" "$read_back"; then
+  pass "SaveQuote then GetQuote: the same answer and SHA-256 ($id)"
+else
+  fail "SaveQuote/GetQuote through buf curl" "${saved:-} ${read_back:-}"
+fi
+GFE='{"estimate": {"clinicId": "riverbend", "coverage": {"selfPay": {}}, "courseStartDate": "2027-01-11",
+                  "course": {"treatment": "TREATMENT_IV_KETAMINE"}},
+      "patient": {"name": "Jane Doe", "dateOfBirth": "1980-02-03"}, "diagnosisCodes": ["F33.2"],
+      "channel": "QUOTE_CHANNEL_FRONT_DESK"}'
+if out="$(bufcurl -d "$GFE" "$URL/estimator.v1.QuoteService/IssueGoodFaithEstimate" 2>&1)" &&
+   node -e 'const g = JSON.parse(process.argv[1]).quote.goodFaithEstimate;
+            const crypto = require("crypto");
+            const sha = crypto.createHash("sha256").update(g.documentHtml, "utf8").digest("hex");
+            process.exit(sha === g.documentSha256 && g.providers[0].npi === "1234567893" &&
+                         g.disclaimers.length === 4 ? 0 : 1)' "$out"; then
+  pass "IssueGoodFaithEstimate: the page's SHA-256 checks out, NPI and four disclaimers"
+else
+  fail "IssueGoodFaithEstimate through buf curl" "$out"
+fi
+if out="$(bufcurl -d "$(sed 's/selfPay": {}/insurance": {"payerId": "medicare", "planId": "part_b", "network": "NETWORK_IN_NETWORK"}/' <<<"$GFE")" \
+            "$URL/estimator.v1.QuoteService/IssueGoodFaithEstimate" 2>&1)"; then
+  fail "a GFE for an insured patient was issued" "$out"
+elif grep -q "failed_precondition" <<<"$out" && grep -q "not in force" <<<"$out"; then
+  pass "a GFE for an insured patient billing the plan is failed_precondition (not in force)"
+else
+  fail "a GFE for an insured patient did not fail as it should" "$out"
 fi
 
 finish_e2e
