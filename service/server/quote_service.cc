@@ -124,6 +124,15 @@ std::string AuditQuote(const v1::Quote& q) {
   return absl::StrCat(q.quote_id(), "/", StatusWord(q.status()));
 }
 
+// A quote keeps the full answer (every line), whatever view the caller's request names: a saved
+// quote is the record of what was quoted, and a Good Faith Estimate is built from the lines.
+template <typename Request>
+Request InFullView(const Request& request) {
+  Request full = request;
+  full.set_view(v1::ESTIMATE_VIEW_FULL);
+  return full;
+}
+
 // Times in the record are kept to the microsecond, as the store keeps them.
 absl::Time Micros(absl::Time t) { return absl::FromUnixMicros(absl::ToUnixMicros(t)); }
 
@@ -157,7 +166,8 @@ absl::Status QuoteService::Save(const Caller& caller, const v1::SaveQuoteRequest
     q = NewQuote(caller, v1::QUOTE_KIND_ESTIMATE, request.estimate().clinic_id(),
                  request.patient_reference(), channel, *rules, now);
     RETURN_IF_ERROR(Prefixed(
-        EstimateCourseInto(*rules, request.estimate(), Today(now), *q.mutable_estimate()),
+        EstimateCourseInto(*rules, InFullView(request.estimate()), Today(now),
+                           *q.mutable_estimate()),
         "estimate."));
     *q.mutable_estimate_request() = request.estimate();
     AddPlanVersions(request.estimate().coverage(), q.estimate().estimate(), q);
@@ -166,7 +176,8 @@ absl::Status QuoteService::Save(const Caller& caller, const v1::SaveQuoteRequest
     q = NewQuote(caller, v1::QUOTE_KIND_COMPARISON, request.comparison().clinic_id(),
                  request.patient_reference(), channel, *rules, now);
     RETURN_IF_ERROR(Prefixed(
-        CompareTreatmentsInto(*rules, request.comparison(), Today(now), *q.mutable_comparison()),
+        CompareTreatmentsInto(*rules, InFullView(request.comparison()), Today(now),
+                              *q.mutable_comparison()),
         "comparison."));
     *q.mutable_comparison_request() = request.comparison();
     for (const v1::CourseEstimate& e : q.comparison().estimates()) {
@@ -319,14 +330,16 @@ absl::Status QuoteService::IssueGoodFaithEstimate(const Caller& caller,
   const v1::CourseEstimate* course = nullptr;
   if (request.has_estimate()) {
     RETURN_IF_ERROR(Prefixed(
-        EstimateCourseInto(*rules, request.estimate(), Today(now), *q.mutable_estimate()),
+        EstimateCourseInto(*rules, InFullView(request.estimate()), Today(now),
+                           *q.mutable_estimate()),
         "estimate."));
     *q.mutable_estimate_request() = request.estimate();
     q.set_answer_sha256(Sha256Hex(q.estimate().SerializeAsString()));
     ASSIGN_OR_RETURN(course, GfeCourse(request, &q.estimate(), nullptr));
   } else {
     RETURN_IF_ERROR(Prefixed(
-        CompareTreatmentsInto(*rules, request.comparison(), Today(now), *q.mutable_comparison()),
+        CompareTreatmentsInto(*rules, InFullView(request.comparison()), Today(now),
+                              *q.mutable_comparison()),
         "comparison."));
     *q.mutable_comparison_request() = request.comparison();
     q.set_answer_sha256(Sha256Hex(q.comparison().SerializeAsString()));

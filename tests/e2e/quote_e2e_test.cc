@@ -85,6 +85,20 @@ TEST_F(QuoteTest, ASavedEstimateIsTheAnswerGivenAndReadsBackByteForByte) {
   EXPECT_EQ(Diff(saved, read.quote()), "");
 }
 
+TEST_F(QuoteTest, AQuoteKeepsTheFullAnswerWhateverViewItNames) {
+  v1::EstimateCourseRequest summary = SelfPayKetamineRequest(6);
+  summary.set_view(v1::ESTIMATE_VIEW_SUMMARY);
+  const v1::Quote q = Save(SaveEstimate(summary));
+  EXPECT_GT(q.estimate().estimate().lines_size(), 0);
+  EXPECT_EQ(q.estimate_request().view(), v1::ESTIMATE_VIEW_SUMMARY);  // the request as sent
+  v1::IssueGoodFaithEstimateRequest gfe = GfeRequest(6);
+  gfe.mutable_estimate()->set_view(v1::ESTIMATE_VIEW_SUMMARY);
+  v1::IssueGoodFaithEstimateResponse issued;
+  const grpc::Status s = quotes().IssueGoodFaithEstimate(Context().get(), gfe, &issued);
+  ASSERT_TRUE(s.ok()) << StatusText(s);
+  EXPECT_GT(issued.quote().good_faith_estimate().sessions_included(), 0);
+}
+
 TEST_F(QuoteTest, IdsAreRandomNotCounted) {
   std::set<std::string> ids;
   for (int i = 0; i < 20; ++i) ids.insert(Save(SaveEstimate(SelfPayKetamineRequest(0))).quote_id());
