@@ -345,9 +345,17 @@ absl::Status ApplyCourseChoices(bool spravato_listed, CourseOptions& course) {
   return absl::OkStatus();
 }
 
+// The printed tables show lines only with --lines: otherwise the summary view is enough, and the
+// server sends no lines (--json prints whatever came, so it asks for everything).
+v1::EstimateView ViewFromFlags() {
+  return absl::GetFlag(FLAGS_lines) || absl::GetFlag(FLAGS_json) ? v1::ESTIMATE_VIEW_FULL
+                                                                 : v1::ESTIMATE_VIEW_SUMMARY;
+}
+
 absl::StatusOr<EstimateCourseRequest> QuoteRequestFromFlags() {
   ASSIGN_OR_RETURN(v1::Treatment treatment, TreatmentFromFlags("quote"));
   EstimateCourseRequest request;
+  request.set_view(ViewFromFlags());
   ASSIGN_OR_RETURN(*request.mutable_clinic_id(), ClinicFromFlags());
   ASSIGN_OR_RETURN(*request.mutable_coverage(), CoverageFromFlags());
   ASSIGN_OR_RETURN(*request.mutable_course_start_date(), CourseStartFromFlags());
@@ -370,6 +378,7 @@ absl::StatusOr<CompareTreatmentsRequest> CompareRequestFromFlags() {
   }
 
   CompareTreatmentsRequest request;
+  request.set_view(ViewFromFlags());
   ASSIGN_OR_RETURN(*request.mutable_clinic_id(), ClinicFromFlags());
   ASSIGN_OR_RETURN(*request.mutable_coverage(), CoverageFromFlags());
   ASSIGN_OR_RETURN(*request.mutable_course_start_date(), CourseStartFromFlags());
