@@ -31,10 +31,18 @@ banner "Same patient on a commercial PPO (Aetna-modelled), \$250 of the deductib
 banner "Same patient paying for themselves"
 "${CLI[@]}" compare --self_pay --start=2026-12-14
 banner "Billing: is a prior authorization ready? Same patient, documentation in deploy/examples/patient_tms_ready.json"
+# readiness exits 0 when ready to submit, 3 when not ready yet, 4 when the plan excludes the treatment.
 for treatment in tms spravato; do
+  code=0
   "$ROOT/build/estimator" --server="127.0.0.1:$(cat "$WORK/port")" readiness --payer=aetna \
     --plan=open_access_ppo --treatment=$treatment \
-    --documentation="$ROOT/deploy/examples/patient_tms_ready.json"
+    --documentation="$ROOT/deploy/examples/patient_tms_ready.json" || code=$?
+  case "$code" in
+    0) echo "(exit code 0: ready to submit)" ;;
+    3) echo "(exit code 3: not ready yet)" ;;
+    4) echo "(exit code 4: the plan does not cover it)" ;;
+    *) exit "$code" ;;
+  esac
   echo
 done
 banner "Front desk: the same comparison with incomplete documentation (deploy/examples/patient_incomplete.json)"

@@ -21,7 +21,8 @@
 // its tests/ folder (or, with --policy, prints one plan's policy in plain words).
 //
 // Exit codes: 0 success, 1 the call failed (printed as "error: <grpc code>: <message>") or the
-// rule check failed, 2 usage error (unknown subcommand or flag, or a flag value that cannot be used).
+// rule check failed, 2 usage error (unknown subcommand or flag, or a flag value that cannot be used);
+// `readiness` also 3 when the patient is not ready and 4 when the plan excludes the treatment.
 //
 // One file per concern under cli/: flags.h (flags, usage, exit codes), requests.h (flags ->
 // requests), client.h (channel, credentials, token, calls), estimate_format.h and
@@ -57,6 +58,23 @@ namespace cli {
 namespace {
 
 
+
+// `readiness`: the call, printed as usual (tables or --json), and an exit code a work queue can
+// filter on (ReadinessExitCode).
+int RunReadiness(Client& client) {
+  const absl::StatusOr<CheckPriorAuthReadinessRequest> request = ReadinessRequestFromFlags();
+  if (!request.ok()) return UsageError(request.status());
+  CheckPriorAuthReadinessResponse response;
+  const grpc::Status status =
+      client.stub().CheckPriorAuthReadiness(client.Context().get(), *request, &response);
+  if (!status.ok()) return CallFailed(status);
+  if (std::optional<int> code = MaybePrintJson(response)) {
+    if (*code != kExitOk) return *code;
+  } else {
+    PrintReadiness(*request, response);
+  }
+  return ReadinessExitCode(response.assessment());
+}
 
 // Reads a token from standard input and prints its SHA-256, the form an access config stores.
 int RunHashToken() {
@@ -195,10 +213,7 @@ int Main(int argc, char** argv) {
     return Run(client, client.stub(), &Stub::CompareTreatments, CompareRequestFromFlags(),
                PrintComparison);
   }
-  if (command == "readiness") {
-    return Run(client, client.stub(), &Stub::CheckPriorAuthReadiness, ReadinessRequestFromFlags(),
-               PrintReadiness);
-  }
+  if (command == "readiness") return RunReadiness(client);
   if (command == "rules-status") {
     return Run(client, client.admin(), &Admin::GetRuleStatus,
                absl::StatusOr<v1::GetRuleStatusRequest>(v1::GetRuleStatusRequest()),

@@ -93,7 +93,7 @@ expect() {
 
 # ---- a patient who takes no oral antidepressant: Aetna would deny Spravato as it stands ----------
 readiness not_ready "$DOCS/aetna_spravato_not_ready_no_oral_antidepressant.json"
-expect not_ready 0 \
+expect not_ready 3 \
   '^Prior auth readiness: Spravato \(esketamine\), Aetna / Aetna Open Access PPO' \
   '^  Summary: +Prior auth not ready: 1 criterion not met \(oral_antidepressant_alongside\)\.$' \
   '^  Coverage: +Not covered \(not-covered\)$' \
@@ -118,9 +118,13 @@ else
   result ok "ready: no clinical item to obtain"
 fi
 
+# ---- IV ketamine, which the plan excludes: exit code 4, whatever the documentation --------------------
+readiness excluded "$DOCS/spravato_ready.json" --treatment=ketamine
+expect excluded 4 '^  Coverage: +Not covered \(not-covered\)$'
+
 # ---- --json: the response as protobuf JSON ------------------------------------------------------
 readiness json "$DOCS/aetna_spravato_not_ready_no_oral_antidepressant.json" --json
-expect json 0
+expect json 3
 if python3 - "$TMP/json.out" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))

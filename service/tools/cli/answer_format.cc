@@ -148,6 +148,14 @@ void PrintReadiness(const CheckPriorAuthReadinessRequest& request,
   }
 }
 
+int ReadinessExitCode(const v1::ReadinessAssessment& a) {
+  if (a.coverage() == v1::COVERAGE_REQUIREMENT_COVERED) return kExitOk;
+  if (a.coverage() == v1::COVERAGE_REQUIREMENT_NOT_COVERED && a.criteria().empty()) {
+    return kExitNotCovered;
+  }
+  return kExitNotReady;
+}
+
 std::string LoadLine(const v1::RuleLoad& load) {
   std::string line = absl::StrCat(SingleLine(load.finished_at()), ", ",
                                   absl::AsciiStrToLower(absl::StripPrefix(

@@ -24,6 +24,11 @@ void PrintPayers(const ListPayersRequest&, const ListPayersResponse& response);
 void PrintReadiness(const CheckPriorAuthReadinessRequest& request,
                     const CheckPriorAuthReadinessResponse& response);
 
+// The exit code of `readiness` for an assessment: kExitOk when ready to submit (or no prior auth
+// is needed and the criteria are met), kExitNotCovered when the plan excludes the treatment (no
+// criteria were judged), kExitNotReady otherwise.
+int ReadinessExitCode(const v1::ReadinessAssessment& assessment);
+
 std::string LoadLine(const v1::RuleLoad& load);
 
 void PrintRuleStatusFields(const v1::GetRuleStatusResponse& status);

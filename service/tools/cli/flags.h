@@ -58,6 +58,11 @@ namespace cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitCallFailed = 1;
 inline constexpr int kExitUsage = 2;
+// `readiness` (so that a billing work queue can filter on it): the documentation does not show the
+// plan's criteria met yet (not ready, or information missing) ...
+inline constexpr int kExitNotReady = 3;
+// ... or the plan does not cover the treatment at all (excluded; no documentation changes that).
+inline constexpr int kExitNotCovered = 4;
 
 // Free text (explanations, summaries) is wrapped to fit an ordinary terminal.
 inline constexpr size_t kTextWidth = 100;
@@ -100,7 +105,8 @@ Examples:
   estimator rules-status --server=estimator.internal:8443 --tls_ca_file=ca.pem --token_file=t
 
 Exit codes: 0 success, 1 the call failed (or the server is unreachable) or the rule check found a
-problem, 2 usage error.)";
+problem, 2 usage error; readiness also exits 3 when the patient is not ready (criteria not shown
+met, or information missing) and 4 when the plan does not cover the treatment at all.)";
 
 absl::Status FlagError(absl::string_view flag, absl::string_view problem);
 
