@@ -55,6 +55,10 @@ std::string Rfc3339Utc(absl::Time time) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
 }
 
+std::string Rfc3339UtcMicros(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", time, absl::UTCTimeZone());
+}
+
 bool IsWeekend(absl::CivilDay day) {
   const absl::Weekday w = absl::GetWeekday(day);
   return w == absl::Weekday::saturday || w == absl::Weekday::sunday;

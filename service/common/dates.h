@@ -19,6 +19,8 @@ std::string FormatDate(absl::CivilDay day);
 
 // RFC 3339 in UTC to the second, e.g. "2026-11-21T06:52:14Z".
 std::string Rfc3339Utc(absl::Time time);
+// The same to the microsecond, e.g. "2026-11-21T06:52:14.123456Z" (saved quotes' instants).
+std::string Rfc3339UtcMicros(absl::Time time);
 
 bool IsWeekend(absl::CivilDay day);
 

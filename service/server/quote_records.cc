@@ -17,10 +17,6 @@ constexpr absl::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
 constexpr absl::string_view kIdPrefix = "q_";
 constexpr size_t kIdChars = 26;  // ceil(128 / 5)
 
-std::string Instant(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
-}
-
 // What a page token must match: every filter of the query (not the page size or the token).
 std::string QueryFingerprint(const v1::ListQuotesRequest& q) {
   return Sha256Hex(absl::StrCat(q.clinic_id(), "\n", q.created_from(), "\n", q.created_to(), "\n",
@@ -98,7 +94,7 @@ absl::StatusOr<v1::Quote> FromStored(const StoredQuote& stored, absl::Time now) 
   }
   for (const QuoteEventRecord& e : stored.events) {
     v1::QuoteEvent& out = *q.add_events();
-    out.set_at(Instant(e.at));
+    out.set_at(Rfc3339UtcMicros(e.at));
     out.set_status(static_cast<v1::QuoteStatus>(e.status));
     out.set_by(e.by);
     out.set_by_role(static_cast<v1::Role>(e.by_role));
@@ -110,7 +106,7 @@ absl::StatusOr<v1::Quote> FromStored(const StoredQuote& stored, absl::Time now) 
   if (q.status() == v1::QUOTE_STATUS_EXPIRED) {
     // Expiry is a fact of time, not a stored change: shown as the last event, by "system".
     v1::QuoteEvent& out = *q.add_events();
-    out.set_at(Instant(stored.record.expires_at));
+    out.set_at(Rfc3339UtcMicros(stored.record.expires_at));
     out.set_status(v1::QUOTE_STATUS_EXPIRED);
     out.set_by("system");
   }

@@ -100,7 +100,7 @@ v1::Quote NewQuote(const Caller& caller, v1::QuoteKind kind, const std::string& 
   q.set_saved_by(caller.name);
   q.set_saved_by_role(caller.role);
   q.set_channel(channel);
-  q.set_created_at(absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", now, absl::UTCTimeZone()));
+  q.set_created_at(Rfc3339UtcMicros(now));
   q.set_rule_set_version(rules.version());
   return q;
 }
@@ -133,6 +133,32 @@ Request InFullView(const Request& request) {
   return full;
 }
 
+// Computes the answer to `estimate` or `comparison` (one of them is set) in the full view on
+// `rules`, and keeps it in `q` with the request, its SHA-256 and the plan files it used. Engine
+// errors name the field under the request's own name ("estimate." or "comparison.").
+absl::Status AnswerInto(const RuleSet& rules, const v1::EstimateCourseRequest* estimate,
+                        const v1::CompareTreatmentsRequest* comparison, absl::CivilDay today,
+                        v1::Quote& q) {
+  if (estimate != nullptr) {
+    RETURN_IF_ERROR(Prefixed(
+        EstimateCourseInto(rules, InFullView(*estimate), today, *q.mutable_estimate()),
+        "estimate."));
+    *q.mutable_estimate_request() = *estimate;
+    AddPlanVersions(estimate->coverage(), q.estimate().estimate(), q);
+    q.set_answer_sha256(Sha256Hex(q.estimate().SerializeAsString()));
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(Prefixed(
+      CompareTreatmentsInto(rules, InFullView(*comparison), today, *q.mutable_comparison()),
+      "comparison."));
+  *q.mutable_comparison_request() = *comparison;
+  for (const v1::CourseEstimate& e : q.comparison().estimates()) {
+    AddPlanVersions(comparison->coverage(), e, q);
+  }
+  q.set_answer_sha256(Sha256Hex(q.comparison().SerializeAsString()));
+  return absl::OkStatus();
+}
+
 // Times in the record are kept to the microsecond, as the store keeps them.
 absl::Time Micros(absl::Time t) { return absl::FromUnixMicros(absl::ToUnixMicros(t)); }
 
@@ -159,40 +185,23 @@ absl::Status QuoteService::Save(const Caller& caller, const v1::SaveQuoteRequest
   // The store is checked before computing, so that a save during an outage costs nothing.
   RETURN_IF_ERROR(store_->Get().status());
   const absl::Time now = Micros(absl::Now());
-  v1::Quote q;
-  audit.plan = PlanLabel(*rules, request.has_estimate() ? request.estimate().coverage()
-                                                       : request.comparison().coverage());
-  if (request.has_estimate()) {
-    q = NewQuote(caller, v1::QUOTE_KIND_ESTIMATE, request.estimate().clinic_id(),
-                 request.patient_reference(), channel, *rules, now);
-    RETURN_IF_ERROR(Prefixed(
-        EstimateCourseInto(*rules, InFullView(request.estimate()), Today(now),
-                           *q.mutable_estimate()),
-        "estimate."));
-    *q.mutable_estimate_request() = request.estimate();
-    AddPlanVersions(request.estimate().coverage(), q.estimate().estimate(), q);
-    q.set_answer_sha256(Sha256Hex(q.estimate().SerializeAsString()));
-  } else {
-    q = NewQuote(caller, v1::QUOTE_KIND_COMPARISON, request.comparison().clinic_id(),
-                 request.patient_reference(), channel, *rules, now);
-    RETURN_IF_ERROR(Prefixed(
-        CompareTreatmentsInto(*rules, InFullView(request.comparison()), Today(now),
-                              *q.mutable_comparison()),
-        "comparison."));
-    *q.mutable_comparison_request() = request.comparison();
-    for (const v1::CourseEstimate& e : q.comparison().estimates()) {
-      AddPlanVersions(request.comparison().coverage(), e, q);
-    }
-    q.set_answer_sha256(Sha256Hex(q.comparison().SerializeAsString()));
-  }
+  const bool is_estimate = request.has_estimate();
+  audit.plan = PlanLabel(*rules, is_estimate ? request.estimate().coverage()
+                                             : request.comparison().coverage());
+  v1::Quote q = NewQuote(caller, is_estimate ? v1::QUOTE_KIND_ESTIMATE : v1::QUOTE_KIND_COMPARISON,
+                         is_estimate ? request.estimate().clinic_id()
+                                     : request.comparison().clinic_id(),
+                         request.patient_reference(), channel, *rules, now);
+  RETURN_IF_ERROR(AnswerInto(*rules, is_estimate ? &request.estimate() : nullptr,
+                             is_estimate ? nullptr : &request.comparison(), Today(now), q));
   const absl::Time expires = now + absl::Hours(24) * settings_.quote_valid_days;
-  q.set_expires_at(absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", expires, absl::UTCTimeZone()));
+  q.set_expires_at(Rfc3339UtcMicros(expires));
   const QuoteEventRecord issued = Event(caller, v1::QUOTE_STATUS_ISSUED, now, 1);
+  StoredQuote stored{ToRecord(q, now, expires), {issued}};
   RETURN_IF_ERROR(WithStore([&](QuoteStore& store) {
-    return store.Insert(ToRecord(q, now, expires), issued);
+    return store.Insert(stored.record, issued);
   }));
-  ASSIGN_OR_RETURN(*response.mutable_quote(),
-                   FromStored(StoredQuote{ToRecord(q, now, expires), {issued}}, now));
+  ASSIGN_OR_RETURN(*response.mutable_quote(), FromStored(stored, now));
   audit.quote = AuditQuote(response.quote());
   return absl::OkStatus();
 }
@@ -327,24 +336,12 @@ absl::Status QuoteService::IssueGoodFaithEstimate(const Caller& caller,
       request.has_estimate() ? request.estimate().clinic_id() : request.comparison().clinic_id();
   v1::Quote q = NewQuote(caller, v1::QUOTE_KIND_GOOD_FAITH_ESTIMATE, clinic_id,
                          request.patient_reference(), channel, *rules, now);
-  const v1::CourseEstimate* course = nullptr;
-  if (request.has_estimate()) {
-    RETURN_IF_ERROR(Prefixed(
-        EstimateCourseInto(*rules, InFullView(request.estimate()), Today(now),
-                           *q.mutable_estimate()),
-        "estimate."));
-    *q.mutable_estimate_request() = request.estimate();
-    q.set_answer_sha256(Sha256Hex(q.estimate().SerializeAsString()));
-    ASSIGN_OR_RETURN(course, GfeCourse(request, &q.estimate(), nullptr));
-  } else {
-    RETURN_IF_ERROR(Prefixed(
-        CompareTreatmentsInto(*rules, InFullView(request.comparison()), Today(now),
-                              *q.mutable_comparison()),
-        "comparison."));
-    *q.mutable_comparison_request() = request.comparison();
-    q.set_answer_sha256(Sha256Hex(q.comparison().SerializeAsString()));
-    ASSIGN_OR_RETURN(course, GfeCourse(request, nullptr, &q.comparison()));
-  }
+  RETURN_IF_ERROR(AnswerInto(*rules, request.has_estimate() ? &request.estimate() : nullptr,
+                             request.has_comparison() ? &request.comparison() : nullptr, Today(now),
+                             q));
+  ASSIGN_OR_RETURN(const v1::CourseEstimate* course,
+                   GfeCourse(request, request.has_estimate() ? &q.estimate() : nullptr,
+                             request.has_comparison() ? &q.comparison() : nullptr));
   const ClinicRules* clinic = rules->FindClinic(clinic_id);
   if (clinic == nullptr) return absl::InternalError("the estimate's clinic is not in its rules");
 
@@ -383,7 +380,7 @@ absl::Status QuoteService::IssueGoodFaithEstimate(const Caller& caller,
     gfe.set_document_sha256(Sha256Hex(gfe.document_html()));
     ASSIGN_OR_RETURN(absl::CivilDay period_end, ParseDate(gfe.period_end(), "period_end"));
     const absl::Time expires = absl::FromCivil(period_end + 1, absl::UTCTimeZone());
-    q.set_expires_at(absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", expires, absl::UTCTimeZone()));
+    q.set_expires_at(Rfc3339UtcMicros(expires));
     const QuoteEventRecord issued = Event(caller, v1::QUOTE_STATUS_ISSUED, now, 1);
     const QuoteRecord record = ToRecord(q, now, expires);
     absl::Status inserted = store.Insert(record, issued, replaced);

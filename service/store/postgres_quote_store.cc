@@ -53,6 +53,20 @@ std::string BytesAt(const PGresult* r, int row, int col) {
   return std::string(PQgetvalue(r, row, col), PQgetlength(r, row, col));
 }
 
+// The columns every read of a quote starts with, in this order, into `out`.
+constexpr char kRecordColumns[] =
+    "q.quote_id, q.kind, q.clinic_id, q.patient_reference, q.created_at_us, q.expires_at_us, "
+    "q.summary";
+void ReadRecordColumns(const PGresult* r, int row, QuoteRecord& out) {
+  out.quote_id = BytesAt(r, row, 0);
+  out.kind = static_cast<int>(IntAt(r, row, 1));
+  out.clinic_id = BytesAt(r, row, 2);
+  out.patient_reference = BytesAt(r, row, 3);
+  out.created_at = absl::FromUnixMicros(IntAt(r, row, 4));
+  out.expires_at = absl::FromUnixMicros(IntAt(r, row, 5));
+  out.summary = BytesAt(r, row, 6);
+}
+
 std::string SqlState(const PGresult* r) {
   const char* s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
   return s == nullptr ? "" : s;
@@ -133,20 +147,14 @@ class PostgresQuoteStore final : public QuoteStore {
     // One snapshot for the quote and its events.
     RETURN_IF_ERROR(Transaction(c, [&]() -> absl::Status {
       ASSIGN_OR_RETURN(Result r, Exec(c,
-                                      "SELECT kind, clinic_id, patient_reference, created_at_us, "
-                                      "expires_at_us, summary, body FROM quotes WHERE quote_id = $1",
+                                      absl::StrCat("SELECT ", kRecordColumns,
+                                                   ", q.body FROM quotes q WHERE q.quote_id = $1"),
                                       {Param::Text(quote_id)}));
       if (PQntuples(r.get()) == 0) {
         return absl::NotFoundError(absl::StrCat("quote_id: no quote ", quote_id));
       }
-      out.record.quote_id = quote_id;
-      out.record.kind = static_cast<int>(IntAt(r.get(), 0, 0));
-      out.record.clinic_id = BytesAt(r.get(), 0, 1);
-      out.record.patient_reference = BytesAt(r.get(), 0, 2);
-      out.record.created_at = absl::FromUnixMicros(IntAt(r.get(), 0, 3));
-      out.record.expires_at = absl::FromUnixMicros(IntAt(r.get(), 0, 4));
-      out.record.summary = BytesAt(r.get(), 0, 5);
-      out.record.body = BytesAt(r.get(), 0, 6);
+      ReadRecordColumns(r.get(), 0, out.record);
+      out.record.body = BytesAt(r.get(), 0, 7);
       ASSIGN_OR_RETURN(Result e, Exec(c,
                                       "SELECT seq, at_us, status, by_name, by_role, reason, "
                                       "replaced_by FROM quote_events WHERE quote_id = $1 ORDER BY seq",
@@ -186,17 +194,13 @@ class PostgresQuoteStore final : public QuoteStore {
         query.after ? Param::Int(absl::ToUnixMicros(query.after->first)) : Param::Null(),
         query.after ? Param::Text(query.after->second) : Param::Null(),
         Param::Int(query.limit)};
-    ASSIGN_OR_RETURN(Result r, Exec(c, kListSql, params));
+    static const std::string* const list_sql = new std::string(absl::StrCat(
+        "SELECT ", kRecordColumns, ", l.status FROM quotes q JOIN quote_events l ", kListSqlRest));
+    ASSIGN_OR_RETURN(Result r, Exec(c, *list_sql, params));
     std::vector<ListedQuote> out;
     for (int i = 0; i < PQntuples(r.get()); ++i) {
       ListedQuote row;
-      row.record.quote_id = BytesAt(r.get(), i, 0);
-      row.record.kind = static_cast<int>(IntAt(r.get(), i, 1));
-      row.record.clinic_id = BytesAt(r.get(), i, 2);
-      row.record.patient_reference = BytesAt(r.get(), i, 3);
-      row.record.created_at = absl::FromUnixMicros(IntAt(r.get(), i, 4));
-      row.record.expires_at = absl::FromUnixMicros(IntAt(r.get(), i, 5));
-      row.record.summary = BytesAt(r.get(), i, 6);
+      ReadRecordColumns(r.get(), i, row.record);
       row.last_status = static_cast<int>(IntAt(r.get(), i, 7));
       out.push_back(std::move(row));
     }
@@ -222,9 +226,8 @@ class PostgresQuoteStore final : public QuoteStore {
   }
 
  private:
-  static constexpr char kListSql[] =
-      "SELECT q.quote_id, q.kind, q.clinic_id, q.patient_reference, q.created_at_us, "
-      "q.expires_at_us, q.summary, l.status FROM quotes q JOIN quote_events l "
+  // After "SELECT <record columns>, l.status FROM quotes q JOIN quote_events l ".
+  static constexpr char kListSqlRest[] =
       "ON l.quote_id = q.quote_id AND l.seq = "
       "(SELECT max(seq) FROM quote_events e WHERE e.quote_id = q.quote_id) "
       "WHERE q.clinic_id = $1 "

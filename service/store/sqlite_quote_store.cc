@@ -68,6 +68,20 @@ class Statement {
 int64_t Us(absl::Time t) { return absl::ToUnixMicros(t); }
 absl::Time FromUs(int64_t us) { return absl::FromUnixMicros(us); }
 
+// The columns every read of a quote starts with, in this order (kRecordColumns), into `r`.
+constexpr char kRecordColumns[] =
+    "q.quote_id, q.kind, q.clinic_id, q.patient_reference, q.created_at_us, q.expires_at_us, "
+    "q.summary";
+void ReadRecordColumns(const Statement& s, QuoteRecord& r) {
+  r.quote_id = s.Text(0);
+  r.kind = static_cast<int>(s.Int(1));
+  r.clinic_id = s.Text(2);
+  r.patient_reference = s.Text(3);
+  r.created_at = FromUs(s.Int(4));
+  r.expires_at = FromUs(s.Int(5));
+  r.summary = s.Blob(6);
+}
+
 class SqliteQuoteStore final : public QuoteStore {
  public:
   SqliteQuoteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
@@ -137,9 +151,8 @@ class SqliteQuoteStore final : public QuoteStore {
     absl::MutexLock lock(&mu_);
     StoredQuote out;
     {
-      Statement s(db_,
-                  "SELECT kind, clinic_id, patient_reference, created_at_us, expires_at_us, summary, "
-                  "body FROM quotes WHERE quote_id = ?");
+      Statement s(db_, absl::StrCat("SELECT ", kRecordColumns,
+                                    ", q.body FROM quotes q WHERE q.quote_id = ?"));
       RETURN_IF_ERROR(s.prepared());
       s.Bind(1, quote_id);
       const int rc = s.Step();
@@ -147,14 +160,8 @@ class SqliteQuoteStore final : public QuoteStore {
         return absl::NotFoundError(absl::StrCat("quote_id: no quote ", quote_id));
       }
       if (rc != SQLITE_ROW) return Failed("read the quote");
-      out.record.quote_id = quote_id;
-      out.record.kind = static_cast<int>(s.Int(0));
-      out.record.clinic_id = s.Text(1);
-      out.record.patient_reference = s.Text(2);
-      out.record.created_at = FromUs(s.Int(3));
-      out.record.expires_at = FromUs(s.Int(4));
-      out.record.summary = s.Blob(5);
-      out.record.body = s.Blob(6);
+      ReadRecordColumns(s, out.record);
+      out.record.body = s.Blob(7);
     }
     Statement e(db_,
                 "SELECT seq, at_us, status, by_name, by_role, reason, replaced_by FROM quote_events "
@@ -191,20 +198,14 @@ class SqliteQuoteStore final : public QuoteStore {
 
   absl::StatusOr<std::vector<ListedQuote>> List(const QuoteQuery& query) override {
     absl::MutexLock lock(&mu_);
-    Statement s(db_, kListSql);
+    Statement s(db_, ListSql());
     RETURN_IF_ERROR(s.prepared());
     BindListQuery(query, s);
     std::vector<ListedQuote> out;
     int rc;
     while ((rc = s.Step()) == SQLITE_ROW) {
       ListedQuote row;
-      row.record.quote_id = s.Text(0);
-      row.record.kind = static_cast<int>(s.Int(1));
-      row.record.clinic_id = s.Text(2);
-      row.record.patient_reference = s.Text(3);
-      row.record.created_at = FromUs(s.Int(4));
-      row.record.expires_at = FromUs(s.Int(5));
-      row.record.summary = s.Blob(6);
+      ReadRecordColumns(s, row.record);
       row.last_status = static_cast<int>(s.Int(7));
       out.push_back(std::move(row));
     }
@@ -246,9 +247,9 @@ class SqliteQuoteStore final : public QuoteStore {
 
  private:
   // The ISSUED / EXPIRED split and the other statuses over the last event (quote_store.h).
-  static constexpr char kListSql[] =
-      "SELECT q.quote_id, q.kind, q.clinic_id, q.patient_reference, q.created_at_us, "
-      "q.expires_at_us, q.summary, l.status FROM quotes q JOIN quote_events l "
+  static const std::string& ListSql() {
+    static const std::string* const sql = new std::string(absl::StrCat(
+      "SELECT ", kRecordColumns, ", l.status FROM quotes q JOIN quote_events l "
       "ON l.quote_id = q.quote_id AND l.seq = "
       "(SELECT max(seq) FROM quote_events e WHERE e.quote_id = q.quote_id) "
       "WHERE q.clinic_id = ?1 "
@@ -258,7 +259,9 @@ class SqliteQuoteStore final : public QuoteStore {
       "     OR (?6 = 4 AND l.status = 1 AND q.expires_at_us <= ?7) "
       "     OR (?6 NOT IN (1, 4) AND l.status = ?6)) "
       "AND (?8 IS NULL OR q.created_at_us < ?8 OR (q.created_at_us = ?8 AND q.quote_id < ?9)) "
-      "ORDER BY q.created_at_us DESC, q.quote_id DESC LIMIT ?10";
+      "ORDER BY q.created_at_us DESC, q.quote_id DESC LIMIT ?10"));
+    return *sql;
+  }
 
   static void BindListQuery(const QuoteQuery& q, Statement& s) {
     s.Bind(1, q.clinic_id);

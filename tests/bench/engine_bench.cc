@@ -70,9 +70,11 @@ BENCHMARK(BM_EstimateFullCourseWithResponse)->DenseRange(0, 2);
 
 // The same, with the response on a per-call arena (with the server's block sizes, CallArenaOptions()): what a server that gives each
 // call an arena pays.
-void BM_EstimateFullCourseOnArena(benchmark::State& state) {
+// One estimate of course state.range(0) in `view`, on a per-call arena, serialized as gRPC does.
+void EstimateOnArena(benchmark::State& state, v1::EstimateView view) {
   const RuleSet& rules = BundledRules();
-  const v1::EstimateCourseRequest request = FullCourseRequest(static_cast<Course>(state.range(0)));
+  v1::EstimateCourseRequest request = FullCourseRequest(static_cast<Course>(state.range(0)));
+  request.set_view(view);
   size_t bytes = 0;
   for (auto _ : state) {
     google::protobuf::Arena arena(CallArenaOptions());
@@ -84,24 +86,16 @@ void BM_EstimateFullCourseOnArena(benchmark::State& state) {
   state.counters["bytes"] = static_cast<double>(bytes);
   SetCourseLabel(state);
 }
+
+void BM_EstimateFullCourseOnArena(benchmark::State& state) {
+  EstimateOnArena(state, v1::ESTIMATE_VIEW_UNSPECIFIED);
+}
 BENCHMARK(BM_EstimateFullCourseOnArena)->DenseRange(0, 2);
 
 // The same in the summary view (AIP-157, issue 19): totals, range, notices and the summary, no
 // lines; the engine never builds a line message.
 void BM_EstimateSummaryOnArena(benchmark::State& state) {
-  const RuleSet& rules = BundledRules();
-  v1::EstimateCourseRequest request = FullCourseRequest(static_cast<Course>(state.range(0)));
-  request.set_view(v1::ESTIMATE_VIEW_SUMMARY);
-  size_t bytes = 0;
-  for (auto _ : state) {
-    google::protobuf::Arena arena(CallArenaOptions());
-    auto* response = google::protobuf::Arena::CreateMessage<v1::EstimateCourseResponse>(&arena);
-    if (!EstimateCourseInto(rules, request, kBenchToday, *response).ok()) std::abort();
-    bytes = SerializeAsGrpcDoes(*response);
-    benchmark::DoNotOptimize(bytes);
-  }
-  state.counters["bytes"] = static_cast<double>(bytes);
-  SetCourseLabel(state);
+  EstimateOnArena(state, v1::ESTIMATE_VIEW_SUMMARY);
 }
 BENCHMARK(BM_EstimateSummaryOnArena)->DenseRange(0, 2);
 
@@ -133,9 +127,11 @@ void BM_CompareThreeTreatments(benchmark::State& state) {
 }
 BENCHMARK(BM_CompareThreeTreatments);
 
-void BM_CompareThreeTreatmentsOnArena(benchmark::State& state) {
+// The comparison in `view`, on a per-call arena.
+void CompareOnArena(benchmark::State& state, v1::EstimateView view) {
   const RuleSet& rules = BundledRules();
-  const v1::CompareTreatmentsRequest request = CompareRequest();
+  v1::CompareTreatmentsRequest request = CompareRequest();
+  request.set_view(view);
   size_t bytes = 0;
   for (auto _ : state) {
     google::protobuf::Arena arena(CallArenaOptions());
@@ -146,21 +142,14 @@ void BM_CompareThreeTreatmentsOnArena(benchmark::State& state) {
   }
   state.counters["bytes"] = static_cast<double>(bytes);
 }
+
+void BM_CompareThreeTreatmentsOnArena(benchmark::State& state) {
+  CompareOnArena(state, v1::ESTIMATE_VIEW_UNSPECIFIED);
+}
 BENCHMARK(BM_CompareThreeTreatmentsOnArena);
 
 void BM_CompareThreeTreatmentsSummaryOnArena(benchmark::State& state) {
-  const RuleSet& rules = BundledRules();
-  v1::CompareTreatmentsRequest request = CompareRequest();
-  request.set_view(v1::ESTIMATE_VIEW_SUMMARY);
-  size_t bytes = 0;
-  for (auto _ : state) {
-    google::protobuf::Arena arena(CallArenaOptions());
-    auto* response = google::protobuf::Arena::CreateMessage<v1::CompareTreatmentsResponse>(&arena);
-    if (!CompareTreatmentsInto(rules, request, kBenchToday, *response).ok()) std::abort();
-    bytes = SerializeAsGrpcDoes(*response);
-    benchmark::DoNotOptimize(bytes);
-  }
-  state.counters["bytes"] = static_cast<double>(bytes);
+  CompareOnArena(state, v1::ESTIMATE_VIEW_SUMMARY);
 }
 BENCHMARK(BM_CompareThreeTreatmentsSummaryOnArena);
 
