@@ -122,23 +122,32 @@ absl::StatusOr<AccessControl> AccessControl::FromFile(const std::string& path) {
 
 absl::StatusOr<Caller> AccessControl::Authenticate(const grpc::ServerContextBase& context) const {
   if (!enforced_) return Caller{"anonymous", v1::ROLE_ADMIN};
-
+  PresentedCredentials presented;
   // A client certificate the TLS handshake verified against the configured CA.
   if (const std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
       auth != nullptr && auth->IsPeerAuthenticated()) {
     for (const grpc::string_ref& name : auth->FindPropertyValues(GRPC_X509_CN_PROPERTY_NAME)) {
-      const auto found = by_certificate_name_.find(absl::string_view(name.data(), name.size()));
-      if (found != by_certificate_name_.end()) return found->second;
+      presented.certificate_names.emplace_back(name.data(), name.size());
     }
   }
-
   const auto& metadata = context.client_metadata();
-  const auto header = metadata.find("authorization");
-  if (header == metadata.end()) {
+  if (const auto header = metadata.find("authorization"); header != metadata.end()) {
+    presented.authorization = absl::string_view(header->second.data(), header->second.size());
+  }
+  return Authenticate(presented);
+}
+
+absl::StatusOr<Caller> AccessControl::Authenticate(const PresentedCredentials& presented) const {
+  if (!enforced_) return Caller{"anonymous", v1::ROLE_ADMIN};
+  for (const std::string& name : presented.certificate_names) {
+    const auto found = by_certificate_name_.find(name);
+    if (found != by_certificate_name_.end()) return found->second;
+  }
+  if (!presented.authorization.has_value()) {
     return absl::UnauthenticatedError(
         "no credentials: send \"authorization: Bearer <token>\" or a client certificate");
   }
-  const absl::string_view value(header->second.data(), header->second.size());
+  const absl::string_view value = *presented.authorization;
   if (!absl::StartsWith(value, kBearer) || value.size() > kBearer.size() + kMaxTokenBytes) {
     return absl::UnauthenticatedError("authorization: expected \"Bearer <token>\"");
   }

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -42,6 +43,13 @@ enum class Method {
 };
 
 const char* MethodName(Method method);
+
+// What a call presented, whatever its transport: the common name of a client certificate the
+// TLS handshake verified (empty when none), and the "authorization" header (absent: nullopt).
+struct PresentedCredentials {
+  std::vector<std::string> certificate_names;
+  std::optional<absl::string_view> authorization;
+};
 
 struct Caller {
   std::string name;  // for the audit log
@@ -76,6 +84,8 @@ class AccessControl {
   // The caller behind a call: a verified client certificate's common name, else the bearer
   // token in the "authorization" metadata. UNAUTHENTICATED when neither names a known caller.
   absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& context) const;
+  // The same for any transport.
+  absl::StatusOr<Caller> Authenticate(const PresentedCredentials& presented) const;
 
   bool enforced() const { return enforced_; }
   size_t caller_count() const { return by_token_hash_.size() + by_certificate_name_.size(); }

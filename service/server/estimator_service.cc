@@ -7,27 +7,20 @@
 #include "service/engine/course_estimate.h"
 #include "service/common/dates.h"
 #include "service/engine/readiness.h"
+#include "service/server/public_api.h"
 #include "service/server/unary_call.h"
 
 namespace estimator {
 namespace {
 
-// Runs `handle(rules, today, audit, *response)` on one snapshot of the current rules, for an
-// authorized caller.
-template <typename Response, typename Handle>
-grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const RuleStore& store,
-                                const AccessControl& access, Method method,
-                                bool with_documentation, Response* response, Handle&& handle) {
-  return ServeUnary(context, access, method, with_documentation, response,
-                    [&](const Caller&, AuditFields& audit, Response& out) -> absl::Status {
-                      const std::shared_ptr<const RuleSet> rules = store.Current();
-                      if (rules == nullptr) return absl::UnavailableError("no rules are loaded yet");
-                      audit.rules = rules->version();
-                      const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
-                      return handle(*rules, today, audit, out);
-                    });
+// Runs `handle(rules, today)` on one snapshot of the current rules.
+template <typename Handle>
+absl::Status WithRules(const RuleStore& store, AuditFields& audit, Handle&& handle) {
+  const std::shared_ptr<const RuleSet> rules = store.Current();
+  if (rules == nullptr) return absl::UnavailableError("no rules are loaded yet");
+  audit.rules = rules->version();
+  return handle(*rules, absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()));
 }
-
 
 }  // namespace
 
@@ -46,51 +39,63 @@ std::string PlanLabel(const RuleSet& rules, const v1::Coverage& coverage) {
   return coverage.has_self_pay() ? "self_pay" : "-";
 }
 
-grpc::ServerUnaryReactor* EstimatorService::EstimateCourse(
-    grpc::CallbackServerContext* context, const v1::EstimateCourseRequest* request,
-    v1::EstimateCourseResponse* response) {
-  return Serve(context, *store_, *access_, Method::kEstimateCourse, request->has_documentation(),
-               response, [&](const RuleSet& rules, absl::CivilDay today, AuditFields& audit,
-                             v1::EstimateCourseResponse& out) {
-                 audit.plan = PlanLabel(rules, request->coverage());
-                 return EstimateCourseInto(rules, *request, today, out);
-               });
+absl::Status EstimatorService::Estimate(const Caller&, const v1::EstimateCourseRequest& request,
+                                        AuditFields& audit,
+                                        v1::EstimateCourseResponse& response) const {
+  return WithRules(*store_, audit, [&](const RuleSet& rules, absl::CivilDay today) {
+    audit.plan = PlanLabel(rules, request.coverage());
+    return EstimateCourseInto(rules, request, today, response);
+  });
 }
 
-grpc::ServerUnaryReactor* EstimatorService::CompareTreatments(
-    grpc::CallbackServerContext* context, const v1::CompareTreatmentsRequest* request,
-    v1::CompareTreatmentsResponse* response) {
-  return Serve(context, *store_, *access_, Method::kCompareTreatments,
-               request->has_documentation(), response,
-               [&](const RuleSet& rules, absl::CivilDay today, AuditFields& audit,
-                   v1::CompareTreatmentsResponse& out) {
-                 audit.plan = PlanLabel(rules, request->coverage());
-                 return CompareTreatmentsInto(rules, *request, today, out);
-               });
+absl::Status EstimatorService::Compare(const Caller&, const v1::CompareTreatmentsRequest& request,
+                                       AuditFields& audit,
+                                       v1::CompareTreatmentsResponse& response) const {
+  return WithRules(*store_, audit, [&](const RuleSet& rules, absl::CivilDay today) {
+    audit.plan = PlanLabel(rules, request.coverage());
+    return CompareTreatmentsInto(rules, request, today, response);
+  });
 }
 
-grpc::ServerUnaryReactor* EstimatorService::CheckPriorAuthReadiness(
-    grpc::CallbackServerContext* context, const v1::CheckPriorAuthReadinessRequest* request,
-    v1::CheckPriorAuthReadinessResponse* response) {
-  return Serve(context, *store_, *access_, Method::kCheckPriorAuthReadiness,
-               request->has_documentation(), response,
-               [&](const RuleSet& rules, absl::CivilDay today, AuditFields& audit,
-                   v1::CheckPriorAuthReadinessResponse& out) {
-                 audit.plan = PlanLabel(rules, request->payer_id(), request->plan_id());
-                 return CheckPriorAuthReadinessInto(rules, *request, today, out);
-               });
+absl::Status EstimatorService::Readiness(const Caller&,
+                                         const v1::CheckPriorAuthReadinessRequest& request,
+                                         AuditFields& audit,
+                                         v1::CheckPriorAuthReadinessResponse& response) const {
+  return WithRules(*store_, audit, [&](const RuleSet& rules, absl::CivilDay today) {
+    audit.plan = PlanLabel(rules, request.payer_id(), request.plan_id());
+    return CheckPriorAuthReadinessInto(rules, request, today, response);
+  });
 }
 
-grpc::ServerUnaryReactor* EstimatorService::ListPayers(grpc::CallbackServerContext* context,
-                                                       const v1::ListPayersRequest* request,
-                                                       v1::ListPayersResponse* response) {
-  return Serve(context, *store_, *access_, Method::kListPayers, false, response,
-               [&](const RuleSet& rules, absl::CivilDay, AuditFields&,
-                   v1::ListPayersResponse& out) {
-                 DescribeRules(rules, out);
-                 return absl::OkStatus();
-               });
+absl::Status EstimatorService::Payers(const Caller&, const v1::ListPayersRequest&,
+                                      AuditFields& audit, v1::ListPayersResponse& response) const {
+  return WithRules(*store_, audit, [&](const RuleSet& rules, absl::CivilDay) {
+    DescribeRules(rules, response);
+    return absl::OkStatus();
+  });
 }
+
+// ---- gRPC ---------------------------------------------------------------------------------------
+
+#define ESTIMATOR_ENGINE_RPC(Rpc, Handler, Request, Response)                                   \
+  grpc::ServerUnaryReactor* EstimatorService::Rpc(grpc::CallbackServerContext* context,         \
+                                                  const v1::Request* request,                    \
+                                                  v1::Response* response) {                      \
+    return ServeUnary(context, *access_, Method::k##Rpc, CarriesDocumentation(*request),         \
+                      response,                                                                  \
+                      [&](const Caller& caller, AuditFields& audit, v1::Response& out) {         \
+                        return Handler(caller, *request, audit, out);                            \
+                      });                                                                        \
+  }
+
+ESTIMATOR_ENGINE_RPC(EstimateCourse, Estimate, EstimateCourseRequest, EstimateCourseResponse)
+ESTIMATOR_ENGINE_RPC(CompareTreatments, Compare, CompareTreatmentsRequest,
+                     CompareTreatmentsResponse)
+ESTIMATOR_ENGINE_RPC(CheckPriorAuthReadiness, Readiness, CheckPriorAuthReadinessRequest,
+                     CheckPriorAuthReadinessResponse)
+ESTIMATOR_ENGINE_RPC(ListPayers, Payers, ListPayersRequest, ListPayersResponse)
+
+#undef ESTIMATOR_ENGINE_RPC
 
 void DescribeRules(const RuleSet& rules, v1::ListPayersResponse& out) {
   const std::string loaded_at = Rfc3339Utc(rules.loaded_at());

@@ -1,6 +1,7 @@
-// The gRPC face of the estimator: each handler checks the caller (unary_call.h), takes one
-// rule-set snapshot, calls the engine and maps its status. No money is computed here. The three
-// engine calls answer on a per-call arena (arena_allocator.h).
+// Estimates, comparisons, readiness and the payer list: the handlers, and their gRPC face. Each
+// handler takes one rule-set snapshot and calls the engine; no money is computed here. The gRPC
+// methods check the caller (unary_call.h) and answer the three engine calls on a per-call arena
+// (arena_allocator.h); the HTTP front (http/connect_front.h) calls the same handlers.
 #ifndef ESTIMATOR_SERVER_ESTIMATOR_SERVICE_H_
 #define ESTIMATOR_SERVER_ESTIMATOR_SERVICE_H_
 
@@ -8,6 +9,7 @@
 #include "service/server/rule_store.h"
 #include "service/server/access_control.h"
 #include "service/server/arena_allocator.h"
+#include "service/server/unary_call.h"
 
 namespace estimator {
 
@@ -20,6 +22,18 @@ class EstimatorService final : public v1::EstimatorService::CallbackService {
     SetMessageAllocatorFor_CheckPriorAuthReadiness(&readiness_allocator_);
   }
 
+  // The handlers, independent of the transport (the gRPC methods below and the HTTP front call
+  // them): one snapshot of the current rules, the engine, the audit fields.
+  absl::Status Estimate(const Caller& caller, const v1::EstimateCourseRequest& request,
+                        AuditFields& audit, v1::EstimateCourseResponse& response) const;
+  absl::Status Compare(const Caller& caller, const v1::CompareTreatmentsRequest& request,
+                       AuditFields& audit, v1::CompareTreatmentsResponse& response) const;
+  absl::Status Readiness(const Caller& caller, const v1::CheckPriorAuthReadinessRequest& request,
+                         AuditFields& audit, v1::CheckPriorAuthReadinessResponse& response) const;
+  absl::Status Payers(const Caller& caller, const v1::ListPayersRequest& request,
+                      AuditFields& audit, v1::ListPayersResponse& response) const;
+
+  // gRPC.
   grpc::ServerUnaryReactor* EstimateCourse(grpc::CallbackServerContext* context,
                                            const v1::EstimateCourseRequest* request,
                                            v1::EstimateCourseResponse* response) override;

@@ -1,10 +1,12 @@
-// estimator_server: serves estimator.v1.EstimatorService and RuleAdminService on the bundled (or
-// given) payer rules.
+// estimator_server: serves estimator.v1.EstimatorService, QuoteService and RuleAdminService on
+// the bundled (or given) payer rules over gRPC, and optionally the public API over the Connect
+// protocol (HTTP/1.1) with the front desk's page.
 //
 //   estimator_server --rules_dir=payer_rules --listen=0.0.0.0:8443
 //       --tls_cert_file=server.pem --tls_key_file=server.key [--tls_client_ca_file=clinic_ca.pem]
 //       --access_config=access.textproto                     (one command)
 //   estimator_server --listen=127.0.0.1:0 --port_file=/tmp/port --plaintext   # development
+//   estimator_server --plaintext --http_listen=127.0.0.1:8080    # and the page at http://127.0.0.1:8080/
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -37,11 +39,25 @@ ABSL_FLAG(std::string, quote_store_url_file, "",
 ABSL_FLAG(int, quote_valid_days, 30, "Days an issued estimate or comparison quote stays in force");
 ABSL_FLAG(int, quote_retention_years, 6,
           "PurgeQuotes removes quotes created more than this many years ago");
+ABSL_FLAG(std::string, http_listen, "",
+          "host:port for HTTP/1.1 (the Connect protocol, /healthz and the front desk's page); "
+          "off when empty. TLS and plaintext as for --listen");
+ABSL_FLAG(std::string, http_port_file, "", "If set, the bound HTTP port is written here");
+ABSL_FLAG(std::string, http_allowed_origins, "",
+          "Comma-separated origins (https://portal.example.org) whose pages may call the API from "
+          "a browser (CORS); none when empty. '*' is refused");
+ABSL_FLAG(int, http_threads, 2, "Threads serving HTTP connections");
+ABSL_FLAG(int, http_max_connections, 256, "Open HTTP connections at most; the next gets 503");
+ABSL_FLAG(absl::Duration, http_read_timeout, absl::Seconds(10),
+          "A request must arrive whole within this time of its first byte (else 408)");
+ABSL_FLAG(absl::Duration, http_idle_timeout, absl::Seconds(15),
+          "An HTTP connection with no request under way is closed after this long");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "On SIGTERM, how long in-flight calls may take to finish");
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("Serves treatment cost estimates over gRPC.");
+  absl::SetProgramUsageMessage(
+      "Serves treatment cost estimates over gRPC (and, with --http_listen, Connect over HTTP).");
   absl::ParseCommandLine(argc, argv);
   // Debian's Abseil is built without NDEBUG, so its debug-only deadlock detector is on: every
   // absl::Mutex acquisition (gRPC's own included) then records lock order in one process-wide
@@ -66,6 +82,20 @@ int main(int argc, char** argv) {
   options.quote_store_url_file = absl::GetFlag(FLAGS_quote_store_url_file);
   options.quote_valid_days = absl::GetFlag(FLAGS_quote_valid_days);
   options.quote_retention_years = absl::GetFlag(FLAGS_quote_retention_years);
+  options.http_listen = absl::GetFlag(FLAGS_http_listen);
+  options.http_port_file = absl::GetFlag(FLAGS_http_port_file);
+  options.http_allowed_origins = absl::GetFlag(FLAGS_http_allowed_origins);
+  options.http_threads = absl::GetFlag(FLAGS_http_threads);
+  options.http_max_connections = absl::GetFlag(FLAGS_http_max_connections);
+  options.http_read_timeout = absl::GetFlag(FLAGS_http_read_timeout);
+  options.http_idle_timeout = absl::GetFlag(FLAGS_http_idle_timeout);
+  if (options.http_threads < 1 || options.http_threads > 64 || options.http_max_connections < 1 ||
+      options.http_read_timeout <= absl::ZeroDuration() ||
+      options.http_idle_timeout <= absl::ZeroDuration()) {
+    spdlog::critical("--http_threads must be 1-64, --http_max_connections at least 1, and the "
+                     "HTTP timeouts positive");
+    return 1;
+  }
   if (options.quote_valid_days < 1 || options.quote_valid_days > 3660 ||
       options.quote_retention_years < 1 || options.quote_retention_years > 100) {
     spdlog::critical("--quote_valid_days must be 1-3660 and --quote_retention_years 1-100");

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "service/common/dates.h"
+#include "service/server/public_api.h"
 #include "service/common/sha256.h"
 #include "service/common/status_macros.h"
 #include "service/engine/course_estimate.h"
@@ -435,29 +436,26 @@ absl::Status QuoteService::Purge(const Caller& caller, const v1::PurgeQuotesRequ
 // ---- gRPC ---------------------------------------------------------------------------------------
 
 // Each method admits the caller on gRPC's thread and runs its handler on the quote queue.
-#define ESTIMATOR_QUOTE_RPC(Rpc, Handler, MethodId, Request, Response, WithDocumentation)     \
+#define ESTIMATOR_QUOTE_RPC(Rpc, Handler, MethodId, Request, Response)                        \
   grpc::ServerUnaryReactor* QuoteService::Rpc(grpc::CallbackServerContext* context,           \
                                               const v1::Request* request,                      \
                                               v1::Response* response) {                        \
     return ServeUnaryOn(                                                                       \
-        queue_, context, *access_, Method::MethodId, WithDocumentation, response,              \
+        queue_, context, *access_, Method::MethodId, CarriesDocumentation(*request), response,  \
         [this, request](const Caller& caller, AuditFields& audit, v1::Response& out) {         \
           return Handler(caller, *request, audit, out);                                        \
         });                                                                                    \
   }
 
-ESTIMATOR_QUOTE_RPC(SaveQuote, Save, kSaveQuote, SaveQuoteRequest, SaveQuoteResponse,
-                    (request->has_estimate() && request->estimate().has_documentation()) ||
-                        (request->has_comparison() && request->comparison().has_documentation()))
-ESTIMATOR_QUOTE_RPC(GetQuote, Get, kGetQuote, GetQuoteRequest, GetQuoteResponse, false)
-ESTIMATOR_QUOTE_RPC(ListQuotes, List, kListQuotes, ListQuotesRequest, ListQuotesResponse, false)
-ESTIMATOR_QUOTE_RPC(VoidQuote, Void, kVoidQuote, VoidQuoteRequest, VoidQuoteResponse, false)
+ESTIMATOR_QUOTE_RPC(SaveQuote, Save, kSaveQuote, SaveQuoteRequest, SaveQuoteResponse)
+ESTIMATOR_QUOTE_RPC(GetQuote, Get, kGetQuote, GetQuoteRequest, GetQuoteResponse)
+ESTIMATOR_QUOTE_RPC(ListQuotes, List, kListQuotes, ListQuotesRequest, ListQuotesResponse)
+ESTIMATOR_QUOTE_RPC(VoidQuote, Void, kVoidQuote, VoidQuoteRequest, VoidQuoteResponse)
 ESTIMATOR_QUOTE_RPC(IssueGoodFaithEstimate, IssueGoodFaithEstimate, kIssueGoodFaithEstimate,
-                    IssueGoodFaithEstimateRequest, IssueGoodFaithEstimateResponse, false)
+                    IssueGoodFaithEstimateRequest, IssueGoodFaithEstimateResponse)
 ESTIMATOR_QUOTE_RPC(CheckDisputeEligibility, CheckDisputeEligibility, kCheckDisputeEligibility,
-                    CheckDisputeEligibilityRequest, CheckDisputeEligibilityResponse, false)
-ESTIMATOR_QUOTE_RPC(PurgeQuotes, Purge, kPurgeQuotes, PurgeQuotesRequest, PurgeQuotesResponse,
-                    false)
+                    CheckDisputeEligibilityRequest, CheckDisputeEligibilityResponse)
+ESTIMATOR_QUOTE_RPC(PurgeQuotes, Purge, kPurgeQuotes, PurgeQuotesRequest, PurgeQuotesResponse)
 
 #undef ESTIMATOR_QUOTE_RPC
 

@@ -58,6 +58,9 @@ class QuoteService final : public v1::QuoteService::CallbackService {
   absl::Status Purge(const Caller& caller, const v1::PurgeQuotesRequest& request,
                      AuditFields& audit, v1::PurgeQuotesResponse& response);
 
+  // The threads the handlers run on, for every transport.
+  WorkQueue& queue() { return queue_; }
+
   // gRPC.
   grpc::ServerUnaryReactor* SaveQuote(grpc::CallbackServerContext* context,
                                       const v1::SaveQuoteRequest* request,

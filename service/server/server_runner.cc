@@ -24,6 +24,9 @@
 #include "service/server/rule_store.h"
 #include "service/server/access_control.h"
 #include "service/server/estimator_service.h"
+#include "service/server/http/http_front.h"
+#include "service/server/http/http_listener.h"
+#include "service/server/public_api.h"
 #include "service/server/quote_service.h"
 #include "service/server/quote_store_link.h"
 #include "service/server/rule_admin_service.h"
@@ -85,6 +88,12 @@ std::shared_ptr<grpc::ServerCredentials> TransportCredentials(const ServerOption
   const bool tls = !options.tls_cert_file.empty() || !options.tls_key_file.empty();
   if (tls && options.plaintext) {
     spdlog::critical("give either --plaintext or --tls_cert_file/--tls_key_file, not both");
+    return nullptr;
+  }
+  const std::string http_host = options.http_listen.substr(0, options.http_listen.rfind(':'));
+  if (options.plaintext && !options.http_listen.empty() && !IsLoopbackHost(http_host)) {
+    spdlog::critical("--plaintext is for development on loopback only; --http_listen '{}' is not "
+                     "loopback", options.http_listen);
     return nullptr;
   }
   if (options.plaintext) {
@@ -209,6 +218,55 @@ void ApplyLimits(grpc::ResourceQuota& quota, grpc::ServerBuilder& builder) {
 
 }  // namespace
 
+// Starts the HTTP listener over the public API; null (logged) when it cannot.
+std::unique_ptr<http::HttpListener> StartHttp(const ServerOptions& options, const PublicApi& api,
+                                              const AccessControl& access,
+                                              http::ServingState& state,
+                                              std::unique_ptr<http::HttpFront>& front) {
+  absl::StatusOr<std::vector<std::string>> origins =
+      http::ParseAllowedOrigins(options.http_allowed_origins);
+  if (!origins.ok()) {
+    spdlog::critical("{}", std::string(origins.status().message()));
+    return nullptr;
+  }
+  http::ListenerOptions listener;
+  listener.listen = options.http_listen;
+  listener.threads = options.http_threads;
+  listener.max_connections = static_cast<size_t>(options.http_max_connections);
+  listener.body_limit = kMaxRequestBytes;
+  listener.read_timeout = options.http_read_timeout;
+  listener.idle_timeout = options.http_idle_timeout;
+  if (!options.plaintext) {
+    // TransportCredentials has read and checked these already.
+    listener.tls_cert = ReadFile(options.tls_cert_file).value_or("");
+    listener.tls_key = ReadFile(options.tls_key_file).value_or("");
+    if (!options.tls_client_ca_file.empty()) {
+      listener.tls_client_ca = ReadFile(options.tls_client_ca_file).value_or("");
+    }
+  }
+  front = std::make_unique<http::HttpFront>(&api, &access, &state,
+                                            http::FrontOptions{*std::move(origins)});
+  absl::StatusOr<std::unique_ptr<http::HttpListener>> started =
+      http::HttpListener::Start(listener, front.get());
+  if (!started.ok()) {
+    spdlog::critical("{}", std::string(started.status().message()));
+    return nullptr;
+  }
+  const int port = (*started)->port();
+  const std::string host = options.http_listen.substr(0, options.http_listen.rfind(':'));
+  if (!options.http_port_file.empty() && !WritePortFile(options.http_port_file, port)) {
+    spdlog::critical("cannot write port file {}", options.http_port_file);
+    return nullptr;
+  }
+  std::printf("http listening on %s:%d\n", host.c_str(), port);
+  std::fflush(stdout);
+  spdlog::info("serving HTTP (Connect, /healthz, the page) on {}:{} ({}), {} allowed origins",
+               host, port, options.plaintext ? "plaintext" : "TLS",
+               front->allowed_origin_count());
+  state.serving.store(true);
+  return *std::move(started);
+}
+
 int RunServer(const ServerOptions& options) {
   // Signals are taken by sigwait below; block them before gRPC starts its threads.
   sigset_t signals;
@@ -247,9 +305,16 @@ int RunServer(const ServerOptions& options) {
     }
     quote_location = std::string(absl::StripAsciiWhitespace(*url));
   }
+  // The HTTP side, declared before the services so that it goes after them: the quote queue's
+  // last calls answer through it (http/http_listener.h).
+  http::ServingState http_state;
+  std::unique_ptr<PublicApi> api;
+  std::unique_ptr<http::HttpFront> http_front;
+  std::unique_ptr<http::HttpListener> http_listener;
   // The quote service's health follows the store; set once the server exists (see below).
   std::atomic<grpc::HealthCheckServiceInterface*> quote_health{nullptr};
-  QuoteStoreLink quote_store(quote_location, absl::Seconds(2), [&quote_health](bool up) {
+  QuoteStoreLink quote_store(quote_location, absl::Seconds(2), [&](bool up) {
+    http_state.quotes_serving.store(up);
     if (auto* health = quote_health.load()) health->SetServingStatus(kQuoteServiceName, up);
   });
   EstimatorService service(&store, &*access);
@@ -281,6 +346,14 @@ int RunServer(const ServerOptions& options) {
   health->SetServingStatus(true);
   quote_health.store(health);
   quote_store.Start();
+  if (!options.http_listen.empty()) {
+    api = std::make_unique<PublicApi>(&service, &quotes);
+    http_listener = StartHttp(options, *api, *access, http_state, http_front);
+    if (http_listener == nullptr) {
+      server->Shutdown();
+      return 1;
+    }
+  }
 
   const std::string host = options.listen.substr(0, options.listen.rfind(':'));
   std::printf("listening on %s:%d\n", host.c_str(), port);
@@ -305,7 +378,11 @@ int RunServer(const ServerOptions& options) {
   }  // the poller stops here
   spdlog::info("shutting down: health NOT_SERVING, finishing in-flight calls");
   health->Shutdown();  // NOT_SERVING for every service, and no more status changes
-  server->Shutdown(absl::ToChronoTime(absl::Now() + options.shutdown_grace));
+  http_state.serving.store(false);
+  const absl::Time deadline = absl::Now() + options.shutdown_grace;
+  std::thread grpc_stop([&] { server->Shutdown(absl::ToChronoTime(deadline)); });
+  if (http_listener != nullptr) http_listener->Stop(deadline);
+  grpc_stop.join();
   server->Wait();
   audit.Flush();  // every call that was answered has its line in the log
   spdlog::info("stopped");

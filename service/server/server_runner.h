@@ -1,4 +1,4 @@
-// Starting, running and stopping the gRPC server.
+// Starting, running and stopping the server: gRPC, and HTTP/1.1 (Connect) when asked for.
 //
 // - Transport: TLS from certificate files, with optional mutual TLS (client certificates verified
 //   against a CA); plaintext only when asked for, on a loopback address (development).
@@ -7,7 +7,10 @@
 //   changes (polled), on SIGHUP and on ReloadRules; a bad file keeps the last good set.
 // - Limits: message sizes, streams per connection, metadata size, connection age, ping abuse, a
 //   resource quota (see kLimits in server_runner.cc and the README).
-// - SIGTERM/SIGINT: health NOT_SERVING, in-flight calls finish (up to the grace period), exit 0.
+// - HTTP (--http_listen): the same handlers, callers, limits and audit line over the Connect
+//   protocol, /healthz, and the front desk's page (http/http_front.h).
+// - SIGTERM/SIGINT: health NOT_SERVING (and /healthz 503), in-flight calls on both transports
+//   finish (up to the grace period), exit 0.
 #ifndef ESTIMATOR_SERVER_SERVER_RUNNER_H_
 #define ESTIMATOR_SERVER_SERVER_RUNNER_H_
 
@@ -43,6 +46,15 @@ struct ServerOptions {
   std::string quote_store_url_file;
   int quote_valid_days = 30;
   int quote_retention_years = 6;
+  // HTTP/1.1 (http/http_listener.h): off when http_listen is empty. Same TLS material as gRPC;
+  // plaintext only on loopback.
+  std::string http_listen;
+  std::string http_port_file;
+  std::string http_allowed_origins;  // CORS, comma-separated origins
+  int http_threads = 2;
+  int http_max_connections = 256;
+  absl::Duration http_read_timeout = absl::Seconds(10);
+  absl::Duration http_idle_timeout = absl::Seconds(15);
 };
 
 // Blocks until SIGTERM or SIGINT. Returns the process exit code: 0 after a clean shutdown, 1 when

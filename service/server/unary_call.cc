@@ -13,15 +13,21 @@ absl::Status AdmitCall(grpc::CallbackServerContext* context, const AccessControl
   absl::StatusOr<Caller> who = access.Authenticate(*context);
   if (!who.ok()) return who.status();
   caller = *std::move(who);
+  return AdmitCaller(caller, method, with_documentation, absl::FromChrono(context->deadline()));
+}
+
+absl::Status AdmitCaller(const Caller& caller, Method method, bool with_documentation,
+                         absl::Time deadline) {
   RETURN_IF_ERROR(Authorize(caller, method, with_documentation));
-  if (context->deadline() < std::chrono::system_clock::now()) {
+  if (deadline < absl::Now()) {
     return absl::DeadlineExceededError("the call's deadline passed before it was served");
   }
   return absl::OkStatus();
 }
 
 void LogCall(Method method, const Caller& caller, const AuditFields& audit,
-             const absl::Status& status, absl::Duration latency) {
+             const absl::Status& status, absl::Duration latency, Transport transport) {
+  const char* via = transport == Transport::kHttp ? "http" : "grpc";
   if (AuditLog* log = InstalledAuditLog(); log != nullptr) {
     // The same line spdlog's pattern writes (main.cc), through the buffered writer.
     log->Write(absl::StrCat(
@@ -29,14 +35,14 @@ void LogCall(Method method, const Caller& caller, const AuditFields& audit,
         " info audit method=", MethodName(method), " caller=", caller.name, " role=",
         caller.role == v1::ROLE_UNSPECIFIED ? "-" : RoleName(caller.role), " plan=", audit.plan,
         " rules=", audit.rules, " quote=", audit.quote, " status=", absl::StatusCodeToString(status.code()),
-        " latency_us=", absl::ToInt64Microseconds(latency)));
+        " latency_us=", absl::ToInt64Microseconds(latency), " via=", via));
     return;
   }
-  spdlog::info("audit method={} caller={} role={} plan={} rules={} quote={} status={} latency_us={}",
+  spdlog::info("audit method={} caller={} role={} plan={} rules={} quote={} status={} latency_us={} via={}",
                MethodName(method), caller.name,
                caller.role == v1::ROLE_UNSPECIFIED ? "-" : RoleName(caller.role), audit.plan,
                audit.rules, audit.quote, absl::StatusCodeToString(status.code()),
-               absl::ToInt64Microseconds(latency));
+               absl::ToInt64Microseconds(latency), via);
 }
 
 }  // namespace estimator

@@ -26,9 +26,13 @@ struct AuditFields {
   std::string quote = "-";  // quote calls: "<quote id>/<status>" (ids and statuses only)
 };
 
+// Which transport a call came by; the audit line says it (via=grpc, via=http).
+enum class Transport { kGrpc, kHttp };
+
 // Writes the audit line for one call.
 void LogCall(Method method, const Caller& caller, const AuditFields& audit,
-             const absl::Status& status, absl::Duration latency);
+             const absl::Status& status, absl::Duration latency,
+             Transport transport = Transport::kGrpc);
 
 // Runs `handle(caller, audit, *response)` -> absl::Status for an authorized caller, which writes
 // its answer into `response` (on the call's arena, see arena_allocator.h), and finishes the call.
@@ -38,6 +42,10 @@ void LogCall(Method method, const Caller& caller, const AuditFields& audit,
 // deadline has already passed. `caller` is filled in when the credentials name one.
 absl::Status AdmitCall(grpc::CallbackServerContext* context, const AccessControl& access,
                        Method method, bool with_documentation, Caller& caller);
+// Its second half, for any transport once the caller is known: the role, and the caller's
+// `deadline` (absl::InfiniteFuture() for none).
+absl::Status AdmitCaller(const Caller& caller, Method method, bool with_documentation,
+                         absl::Time deadline);
 
 // Writes the audit line and finishes the call with `status` (dropping a partial answer on error).
 template <typename Response>

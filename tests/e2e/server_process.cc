@@ -158,6 +158,11 @@ absl::Status ServerProcess::Start(std::chrono::milliseconds timeout) {
       })) {
     args.push_back("--quote_store=sqlite:" + temp_dir_ + "/quotes.db");
   }
+  // With HTTP asked for, its port is written beside the gRPC one (before it).
+  const bool http = std::any_of(extra_args_.begin(), extra_args_.end(), [](const std::string& a) {
+    return a.rfind("--http_listen", 0) == 0;
+  });
+  if (http) args.push_back("--http_port_file=" + temp_dir_ + "/http_port");
   // Plaintext on loopback unless the test configures TLS itself.
   if (std::none_of(extra_args_.begin(), extra_args_.end(), [](const std::string& a) {
         return a.rfind("--tls_cert_file", 0) == 0;
@@ -183,6 +188,12 @@ absl::Status ServerProcess::Start(std::chrono::milliseconds timeout) {
     int port = 0;
     if (!text.empty() && absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &port) && port > 0) {
       port_ = port;
+      if (http) {
+        const std::string http_text = ReadFileOrEmpty(temp_dir_ + "/http_port");
+        if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(http_text), &http_port_)) {
+          return absl::InternalError("the server wrote no HTTP port file");
+        }
+      }
       return absl::OkStatus();
     }
     if (Clock::now() >= deadline) break;

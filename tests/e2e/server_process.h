@@ -1,7 +1,9 @@
 // Runs the real estimator_server binary as a child process for end-to-end tests.
 //
 // The server is started with fork/exec on 127.0.0.1:0 and a port file in a fresh temporary
-// directory (which also holds its quote store, quotes.db, unless extra_args give --quote_store); its stdout and stderr go to files in that directory so a test can read them (and
+// directory (which also holds its quote store, quotes.db, unless extra_args give --quote_store,
+// and the HTTP port file when extra_args give --http_listen); its stdout and stderr go to files in
+// that directory so a test can read them (and
 // print them when something fails). The destructor stops the server: SIGTERM, then SIGKILL if it
 // has not exited after 10 seconds.
 //
@@ -53,6 +55,8 @@ class ServerProcess {
 
   // The port the server listens on (0 before a successful Start()).
   int port() const { return port_; }
+  // The HTTP listener's port, when extra_args ask for one with --http_listen (0 otherwise).
+  int http_port() const { return http_port_; }
   // "127.0.0.1:PORT", for grpc::CreateChannel.
   std::string Address() const;
   pid_t pid() const { return pid_; }
@@ -92,6 +96,7 @@ class ServerProcess {
   bool reaped_ = false;
   int exit_code_ = -1;
   int port_ = 0;
+  int http_port_ = 0;
 };
 
 // The contents of a file, or "" if it cannot be read.

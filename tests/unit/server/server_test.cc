@@ -134,7 +134,7 @@ TEST(AuditLineTest, OneLineWithIdsAndOutcomeOnly) {
   spdlog::set_default_logger(previous);
   EXPECT_EQ(stream->str(),
             "audit method=EstimateCourse caller=riverbend_desk role=front_desk "
-            "plan=aetna/open_access_ppo rules=0123abcd quote=- status=INVALID_ARGUMENT latency_us=85\n");
+            "plan=aetna/open_access_ppo rules=0123abcd quote=- status=INVALID_ARGUMENT latency_us=85 via=grpc\n");
   // The error message (which may quote what the caller sent) is never written.
   EXPECT_THAT(stream->str(), testing::Not(HasSubstr("Jane")));
 }
@@ -260,7 +260,7 @@ TEST(AuditLogTest, LogCallWritesItsLineThroughTheInstalledLog) {
   EXPECT_THAT(text, testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{3}Z info "
                                           "audit method=ListPayers caller=ops role=admin "
                                           "plan=medicare/part_b rules=abcd quote=- status=OK "
-                                          "latency_us=12\n"));
+                                          "latency_us=12 via=grpc\n"));
   std::fclose(sink);
 }
 
