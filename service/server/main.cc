@@ -46,6 +46,9 @@ ABSL_FLAG(std::string, http_port_file, "", "If set, the bound HTTP port is writt
 ABSL_FLAG(std::string, http_allowed_origins, "",
           "Comma-separated origins (https://portal.example.org) whose pages may call the API from "
           "a browser (CORS); none when empty. '*' is refused");
+ABSL_FLAG(std::string, web_dir, "",
+          "Development: serve the front desk's page from this folder (service/web) instead of "
+          "the copy compiled into the binary");
 ABSL_FLAG(int, http_threads, 2, "Threads serving HTTP connections");
 ABSL_FLAG(int, http_max_connections, 256, "Open HTTP connections at most; the next gets 503");
 ABSL_FLAG(absl::Duration, http_read_timeout, absl::Seconds(10),
@@ -85,6 +88,7 @@ int main(int argc, char** argv) {
   options.http_listen = absl::GetFlag(FLAGS_http_listen);
   options.http_port_file = absl::GetFlag(FLAGS_http_port_file);
   options.http_allowed_origins = absl::GetFlag(FLAGS_http_allowed_origins);
+  options.web_dir = absl::GetFlag(FLAGS_web_dir);
   options.http_threads = absl::GetFlag(FLAGS_http_threads);
   options.http_max_connections = absl::GetFlag(FLAGS_http_max_connections);
   options.http_read_timeout = absl::GetFlag(FLAGS_http_read_timeout);

@@ -244,8 +244,8 @@ std::unique_ptr<http::HttpListener> StartHttp(const ServerOptions& options, cons
       listener.tls_client_ca = ReadFile(options.tls_client_ca_file).value_or("");
     }
   }
-  front = std::make_unique<http::HttpFront>(&api, &access, &state,
-                                            http::FrontOptions{*std::move(origins)});
+  front = std::make_unique<http::HttpFront>(
+      &api, &access, &state, http::FrontOptions{*std::move(origins), options.web_dir});
   absl::StatusOr<std::unique_ptr<http::HttpListener>> started =
       http::HttpListener::Start(listener, front.get());
   if (!started.ok()) {

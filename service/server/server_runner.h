@@ -51,6 +51,7 @@ struct ServerOptions {
   std::string http_listen;
   std::string http_port_file;
   std::string http_allowed_origins;  // CORS, comma-separated origins
+  std::string web_dir;               // development: the page's files from this folder
   int http_threads = 2;
   int http_max_connections = 256;
   absl::Duration http_read_timeout = absl::Seconds(10);

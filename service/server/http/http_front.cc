@@ -1,5 +1,7 @@
 #include "service/server/http/http_front.h"
 
+#include <fstream>
+#include <iterator>
 #include <memory>
 
 #include "absl/strings/ascii.h"
@@ -165,15 +167,19 @@ void HttpFront::Handle(HttpRequest request, const Peer& peer,
     respond(PlainText(request, bhttp::status::not_found, "not found"));
     return;
   }
-  HttpResponse response =
-      Answer(request, bhttp::status::ok, asset->content_type, std::string(asset->body));
+  std::string body(asset->body);
+  if (!options_.web_dir.empty()) {
+    std::ifstream file(absl::StrCat(options_.web_dir, asset->path), std::ios::binary);
+    body.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  }
+  HttpResponse response = Answer(request, bhttp::status::ok, asset->content_type, std::move(body));
   response.set("Content-Security-Policy", kPagePolicy);
   response.set(bhttp::field::cache_control, "no-cache");
   response.set("Referrer-Policy", "no-referrer");
   response.set("X-Frame-Options", "DENY");
   if (verb == bhttp::verb::head) {
     response.body().clear();
-    response.content_length(asset->body.size());
+    response.content_length(asset->body.size());  // the compiled-in size
   }
   respond(std::move(response));
 }

@@ -40,6 +40,9 @@ struct ServingState {
 struct FrontOptions {
   // Origins (scheme://host[:port]) whose pages may call the API from a browser. Empty: none.
   std::vector<std::string> allowed_origins;
+  // Development: serve the page's files from this folder (read on each request) instead of the
+  // copies compiled in. Only the compiled-in names are served.
+  std::string web_dir;
 };
 
 class HttpFront {
