@@ -31,6 +31,7 @@
 #include "boost/beast/http.hpp"
 #include "boost/beast/ssl.hpp"
 #include "google/protobuf/message.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace estimator::e2e {
@@ -154,6 +155,21 @@ inline bool DecodeJsonAnswer(const HttpReply& reply, google::protobuf::Message& 
   const auto status = google::protobuf::util::JsonStringToMessage(reply.body, &message);
   if (!status.ok()) *why = status.ToString();
   return status.ok();
+}
+
+// The code and message of a Connect error body ({"code":"...","message":"..."}), decoded.
+struct ConnectErrorText {
+  std::string code;
+  std::string message;
+};
+inline ConnectErrorText DecodeConnectError(const HttpReply& reply) {
+  google::protobuf::Struct body;
+  ConnectErrorText out;
+  if (!google::protobuf::util::JsonStringToMessage(reply.body, &body).ok()) return out;
+  const auto& fields = body.fields();
+  if (fields.count("code")) out.code = fields.at("code").string_value();
+  if (fields.count("message")) out.message = fields.at("message").string_value();
+  return out;
 }
 
 // ---- raw sockets ---------------------------------------------------------------------------------

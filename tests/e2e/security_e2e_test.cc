@@ -21,9 +21,11 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/common/sha256.h"
 #include "tests/e2e/e2e_environment.h"
+#include "tests/e2e/http_client.h"
 #include "tests/e2e/server_process.h"
 
 namespace estimator::e2e {
@@ -208,7 +210,7 @@ class SecurityTest : public ::testing::Test {
         ServerBinary(), SourceDir() + "/payer_rules",
         {"--tls_cert_file=" + pki_->Path("server.pem"), "--tls_key_file=" + pki_->Path("server.key"),
          "--tls_client_ca_file=" + pki_->Path("ca.pem"),
-         "--access_config=" + pki_->Path("access.textproto")});
+         "--access_config=" + pki_->Path("access.textproto"), "--http_listen=127.0.0.1:0"});
     const absl::Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started;
   }
@@ -307,6 +309,119 @@ TEST_F(SecurityTest, EachRoleMayCallExactlyWhatTheTableSays) {
   std::cerr << "role table observed:\n  " << absl::StrJoin(report, "\n  ") << "\n";
 }
 
+// The same table over HTTPS (Connect): every cell answers as the gRPC call does, with the HTTP
+// status Connect gives its code, the same TLS and the same client certificates.
+TEST_F(SecurityTest, TheRoleTableIsTheSameOverHttps) {
+  struct HttpMethod {
+    std::string name;  // as in Methods()
+    std::string path;
+    std::function<std::string()> body;
+  };
+  auto json = [](const google::protobuf::Message& m) {
+    std::string out;
+    (void)google::protobuf::util::MessageToJsonString(m, &out);
+    return out;
+  };
+  const std::string e = "/estimator.v1.EstimatorService/";
+  const std::vector<HttpMethod> http_methods = {
+      {"EstimateCourse", e + "EstimateCourse", [&] { return json(EstimateRequest(false)); }},
+      {"EstimateCourse+documentation", e + "EstimateCourse",
+       [&] { return json(EstimateRequest(true)); }},
+      {"CompareTreatments", e + "CompareTreatments", [&] { return json(CompareRequest(false)); }},
+      {"CompareTreatments+documentation", e + "CompareTreatments",
+       [&] { return json(CompareRequest(true)); }},
+      {"ListPayers", e + "ListPayers", [] { return std::string("{}"); }},
+      {"CheckPriorAuthReadiness", e + "CheckPriorAuthReadiness",
+       [&] { return json(ReadinessRequest()); }},
+  };
+  struct Who {
+    std::string name;
+    std::string client_certificate;
+    std::string authorization;
+  };
+  const std::vector<Who> callers = {
+      {"portal token", "", "Bearer " + Tokens().at("portal")},
+      {"front_desk token", "", "Bearer " + Tokens().at("front_desk")},
+      {"billing token", "", "Bearer " + Tokens().at("billing")},
+      {"admin token", "", "Bearer " + Tokens().at("admin")},
+      {"front_desk client certificate", "desk", ""},
+      {"no credentials", "", ""},
+      {"unknown token", "", "Bearer not-a-token-we-issued"},
+      {"verified certificate of an unknown caller", "stranger", ""},
+  };
+  const std::map<grpc::StatusCode, int> http_status = {
+      {grpc::StatusCode::OK, 200},
+      {grpc::StatusCode::PERMISSION_DENIED, 403},
+      {grpc::StatusCode::UNAUTHENTICATED, 401}};
+  const std::vector<MethodCase> grpc_methods = Methods();
+  int allowed = 0, denied = 0, unauthenticated = 0;
+  for (const Who& who : callers) {
+    TlsClient tls{pki_->Read("ca.pem"), "", ""};
+    if (!who.client_certificate.empty()) {
+      tls.cert_pem = pki_->Read(who.client_certificate + ".pem");
+      tls.key_pem = pki_->Read(who.client_certificate + ".key");
+    }
+    const std::shared_ptr<grpc::Channel> channel = TlsChannel(who.client_certificate);
+    for (const HttpMethod& m : http_methods) {
+      SCOPED_TRACE(who.name + " calling " + m.name + " over HTTPS");
+      const auto grpc_method = std::find_if(grpc_methods.begin(), grpc_methods.end(),
+                                            [&](const MethodCase& c) { return c.name == m.name; });
+      ASSERT_NE(grpc_method, grpc_methods.end());
+      const grpc::Status over_grpc = grpc_method->call(*channel, ContextWith(who.authorization).get());
+      HttpCall call;
+      call.target = m.path;
+      call.body = m.body();
+      if (!who.authorization.empty()) call.headers.push_back({"Authorization", who.authorization});
+      const HttpReply reply = HttpExchange(server_->http_port(), call, &tls);
+      ASSERT_EQ(http_status.count(over_grpc.error_code()), 1u) << StatusText(over_grpc);
+      EXPECT_EQ(reply.status, http_status.at(over_grpc.error_code()))
+          << reply.error << " " << reply.body << " (gRPC: " << StatusText(over_grpc) << ")";
+      if (!over_grpc.ok()) {
+        // The same words as gRPC's.
+        EXPECT_EQ(DecodeConnectError(reply).message, over_grpc.error_message());
+      }
+      allowed += reply.status == 200;
+      denied += reply.status == 403;
+      unauthenticated += reply.status == 401;
+    }
+  }
+  // The table is not trivially uniform: each outcome occurs.
+  EXPECT_GT(allowed, 0);
+  EXPECT_GT(denied, 0);
+  EXPECT_GT(unauthenticated, 0);
+  // Written out for the two cells a reader checks first.
+  TlsClient tls{pki_->Read("ca.pem"), "", ""};
+  HttpCall readiness;
+  readiness.target = e + "CheckPriorAuthReadiness";
+  readiness.body = json(ReadinessRequest());
+  readiness.headers = {{"Authorization", "Bearer " + Tokens().at("portal")}};
+  HttpReply reply = HttpExchange(server_->http_port(), readiness, &tls);
+  EXPECT_EQ(reply.status, 403);
+  EXPECT_EQ(reply.body,
+            "{\"code\":\"permission_denied\",\"message\":\"role portal may not call "
+            "CheckPriorAuthReadiness\"}");
+  readiness.headers = {{"Authorization", "Bearer " + Tokens().at("billing")}};
+  reply = HttpExchange(server_->http_port(), readiness, &tls);
+  EXPECT_EQ(reply.status, 200) << reply.body;
+}
+
+TEST_F(SecurityTest, HttpsRefusesPlaintextAndForeignCertificates) {
+  HttpCall health;
+  health.method = "GET";
+  health.target = "/healthz";
+  health.content_type = "";
+  TlsClient tls{pki_->Read("ca.pem"), "", ""};
+  EXPECT_EQ(HttpExchange(server_->http_port(), health, &tls).status, 200);
+  // Plain HTTP to the TLS port gets no HTTP answer.
+  EXPECT_EQ(HttpExchange(server_->http_port(), health).status, 0);
+  // A client trusting another CA refuses the server; a client certificate of another CA is
+  // refused by it.
+  TlsClient other_ca{pki_->Read("rogue_ca.pem"), "", ""};
+  EXPECT_EQ(HttpExchange(server_->http_port(), health, &other_ca).status, 0);
+  TlsClient rogue{pki_->Read("ca.pem"), pki_->Read("rogue.pem"), pki_->Read("rogue.key")};
+  EXPECT_EQ(HttpExchange(server_->http_port(), health, &rogue).status, 0);
+}
+
 TEST_F(SecurityTest, RefusalsSayWhatIsMissingOrNotAllowed) {
   const std::shared_ptr<grpc::Channel> channel = TlsChannel("");
   auto stub = v1::EstimatorService::NewStub(channel);
@@ -384,6 +499,8 @@ TEST_F(SecurityTest, AuditLogHasOneLinePerCallAndNoPatientData) {
     return context;
   };
 
+  // Audit lines reach the log within 100 ms (README "Audit log"): let earlier tests' lines land.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const std::string log_before = server_->StderrText();
   auto stub = v1::EstimatorService::NewStub(TlsChannel(""));
   v1::CheckPriorAuthReadinessRequest readiness = ReadinessRequest();
