@@ -7,7 +7,8 @@
 # Starts the server on 127.0.0.1:0 with the bundled rules, calls the health service,
 # CompareTreatments, an invalid EstimateCourse and CheckPriorAuthReadiness with the example patient's
 # JSON documentation, saves and reads back a quote and issues a Good Faith Estimate through the
-# quote service, checks the JSON answers with node, stops the server with SIGTERM and expects exit code 0. Prints "buf curl e2e: N checks passed".
+# quote service, checks the JSON answers with node; then the same calls over the Connect protocol
+# (buf curl --protocol connect, HTTP/1.1) answer what gRPC answers; stops the server with SIGTERM and expects exit code 0. Prints "buf curl e2e: N checks passed".
 set -euo pipefail
 
 E2E_NAME="buf curl e2e"
@@ -194,6 +195,39 @@ elif grep -q "failed_precondition" <<<"$out" && grep -q "not in force" <<<"$out"
   pass "a GFE for an insured patient billing the plan is failed_precondition (not in force)"
 else
   fail "a GFE for an insured patient did not fail as it should" "$out"
+fi
+
+# ---- the same API over the Connect protocol (HTTP/1.1), buf curl --protocol connect -----------------
+# The same request answers the same JSON over both protocols.
+same_json='const [a, b] = process.argv.slice(1).map((t) => JSON.stringify(JSON.parse(t)));
+           process.exit(a === b ? 0 : 1)'
+for method in CompareTreatments:COMPARE CheckPriorAuthReadiness:READINESS; do
+  name="${method%%:*}"; variable="${method##*:}"; body="${!variable}"
+  if over_grpc="$(bufcurl -d "$body" "$URL/estimator.v1.EstimatorService/$name" 2>&1)" &&
+     over_connect="$(bufconnect -d "$body" "$HTTP_URL/estimator.v1.EstimatorService/$name" 2>&1)" &&
+     node -e "$same_json" "$over_grpc" "$over_connect"; then
+    pass "$name over Connect answers what gRPC answers"
+  else
+    fail "$name over Connect differs from gRPC (or failed)" "$over_connect"
+  fi
+done
+if out="$(bufconnect -d "$INVALID" "$HTTP_URL/estimator.v1.EstimatorService/EstimateCourse" 2>&1)"; then
+  fail "coinsurance 12000 was accepted over Connect" "$out"
+elif grep -q "invalid_argument" <<<"$out" && grep -q "coinsurance_bp" <<<"$out"; then
+  pass "over Connect, coinsurance 12000 is invalid_argument naming coinsurance_bp"
+else
+  fail "over Connect, coinsurance 12000 did not fail as over gRPC" "$out"
+fi
+# A quote saved over Connect is read back over gRPC with the same answer and hash.
+if saved="$(bufconnect -d "$SAVE" "$HTTP_URL/estimator.v1.QuoteService/SaveQuote" 2>&1)" &&
+   id="$(node -e 'console.log(JSON.parse(process.argv[1]).quote.quoteId)' "$saved")" &&
+   read_back="$(bufcurl -d "{\"quoteId\": \"$id\"}" "$URL/estimator.v1.QuoteService/GetQuote" 2>&1)" &&
+   node -e 'const [s, r] = process.argv.slice(1).map((t) => JSON.parse(t).quote);
+            process.exit(JSON.stringify(s) === JSON.stringify(r) && s.answerSha256.length === 64 ? 0 : 1)' \
+        "$saved" "$read_back"; then
+  pass "SaveQuote over Connect, GetQuote over gRPC: the same quote"
+else
+  fail "SaveQuote over Connect and GetQuote over gRPC disagree" "$saved"
 fi
 
 finish_e2e

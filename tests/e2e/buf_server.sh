@@ -1,6 +1,6 @@
 # Shared by the end-to-end scripts that call the real server through `buf curl` (buf_curl_test.sh,
 # hostile_json_test.sh): checks the tools, starts the server on a free port with the bundled rules,
-# counts checks, and on exit stops the server (SIGTERM, SIGKILL after 10 s), showing its log if the
+# with its HTTP listener too ($HTTP_URL), counts checks, and on exit stops the server (SIGTERM, SIGKILL after 10 s), showing its log if the
 # script failed. Sourced, not run:
 #
 #   E2E_NAME="buf curl e2e"
@@ -67,6 +67,7 @@ fail() {
 
 # ---- start the server on a free port -------------------------------------------------------------
 "$SERVER" --rules_dir="$ROOT/payer_rules" --listen=127.0.0.1:0 --plaintext --port_file="$TMP/port" --quote_store="sqlite:$TMP/quotes.db" \
+  --http_listen=127.0.0.1:0 --http_port_file="$TMP/http_port" \
   >"$TMP/server.stdout" 2>"$TMP/server.stderr" &
 SERVER_PID=$!
 PORT=""
@@ -86,10 +87,18 @@ if [ -z "$PORT" ]; then
   exit 1
 fi
 URL="http://127.0.0.1:$PORT"
+# The HTTP listener (Connect over HTTP/1.1); its port file is written before the gRPC one.
+HTTP_URL="http://127.0.0.1:$(tr -d '[:space:]' <"$TMP/http_port")"
 
 # buf curl over plain HTTP/2 gRPC, bounded in time.
 bufcurl() {
   timeout 30 "$BUF" curl --protocol grpc --http2-prior-knowledge "$@"
+}
+
+# buf curl over the Connect protocol on HTTP/1.1 (an http:// URL without --http2-prior-knowledge).
+# Reflection needs HTTP/2, so buf reads the schema from the .proto files.
+bufconnect() {
+  timeout 30 "$BUF" curl --protocol connect --schema "$ROOT/proto" "$@"
 }
 
 # SIGTERM: the server must exit with code 0. Then the summary; exit 1 if any check failed.
