@@ -11,6 +11,8 @@ PACKAGES=(
   # The quote store: SQLite (embedded default) and PostgreSQL's client library; the PostgreSQL
   # server itself runs only in tests, on a private port (tests/store/postgres_fixture.sh).
   libsqlite3-dev libpq-dev postgresql python3
+  # The HTTP/1.1 listener (Boost.Beast, header-only in Boost 1.74).
+  libboost-dev
   # The Good Faith Estimate's page printed to PDF in a real browser, and the PDF's text read back.
   chromium poppler-utils
 )
@@ -51,5 +53,12 @@ if [ ! -d "$TOOLS_DIR/node_modules/playwright-core" ]; then
   mkdir -p "$TOOLS_DIR"
   (cd "$TOOLS_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent \
     playwright-core@1 >/dev/null)
+fi
+# The Connect client a browser portal would use, for the end-to-end test through it.
+if [ ! -d "$TOOLS_DIR/node_modules/@connectrpc/connect-web" ]; then
+  echo "install-deps: installing @connectrpc/connect-web into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --silent @connectrpc/connect@2 \
+    @connectrpc/connect-web@2 @bufbuild/protobuf@2 >/dev/null)
 fi
 echo "install-deps: done"
