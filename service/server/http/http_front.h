@@ -23,6 +23,12 @@
 
 namespace estimator::http {
 
+// What one request may hold: headers (all of them, with the request line) and body. The listener
+// sets them on its parser before reading (a declared Content-Length over the limit is refused
+// before any body byte is kept; a chunked body is counted as it arrives).
+inline constexpr uint32_t kHeaderLimit = 16 << 10;
+inline constexpr uint64_t kBodyLimit = 1 << 20;
+
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
 using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 

@@ -35,8 +35,8 @@ struct ListenerOptions {
   std::string listen = "127.0.0.1:0";  // host:port; port 0 picks a free one
   int threads = 2;
   size_t max_connections = 256;
-  uint32_t header_limit = 16 << 10;
-  uint64_t body_limit = 1 << 20;
+  uint32_t header_limit = kHeaderLimit;
+  uint64_t body_limit = kBodyLimit;
   absl::Duration read_timeout = absl::Seconds(10);
   absl::Duration idle_timeout = absl::Seconds(15);
   absl::Duration write_timeout = absl::Seconds(10);
