@@ -551,3 +551,34 @@ TEST_F(ConnectTest, KeptAliveConnectionsServeSeveralCalls) {
 
 }  // namespace
 }  // namespace estimator::e2e
+
+namespace estimator::e2e {
+namespace {
+
+// A server whose quote store cannot be reached: quote calls are 503 unavailable over HTTP, the
+// quote service's /healthz twin says so, and estimates carry on.
+TEST(ConnectStoreDownTest, QuoteCallsAreUnavailableAndHealthzSaysSo) {
+  QuoteServer server({"--http_listen=127.0.0.1:0",
+                      "--quote_store=postgresql://nobody@127.0.0.1:1/none?connect_timeout=1"});
+  ASSERT_TRUE(server.Start());
+  const int port = server.process.http_port();
+  HttpCall health;
+  health.method = "GET";
+  health.content_type = "";
+  health.target = "/healthz?service=estimator.v1.QuoteService";
+  EXPECT_EQ(HttpExchange(port, health).status, 503);
+  health.target = "/healthz";
+  EXPECT_EQ(HttpExchange(port, health).status, 200);
+  const HttpReply saved =
+      ConnectJson(port, "/estimator.v1.QuoteService/SaveQuote", SaveEstimate(MedicareTmsRequest()));
+  EXPECT_EQ(saved.status, 503) << saved.body;
+  EXPECT_EQ(DecodeConnectError(saved).code, "unavailable");
+  v1::EstimateCourseResponse estimate;
+  std::string why;
+  EXPECT_TRUE(DecodeJsonAnswer(ConnectJson(port, kEstimate, MedicareTmsRequest()), estimate, &why))
+      << why;
+  EXPECT_EQ(server.process.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace estimator::e2e
