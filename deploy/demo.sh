@@ -4,7 +4,8 @@
 # sample patient under Medicare Part B, a commercial PPO, and self-pay; then prior-authorization
 # readiness for that patient's documentation, the plans the rules know and the offline rule check;
 # then saves a quote and issues a Good Faith Estimate for the self-pay IV ketamine patient, writing
-# its printable page to deploy/out/ - then stops the server.
+# its printable page to deploy/out/, and asks for an estimate over HTTP (the Connect protocol, as a
+# patient portal would) - then stops the server.
 # Idempotent: run it again and it only rebuilds what changed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -16,7 +17,8 @@ WORK="$(mktemp -d)"
 OUT="$ROOT/deploy/out"
 mkdir -p "$OUT"
 "$ROOT/build/estimator_server" --rules_dir="$ROOT/payer_rules" --listen=127.0.0.1:0 --plaintext \
-  --port_file="$WORK/port" --quote_store="sqlite:$OUT/demo_quotes.db" >/dev/null 2>"$WORK/server.log" &
+  --port_file="$WORK/port" --quote_store="sqlite:$OUT/demo_quotes.db" \
+  --http_listen=127.0.0.1:0 --http_port_file="$WORK/http_port" >/dev/null 2>"$WORK/server.log" &
 SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
@@ -63,5 +65,13 @@ banner "Good Faith Estimate for the self-pay IV ketamine patient (No Surprises A
   --diagnoses=F33.2 --patient_ref=MRN-20417 --html_out="$OUT/good_faith_estimate.html"
 banner "Saved quotes for MRN-20417"
 "${CLI[@]}" quotes --patient_ref=MRN-20417
+HTTP="http://127.0.0.1:$(cat "$WORK/http_port")"
+banner "A patient portal's view over HTTP (Connect protocol, JSON): the self-pay ketamine estimate's summary"
+curl -sS -X POST -H 'Content-Type: application/json' -H 'Connect-Protocol-Version: 1' \
+  -d '{"clinicId":"riverbend","coverage":{"selfPay":{}},"courseStartDate":"2026-12-14",
+       "course":{"treatment":"TREATMENT_IV_KETAMINE"},"view":"ESTIMATE_VIEW_SUMMARY"}' \
+  "$HTTP/estimator.v1.EstimatorService/EstimateCourse" |
+  python3 -c 'import json,sys; e=json.load(sys.stdin)["estimate"]; print(e["plainSummary"])'
+echo "(GET $HTTP/healthz: $(curl -sS "$HTTP/healthz"); the front desk's page is served at $HTTP/ while the server runs)"
 echo
 echo "The printable Good Faith Estimate is $OUT/good_faith_estimate.html (open it in a browser and print)."

@@ -12,7 +12,7 @@ PACKAGES=(
   # server itself runs only in tests, on a private port (tests/store/postgres_fixture.sh).
   libsqlite3-dev libpq-dev postgresql python3
   # The HTTP/1.1 listener (Boost.Beast, header-only in Boost 1.74).
-  libboost-dev
+  libboost-dev curl
   # The Good Faith Estimate's page printed to PDF in a real browser, and the PDF's text read back.
   chromium poppler-utils
 )
