@@ -91,8 +91,9 @@ bool HttpFront::OriginAllowed(const HttpRequest& request) const {
 HttpResponse HttpFront::Preflight(const HttpRequest& request) const {
   if (!HasHeader(request, bhttp::field::origin) ||
       !HasHeader(request, bhttp::field::access_control_request_method)) {
-    HttpResponse response = PlainText(request, bhttp::status::no_content, "");
-    response.body().clear();
+    // Not a CORS preflight: what the resource allows. (A 204 has no body: prepare_payload would
+    // throw on one, as the fuzzer found.)
+    HttpResponse response(bhttp::status::no_content, request.version());
     response.set(bhttp::field::allow, "GET, HEAD, POST, OPTIONS");
     response.prepare_payload();
     return response;
@@ -195,7 +196,6 @@ struct Exchange {
   Caller caller{"-", v1::ROLE_UNSPECIFIED};
   absl::Time start;
   absl::Time deadline = absl::InfiniteFuture();
-  bool cors = false;
 };
 
 // The answer to an admitted call whose handler has finished with `status`, and its audit line.
@@ -225,7 +225,6 @@ void HttpFront::Call(const ApiMethod& method, HttpRequest request, const Peer& p
                      std::function<void(HttpResponse)> respond) const {
   auto call = std::make_shared<Exchange>();
   call->start = absl::Now();
-  call->cors = cors;
   call->request = std::move(request);
   const HttpRequest& r = call->request;
   const std::string origin(Header(r, bhttp::field::origin));
@@ -237,16 +236,14 @@ void HttpFront::Call(const ApiMethod& method, HttpRequest request, const Peer& p
     }
     respond(std::move(response));
   };
-  // Refusals before the caller is known are audited too: a probe is a call.
-  auto refuse = [&](const absl::Status& status) {
+  // Refusals before the caller is known are audited too: a probe is a call. `adjust` changes the
+  // answer where HTTP has a more precise status than Connect's table (415).
+  auto refuse = [&](const absl::Status& status,
+                    const std::function<void(HttpResponse&)>& adjust = nullptr) {
     LogCall(method.method, call->caller, AuditFields{}, status, absl::Now() - call->start,
             Transport::kHttp);
     HttpResponse response = ConnectError(r, status);
-    if (status.code() == absl::StatusCode::kInvalidArgument &&
-        !connect::CodecOf(Header(r, bhttp::field::content_type)).has_value()) {
-      response.result(bhttp::status::unsupported_media_type);
-      response.set("Accept-Post", "application/json, application/proto");
-    }
+    if (adjust) adjust(response);
     reply(std::move(response));
   };
 
@@ -258,7 +255,11 @@ void HttpFront::Call(const ApiMethod& method, HttpRequest request, const Peer& p
   const std::optional<connect::Codec> codec = connect::CodecOf(Header(r, bhttp::field::content_type));
   if (!codec) {
     refuse(absl::InvalidArgumentError(
-        "Content-Type: expected application/json or application/proto"));
+               "Content-Type: expected application/json or application/proto"),
+           [](HttpResponse& response) {
+             response.result(bhttp::status::unsupported_media_type);
+             response.set("Accept-Post", "application/json, application/proto");
+           });
     return;
   }
   call->codec = *codec;

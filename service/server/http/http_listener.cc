@@ -212,12 +212,20 @@ class Session final : public Connection {
     }
     HttpRequest request = parser_->release();
     keep_alive_ = request.keep_alive();
-    listener_->front_->Handle(std::move(request), peer_, [self = Self()](HttpResponse response) {
-      // May be a quote queue's thread: back to this connection's strand to write.
-      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-        self->Write(std::move(response));
+    try {
+      listener_->front_->Handle(std::move(request), peer_, [self = Self()](HttpResponse response) {
+        // May be a quote queue's thread: back to this connection's strand to write.
+        net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+          self->Write(std::move(response));
+        });
       });
-    });
+    } catch (const std::exception& e) {
+      // A defect, not the client's doing (Beast and protobuf throw on misuse): close the
+      // connection rather than end the process (an answer may already be on its way, so none is
+      // written here). Nothing of the request is logged.
+      spdlog::error("http: answering a request threw ({}); connection closed", e.what());
+      Close();
+    }
   }
 
   // Answers a request that could not be read, and closes the connection.
