@@ -257,6 +257,11 @@ TEST_F(ConnectTest, ErrorsCarryConnectCodesAndTheirHttpStatuses) {
   no_page.method = "GET";
   no_page.target = "/secrets.txt";
   no_page.content_type = "";
+  HttpCall options_only;  // OPTIONS that is not a CORS preflight (found by http_fuzzer)
+  options_only.method = "OPTIONS";
+  options_only.target = kCompare;
+  options_only.content_type = "";
+  options_only.headers = {{"Origin", kPortal}};
   HttpCall put_page = no_page;
   put_page.method = "PUT";
   put_page.target = "/";
@@ -282,6 +287,7 @@ TEST_F(ConnectTest, ErrorsCarryConnectCodesAndTheirHttpStatuses) {
       {"admin method (gRPC only)", admin_method, 404, "unimplemented", "no such method"},
       {"unknown page", no_page, 404, "", ""},
       {"PUT on the page", put_page, 405, "", ""},
+      {"OPTIONS without Access-Control-Request-Method", options_only, 204, "", ""},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
