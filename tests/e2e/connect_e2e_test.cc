@@ -60,7 +60,9 @@ class ConnectTest : public ::testing::Test {
     ASSERT_TRUE(server_->Start());
   }
   static void TearDownTestSuite() {
-    if (server_ != nullptr) EXPECT_EQ(server_->process.Stop(), 0) << Log();
+    if (server_ != nullptr) {
+      EXPECT_EQ(server_->process.Stop(), 0) << Log();
+    }
     delete server_;
     server_ = nullptr;
   }
