@@ -261,19 +261,29 @@ std::vector<TextprotoFile> ReadTextprotoFiles(const std::string& root, const std
   return out;
 }
 
-absl::StatusOr<RuleFiles> ReadRuleDirectory(const std::string& dir) {
-  const fs::path root(dir);
+std::string ResolveAtomicFolder(const std::string& dir) {
   std::error_code ec;
-  if (!fs::is_directory(root, ec)) {
+  const fs::path data = fs::path(dir) / "..data";
+  if (!fs::is_symlink(data, ec)) return dir;
+  const fs::path target = fs::canonical(data, ec);
+  return ec ? dir : target.string();
+}
+
+absl::StatusOr<RuleFiles> ReadRuleDirectory(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(fs::path(dir), ec)) {
     return absl::NotFoundError(absl::StrCat("rule directory '", dir, "' does not exist"));
   }
+  // One version of a folder that is swapped whole (a Kubernetes ConfigMap volume), read from the
+  // version current now even if the next swap lands while we read.
+  const std::string root = ResolveAtomicFolder(dir);
   RuleFiles files;
   std::vector<std::string> errors;
-  ReadRuleFilesIn(dir, "plans", files.plans, errors);
-  ReadRuleFilesIn(dir, "clinics", files.clinics, errors);
-  ReadRuleFilesIn(dir, "protocols", files.protocols, errors);
-  ReadRuleFilesIn(dir, "catalogs", files.catalogs, errors);
-  ReadRuleFilesIn(dir, "codes", files.code_catalogs, errors);
+  ReadRuleFilesIn(root, "plans", files.plans, errors);
+  ReadRuleFilesIn(root, "clinics", files.clinics, errors);
+  ReadRuleFilesIn(root, "protocols", files.protocols, errors);
+  ReadRuleFilesIn(root, "catalogs", files.catalogs, errors);
+  ReadRuleFilesIn(root, "codes", files.code_catalogs, errors);
   if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
   return files;
 }

@@ -89,7 +89,14 @@ void ReadRuleFilesIn(const std::string& root, const std::string& subdir,
 
 // Reads and parses every rule file under `dir` (sorted by path, so the result is deterministic).
 // All syntax errors of all files are reported together; nothing is returned unless every file parses.
+//
+// A folder that is replaced whole the way the kubelet updates a ConfigMap volume (the files live
+// in a timestamped folder that a "..data" symlink points to, swapped by rename) is read through
+// "..data" resolved once, so a load sees one version of the files, never half of each.
 absl::StatusOr<RuleFiles> ReadRuleDirectory(const std::string& dir);
+
+// `dir`/..data resolved to the folder it points to when it is a symlink; `dir` otherwise.
+std::string ResolveAtomicFolder(const std::string& dir);
 
 }  // namespace estimator
 

@@ -2,7 +2,8 @@
 // test replaces (by rename, as writers must) while it serves. The directory poll, SIGHUP and the
 // ReloadRules call each load the new rules; a broken file is rejected, reported through
 // GetRuleStatus with its file:line:column, and the last good rules keep serving. Under concurrent
-// load, every answer is the one the engine gives for one of the rule sets that was live.
+// load, every answer is the one the engine gives for one of the rule sets that was live. A folder
+// swapped whole as the kubelet swaps a ConfigMap volume is followed through its "..data" symlink.
 #include <signal.h>
 
 #include <atomic>
@@ -324,6 +325,114 @@ TEST_F(ReloadTest, UnderLoadEveryAnswerMatchesALiveRuleSetAndTheLastGoodOneWins)
             << " versions answered, " << status.successful_load_count() << " loads, "
             << status.rejected_load_count() << " rejected (of " << rejected_writes
             << " broken writes)\n";
+}
+
+// A rules folder updated the way the kubelet updates a ConfigMap volume: each version is a new
+// timestamped folder, "..data" is a symlink to the current one, replaced by rename, the visible
+// names (plans, clinics, ...) are symlinks through "..data", and the old folder is removed after
+// the swap.
+class KubeletFolder {
+ public:
+  KubeletFolder() : root_(MakeTempDir("estimator_configmap")) {}
+  ~KubeletFolder() {
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+  const std::string& root() const { return root_; }
+
+  // Publishes payer_rules/ with `medicare` as the Medicare 2026 file, as one atomic swap.
+  void Publish(const std::string& medicare) {
+    const std::string version = absl::StrCat("..2026_12_05_10_00_00.", ++count_);
+    const fs::path folder = fs::path(root_) / version;
+    fs::copy(SourceDir() + "/payer_rules", folder, fs::copy_options::recursive);
+    ReplaceByRename((folder / kMedicare2026).string(), medicare);
+    const fs::path tmp = fs::path(root_) / "..data_tmp";
+    fs::create_directory_symlink(version, tmp);
+    fs::rename(tmp, fs::path(root_) / "..data");  // the swap: one rename
+    for (const char* name : {"plans", "clinics", "protocols", "catalogs", "codes", "tests"}) {
+      const fs::path link = fs::path(root_) / name;
+      std::error_code ec;
+      if (!fs::is_symlink(link, ec)) fs::create_directory_symlink(fs::path("..data") / name, link);
+    }
+    if (!previous_.empty()) fs::remove_all(fs::path(root_) / previous_);
+    previous_ = version;
+  }
+
+ private:
+  std::string root_;
+  std::string previous_;
+  int count_ = 0;
+};
+
+TEST_F(ReloadTest, AConfigMapSwapIsLoadedWholeAndABrokenOneKeepsTheLastGoodRules) {
+  const std::string original = ReadFileOrEmpty(rules_.Path(kMedicare2026));
+  const v1::EstimateCourseRequest request = MedicareTmsRequest();
+  std::map<std::string, v1::EstimateCourseResponse> expected;
+  std::vector<std::string> versions;
+  for (int cents : {28300, 28400, 28500}) {
+    auto [version, answer] = Expected(MedicareWithDeductible(original, cents), request);
+    expected[version] = answer;
+    versions.push_back(version);
+  }
+  KubeletFolder folder;
+  folder.Publish(MedicareWithDeductible(original, 28300));
+  server_ = std::make_unique<ServerProcess>(
+      ServerBinary(), folder.root(), std::vector<std::string>{"--rules_poll_interval=20ms"});
+  ASSERT_TRUE(server_->Start().ok()) << server_->StderrText();
+  channel_ = grpc::CreateChannel(server_->Address(), grpc::InsecureChannelCredentials());
+  stub_ = v1::EstimatorService::NewStub(channel_);
+  admin_ = v1::RuleAdminService::NewStub(channel_);
+  EXPECT_EQ(Status().rule_set_version(), versions[0]);
+
+  std::atomic<bool> stop{false};
+  absl::Mutex mu;
+  std::vector<std::string> failures;
+  std::map<std::string, int> seen;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 2; ++c) {
+    clients.emplace_back([&] {
+      auto stub = v1::EstimatorService::NewStub(channel_);
+      while (!stop.load()) {
+        v1::EstimateCourseResponse answer;
+        const grpc::Status s = stub->EstimateCourse(Context().get(), request, &answer);
+        absl::MutexLock lock(&mu);
+        const auto found = expected.find(answer.rule_set_version());
+        if (!s.ok()) {
+          failures.push_back(StatusText(s));
+        } else if (found == expected.end()) {
+          failures.push_back("answer from an unknown version " + answer.rule_set_version());
+        } else if (const std::string diff = Diff(found->second, answer); !diff.empty()) {
+          failures.push_back("answer differs from its version's: " + diff);
+        } else {
+          ++seen[answer.rule_set_version()];
+        }
+      }
+    });
+  }
+  auto loaded = [&](const std::string& version) {
+    return StatusEventually(
+        [&](const v1::GetRuleStatusResponse& s) { return s.rule_set_version() == version; });
+  };
+  folder.Publish(MedicareWithDeductible(original, 28400));
+  EXPECT_TRUE(loaded(versions[1])) << "the first swap was not loaded";
+  const int64_t rejected = Status().rejected_load_count();
+  folder.Publish(BrokenMedicare(original));
+  EXPECT_TRUE(StatusEventually([&](const v1::GetRuleStatusResponse& s) {
+    return s.rejected_load_count() > rejected;
+  })) << "the broken swap was not rejected";
+  const v1::GetRuleStatusResponse after_broken = Status();
+  EXPECT_EQ(after_broken.rule_set_version(), versions[1]) << "a broken swap replaced good rules";
+  EXPECT_TRUE(absl::StrContains(after_broken.DebugString(), kMedicare2026))
+      << "rules-status should name the broken file: " << after_broken.DebugString();
+  folder.Publish(MedicareWithDeductible(original, 28500));
+  EXPECT_TRUE(loaded(versions[2])) << "the swap after the broken one was not loaded";
+  absl::SleepFor(absl::Milliseconds(100));
+  stop.store(true);
+  for (std::thread& t : clients) t.join();
+  absl::MutexLock lock(&mu);
+  EXPECT_TRUE(failures.empty()) << failures.size() << " bad answers, the first: " << failures[0];
+  EXPECT_GT(seen[versions[1]], 0);
+  EXPECT_GT(seen[versions[2]], 0);
 }
 
 }  // namespace
