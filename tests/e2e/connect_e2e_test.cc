@@ -540,6 +540,27 @@ TEST_F(ConnectTest, FiveHundredIdleConnectionsAreBoundedAndGrpcIsServed) {
   EXPECT_TRUE(Call(kPayers, v1::ListPayersRequest(), payers));
 }
 
+TEST_F(ConnectTest, ExpectContinueIsAnsweredBeforeTheBodyIsSent) {
+  const int fd = RawConnect(Port());
+  ASSERT_GE(fd, 0);
+  const std::string body = "{}";
+  ASSERT_TRUE(RawSend(fd, absl::StrCat("POST ", kPayers, " HTTP/1.1\r\nHost: x\r\n",
+                                       "Content-Type: application/json\r\nExpect: 100-continue\r\n",
+                                       "Content-Length: ", body.size(), "\r\n\r\n")));
+  // The server says to go on before it has any of the body (curl would otherwise wait 1 s).
+  const std::string interim = RawReadUntilClosed(fd, std::chrono::milliseconds(1500));
+  EXPECT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT_TRUE(RawSend(fd, body));
+  const std::string answer = RawReadUntilClosed(fd, std::chrono::milliseconds(1500));
+  close(fd);
+  EXPECT_EQ(RawStatus(answer), 200) << answer.substr(0, 200);
+  // Over the limit: refused on the headers, with no 100 Continue first.
+  EXPECT_EQ(RawExchange(Port(), absl::StrCat("POST ", kEstimate, " HTTP/1.1\r\nHost: x\r\n",
+                                             "Expect: 100-continue\r\nContent-Length: ",
+                                             kBodyLimit + 1, "\r\n\r\n")),
+            413);
+}
+
 TEST_F(ConnectTest, KeptAliveConnectionsServeSeveralCalls) {
   const int fd = RawConnect(Port());
   ASSERT_GE(fd, 0);

@@ -186,7 +186,31 @@ class Session final : public Connection {
     parser_.emplace();
     parser_->header_limit(options().header_limit);
     parser_->body_limit(options().body_limit);
-    Arm(options().read_timeout);
+    Arm(options().read_timeout);  // for the whole request, headers and body
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = Self()](beast::error_code ec, size_t) {
+                               if (ec) return self->OnRead(ec);
+                               self->ReadBody();
+                             });
+  }
+
+  // A client that asked "Expect: 100-continue" (curl does for bodies over 1 KiB) is told to go on
+  // once the headers are accepted (within the limits), rather than left waiting.
+  void ReadBody() {
+    const auto expect = parser_->get()[bhttp::field::expect];
+    if (beast::iequals(expect, "100-continue") && !parser_->is_done()) {
+      continue_ = std::make_unique<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
+      bhttp::async_write(stream_, *continue_, [self = Self()](beast::error_code ec, size_t) {
+        self->continue_.reset();
+        if (ec) return self->OnRead(ec);
+        self->ReadRest();
+      });
+      return;
+    }
+    ReadRest();
+  }
+
+  void ReadRest() {
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = Self()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
@@ -265,6 +289,7 @@ class Session final : public Connection {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::unique_ptr<HttpResponse> response_;
+  std::unique_ptr<bhttp::response<bhttp::empty_body>> continue_;
   Peer peer_;
   bool keep_alive_ = false;
   bool busy_ = false;
