@@ -290,13 +290,15 @@ TEST_F(e2eHostileRequests, BytesThatAreNotAMessageAreRefusedAndTheServerStaysUp)
 }
 
 // Memory: one round of the catalogue sends ~43 MB (the compressed bomb counted as its 16 MiB
-// uncompressed). Where resident memory lands after round 1 varies from run to run (26-40 MiB seen,
-// from ~21 MiB at start): glibc gives threads their own arenas (up to 8 per core), and once a ~900 KB
-// string parsed from a request has been freed it raises its mmap threshold past that size, so later
-// ones come from the arenas and stay resident when freed. Rounds 2-20 may add a few arenas' worth
-// of such buffers (at most +18 MiB seen in 17 runs) but must stay within kGrowthBoundKiB (32 MiB) of
-// round 1. That is 4% of the ~780 MiB those rounds send: a server that kept 5% of the requests it
-// refused, or of their error messages, would cross it.
+// uncompressed). Where resident memory lands in the first rounds varies from run to run: glibc
+// gives threads their own arenas (up to 8 per core), and once a ~900 KB string parsed from a
+// request has been freed it raises its mmap threshold past that size, so later ones come from the
+// arenas and stay resident when freed; which threads (so how many arenas) serve round 1 depends on
+// scheduling. Under ASan one CI run saw 160 MiB after round 1 and 197 MiB after round 20, while
+// other runs reach 185 MiB after round 1 and end at 190-195 MiB: the level is reached within two
+// rounds, not always within one. So rounds 1-2 are the warm-up, and rounds 3-20 must stay within
+// kGrowthBoundKiB (32 MiB) of the higher of the two. That is 4% of the ~740 MiB those rounds send:
+// a server that kept 5% of the requests it refused, or of their error messages, would cross it.
 TEST_F(e2eHostileRequests, ResidentMemoryStaysBoundedOverManyRounds) {
   constexpr int kRounds = 20;
   constexpr int64_t kGrowthBoundKiB = 32 * 1024;
@@ -307,21 +309,24 @@ TEST_F(e2eHostileRequests, ResidentMemoryStaysBoundedOverManyRounds) {
   const int64_t start_kib = ResidentKiB(server_pid());
   ReplayCatalogue(catalogue, /*report=*/false);
   const int64_t round1_kib = ResidentKiB(server_pid());
+  ReplayCatalogue(catalogue, /*report=*/false);
+  const int64_t round2_kib = ResidentKiB(server_pid());
   ASSERT_GT(round1_kib, 0) << "cannot read VmRSS of the server";
-  int64_t peak_kib = round1_kib;
-  for (int round = 2; round <= kRounds; ++round) {
+  const int64_t warm_kib = std::max(round1_kib, round2_kib);
+  int64_t peak_kib = warm_kib;
+  for (int round = 3; round <= kRounds; ++round) {
     ReplayCatalogue(catalogue, /*report=*/false);
     peak_kib = std::max(peak_kib, ResidentKiB(server_pid()));
   }
   const int64_t last_kib = ResidentKiB(server_pid());
   std::cout << "bytes sent per round: " << bytes_per_round << "\n"
             << "VmRSS at start: " << start_kib << " KiB, after round 1: " << round1_kib
-            << " KiB, after round " << kRounds << ": " << last_kib << " KiB, peak after a round "
-            << peak_kib << " KiB\n";
-  ASSERT_GT(static_cast<int64_t>(bytes_per_round) * (kRounds - 1) / 1024, 20 * kGrowthBoundKiB)
+            << " KiB, round 2: " << round2_kib << " KiB, round " << kRounds << ": " << last_kib
+            << " KiB, peak after a round " << peak_kib << " KiB\n";
+  ASSERT_GT(static_cast<int64_t>(bytes_per_round) * (kRounds - 2) / 1024, 20 * kGrowthBoundKiB)
       << "the bound is not small beside what the rounds send";
-  EXPECT_LE(last_kib - round1_kib, kGrowthBoundKiB);
-  EXPECT_LE(peak_kib - round1_kib, kGrowthBoundKiB);
+  EXPECT_LE(last_kib - warm_kib, kGrowthBoundKiB);
+  EXPECT_LE(peak_kib - warm_kib, kGrowthBoundKiB);
   ExpectServingAndAlive();
 }
 
