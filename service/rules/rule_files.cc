@@ -258,6 +258,23 @@ std::vector<TextprotoFile> ReadTextprotoFiles(const std::string& root, const std
     file.shown = fs::relative(f, fs::path(root)).generic_string();
     file.text = ReadFile(f, file.shown);
   }
+  // The flat form of the same folder (a ConfigMap's keys cannot hold "/"): "plans__x.textproto"
+  // at the top is the file "plans/x.textproto", shown and versioned under that name.
+  const std::string prefix = subdir + kFlatFolderSeparator;
+  const size_t in_folders = out.size();
+  for (const auto& f : TextprotoFilesIn(fs::path(root))) {
+    const std::string name = f.filename().string();
+    if (!absl::StartsWith(name, prefix) || name == prefix + ".textproto") continue;
+    TextprotoFile& file = out.emplace_back();
+    file.shown = absl::StrCat(subdir, "/", name.substr(prefix.size()));
+    const bool twice = std::any_of(out.begin(), out.begin() + in_folders,
+                                   [&](const TextprotoFile& other) { return other.shown == file.shown; });
+    file.text = twice ? absl::StatusOr<std::string>(absl::InvalidArgumentError(absl::StrCat(
+                            name, ":1:1: the same file as ", file.shown, "; keep one of the two")))
+                      : ReadFile(f, file.shown);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const TextprotoFile& a, const TextprotoFile& b) { return a.shown < b.shown; });
   return out;
 }
 

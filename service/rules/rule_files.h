@@ -65,7 +65,13 @@ struct TextprotoFile {
   std::string shown;
   absl::StatusOr<std::string> text;
 };
-// Every *.textproto in `root`/`subdir`, sorted by name (none when the folder does not exist).
+// In the flat form of a rule directory, "<folder>__<name>.textproto" at the top stands for
+// "<folder>/<name>.textproto": a Kubernetes ConfigMap's keys cannot contain "/", so a ConfigMap
+// of rules (deploy/k8s/rules_configmap.py) is mounted as one flat folder.
+inline constexpr char kFlatFolderSeparator[] = "__";
+
+// Every *.textproto in `root`/`subdir`, and every `subdir`__*.textproto in `root` (the flat form),
+// sorted by the name shown, `subdir`/NAME (none when there are none).
 std::vector<TextprotoFile> ReadTextprotoFiles(const std::string& root, const std::string& subdir);
 
 // Reads and parses every *.textproto in `root`/`subdir` (sorted by name) into `out`, shown relative

@@ -327,10 +327,11 @@ TEST_F(ReloadTest, UnderLoadEveryAnswerMatchesALiveRuleSetAndTheLastGoodOneWins)
             << " broken writes)\n";
 }
 
-// A rules folder updated the way the kubelet updates a ConfigMap volume: each version is a new
-// timestamped folder, "..data" is a symlink to the current one, replaced by rename, the visible
-// names (plans, clinics, ...) are symlinks through "..data", and the old folder is removed after
-// the swap.
+// A rules folder updated the way the kubelet updates a ConfigMap volume: the ConfigMap's keys are
+// the flat form of payer_rules/ (plans__x.textproto, as deploy/k8s/rules_configmap.py makes it);
+// each version is a new timestamped folder holding them, "..data" is a symlink to the current one,
+// replaced by rename, every key is a visible symlink through "..data", and the old folder is
+// removed after the swap.
 class KubeletFolder {
  public:
   KubeletFolder() : root_(MakeTempDir("estimator_configmap")) {}
@@ -344,15 +345,22 @@ class KubeletFolder {
   void Publish(const std::string& medicare) {
     const std::string version = absl::StrCat("..2026_12_05_10_00_00.", ++count_);
     const fs::path folder = fs::path(root_) / version;
-    fs::copy(SourceDir() + "/payer_rules", folder, fs::copy_options::recursive);
-    ReplaceByRename((folder / kMedicare2026).string(), medicare);
+    fs::create_directory(folder);
+    const fs::path source = fs::path(SourceDir()) / "payer_rules";
+    for (const char* name : {"plans", "clinics", "protocols", "catalogs", "codes"}) {
+      for (const auto& file : fs::directory_iterator(source / name)) {
+        fs::copy_file(file.path(), folder / absl::StrCat(name, "__", file.path().filename().string()));
+      }
+    }
+    const std::string medicare_key = absl::StrReplaceAll(kMedicare2026, {{"/", "__"}});
+    ReplaceByRename((folder / medicare_key).string(), medicare);
     const fs::path tmp = fs::path(root_) / "..data_tmp";
     fs::create_directory_symlink(version, tmp);
     fs::rename(tmp, fs::path(root_) / "..data");  // the swap: one rename
-    for (const char* name : {"plans", "clinics", "protocols", "catalogs", "codes", "tests"}) {
-      const fs::path link = fs::path(root_) / name;
+    for (const auto& key : fs::directory_iterator(folder)) {
+      const fs::path link = fs::path(root_) / key.path().filename();
       std::error_code ec;
-      if (!fs::is_symlink(link, ec)) fs::create_directory_symlink(fs::path("..data") / name, link);
+      if (!fs::is_symlink(link, ec)) fs::create_symlink(fs::path("..data") / key.path().filename(), link);
     }
     if (!previous_.empty()) fs::remove_all(fs::path(root_) / previous_);
     previous_ = version;
