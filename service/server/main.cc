@@ -57,6 +57,13 @@ ABSL_FLAG(absl::Duration, http_idle_timeout, absl::Seconds(15),
           "An HTTP connection with no request under way is closed after this long");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "On SIGTERM, how long in-flight calls may take to finish");
+ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(30),
+          "gRPC connections are closed (GOAWAY, 30 s to finish calls) after this long, so that "
+          "clients re-resolve and spread over new replicas; 1m to 24h");
+ABSL_FLAG(std::string, health_listen, "",
+          "host:port of a plaintext port serving only grpc.health.v1.Health/Check (Kubernetes' "
+          "gRPC probes cannot speak TLS); no patient data, no credentials. Off when empty");
+ABSL_FLAG(std::string, health_port_file, "", "If set, the bound health port is written here");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -81,6 +88,9 @@ int main(int argc, char** argv) {
   options.access_config = absl::GetFlag(FLAGS_access_config);
   options.poll_interval = absl::GetFlag(FLAGS_rules_poll_interval);
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  options.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
+  options.health_listen = absl::GetFlag(FLAGS_health_listen);
+  options.health_port_file = absl::GetFlag(FLAGS_health_port_file);
   options.quote_store = absl::GetFlag(FLAGS_quote_store);
   options.quote_store_url_file = absl::GetFlag(FLAGS_quote_store_url_file);
   options.quote_valid_days = absl::GetFlag(FLAGS_quote_valid_days);
@@ -98,6 +108,10 @@ int main(int argc, char** argv) {
       options.http_idle_timeout <= absl::ZeroDuration()) {
     spdlog::critical("--http_threads must be 1-64, --http_max_connections at least 1, and the "
                      "HTTP timeouts positive");
+    return 1;
+  }
+  if (options.max_connection_age < absl::Minutes(1) || options.max_connection_age > absl::Hours(24)) {
+    spdlog::critical("--max_connection_age must be 1m to 24h");
     return 1;
   }
   if (options.quote_valid_days < 1 || options.quote_valid_days > 3660 ||

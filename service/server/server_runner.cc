@@ -26,6 +26,7 @@
 #include "service/server/estimator_service.h"
 #include "service/server/http/http_front.h"
 #include "service/server/http/http_listener.h"
+#include "service/server/probe_health.h"
 #include "service/server/public_api.h"
 #include "service/server/quote_service.h"
 #include "service/server/quote_store_link.h"
@@ -45,10 +46,10 @@ constexpr int kMaxConcurrentStreams = 100;
 // Request headers (HPACK-decoded) per call; the CVE-2023-33953 class of bugs lives in metadata
 // handling. Our calls need an authorization header and a few gRPC ones.
 constexpr int kMaxMetadataBytes = 16 << 10;
-// Connections are recycled: idle ones after 5 minutes, all after 30 (with 30 s to finish calls),
-// so no client holds resources indefinitely.
+// Connections are recycled: idle ones after 5 minutes, all after --max_connection_age (with 30 s
+// to finish calls), so no client holds resources indefinitely and clients balancing over several
+// replicas re-resolve and reach new ones.
 constexpr int kMaxConnectionIdleMs = 5 * 60 * 1000;
-constexpr int kMaxConnectionAgeMs = 30 * 60 * 1000;
 constexpr int kMaxConnectionAgeGraceMs = 30 * 1000;
 // Memory gRPC may use for its buffers, and threads for its synchronous parts. Beyond the memory,
 // new streams are refused (RESOURCE_EXHAUSTED) instead of the process growing.
@@ -201,7 +202,8 @@ namespace {
 
 // The limits of README "Limits, overload and shutdown": message sizes, the resource quota,
 // streams, metadata, connection idle time and age, ping strikes.
-void ApplyLimits(grpc::ResourceQuota& quota, grpc::ServerBuilder& builder) {
+void ApplyLimits(absl::Duration max_connection_age, grpc::ResourceQuota& quota,
+                 grpc::ServerBuilder& builder) {
   quota.Resize(kQuotaBytes);
   quota.SetMaxThreads(kMaxThreads);
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
@@ -210,7 +212,8 @@ void ApplyLimits(grpc::ResourceQuota& quota, grpc::ServerBuilder& builder) {
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxConcurrentStreams);
   builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, kMaxMetadataBytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, kMaxConnectionIdleMs);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, kMaxConnectionAgeMs);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(max_connection_age)));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, kMaxConnectionAgeGraceMs);
   // A client pinging more often than every 5 minutes without data is cut off after 2 strikes.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
@@ -311,10 +314,14 @@ int RunServer(const ServerOptions& options) {
   std::unique_ptr<PublicApi> api;
   std::unique_ptr<http::HttpFront> http_front;
   std::unique_ptr<http::HttpListener> http_listener;
+  // The statuses of the health port for probes (--health_listen) follow the main port's.
+  ProbeHealth probe;
+  std::unique_ptr<grpc::Server> probe_server;
   // The quote service's health follows the store; set once the server exists (see below).
   std::atomic<grpc::HealthCheckServiceInterface*> quote_health{nullptr};
   QuoteStoreLink quote_store(quote_location, absl::Seconds(2), [&](bool up) {
     http_state.quotes_serving.store(up);
+    probe.Set(kQuoteServiceName, up);
     if (auto* health = quote_health.load()) health->SetServingStatus(kQuoteServiceName, up);
   });
   EstimatorService service(&store, &*access);
@@ -333,19 +340,40 @@ int RunServer(const ServerOptions& options) {
   builder.RegisterService(&service);
   builder.RegisterService(&admin);
   builder.RegisterService(&quotes);
-  ApplyLimits(quota, builder);
+  ApplyLimits(options.max_connection_age, quota, builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     spdlog::critical("cannot listen on {}", options.listen);
     return 1;
   }
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  health->SetServingStatus(kServiceName, true);
-  health->SetServingStatus(kAdminServiceName, true);
+  for (const char* name : {kServiceName, kAdminServiceName}) {
+    health->SetServingStatus(name, true);
+    probe.Set(name, true);
+  }
   health->SetServingStatus(kQuoteServiceName, false);  // until the store is open and migrated
+  probe.Set(kQuoteServiceName, false);
   health->SetServingStatus(true);
+  probe.Set("", true);
   quote_health.store(health);
   quote_store.Start();
+  if (!options.health_listen.empty()) {
+    int health_port = 0;
+    probe_server = StartProbeServer(options.health_listen, &probe, &health_port);
+    if (probe_server == nullptr) {
+      spdlog::critical("cannot listen on --health_listen {}", options.health_listen);
+      server->Shutdown();
+      return 1;
+    }
+    if (!options.health_port_file.empty() && !WritePortFile(options.health_port_file, health_port)) {
+      spdlog::critical("cannot write port file {}", options.health_port_file);
+      server->Shutdown();
+      return 1;
+    }
+    spdlog::info("serving gRPC health checks for probes (plaintext, health only) on {}",
+                 options.health_listen.substr(0, options.health_listen.rfind(':') + 1) +
+                     std::to_string(health_port));
+  }
   if (!options.http_listen.empty()) {
     api = std::make_unique<PublicApi>(&service, &quotes);
     http_listener = StartHttp(options, *api, *access, http_state, http_front);
@@ -378,12 +406,15 @@ int RunServer(const ServerOptions& options) {
   }  // the poller stops here
   spdlog::info("shutting down: health NOT_SERVING, finishing in-flight calls");
   health->Shutdown();  // NOT_SERVING for every service, and no more status changes
+  probe.Shutdown();
   http_state.serving.store(false);
   const absl::Time deadline = absl::Now() + options.shutdown_grace;
   std::thread grpc_stop([&] { server->Shutdown(absl::ToChronoTime(deadline)); });
   if (http_listener != nullptr) http_listener->Stop(deadline);
   grpc_stop.join();
   server->Wait();
+  // Last, so that the probes see NOT_SERVING, not a closed port, while calls drain.
+  if (probe_server != nullptr) probe_server->Shutdown(absl::ToChronoTime(absl::Now()));
   audit.Flush();  // every call that was answered has its line in the log
   spdlog::info("stopped");
   return 0;

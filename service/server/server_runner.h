@@ -39,6 +39,13 @@ struct ServerOptions {
   // How often the rules directory is looked at for changes; zero turns polling off.
   absl::Duration poll_interval = absl::Seconds(2);
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // Connections are closed (GOAWAY) after this long, so that clients re-resolve and spread over
+  // replicas that came up since (GRPC_ARG_MAX_CONNECTION_AGE_MS).
+  absl::Duration max_connection_age = absl::Minutes(30);
+  // host:port of a plaintext port serving only grpc.health.v1.Health/Check, for Kubernetes' gRPC
+  // probes (which cannot speak TLS); off when empty (probe_health.h).
+  std::string health_listen;
+  std::string health_port_file;
   // Where saved quotes are kept: "sqlite:PATH" or a PostgreSQL URL (quote_store.h). Empty with
   // quote_store_url_file empty: the default SQLite file.
   std::string quote_store = "sqlite:estimator_quotes.db";

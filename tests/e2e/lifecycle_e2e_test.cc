@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
@@ -20,6 +21,7 @@
 #include "absl/time/clock.h"
 #include "estimator/v1/estimator.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/e2e_environment.h"
@@ -161,6 +163,81 @@ TEST(e2eDeadline, ACallWhoseDeadlineHasPassedIsNotServed) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_EQ(response.estimates_size(), 0);
   EXPECT_EQ(server.Stop(), 0) << server.StderrText();
+}
+
+// The health port for Kubernetes' gRPC probes (--health_listen): plaintext, Check only, the same
+// statuses as the main port's health service, NOT_SERVING as soon as SIGTERM arrives (while calls
+// drain), and nothing else served on it: no API, no reflection.
+TEST(e2eProbeHealth, TheProbePortAnswersHealthOnlyAndTurnsNotServingOnSigterm) {
+  const std::string dir = MakeTempDir("estimator_probe");
+  const std::string port_file = dir + "/health_port";
+  ServerProcess server(ServerBinary(), SourceDir() + "/payer_rules",
+                       {"--shutdown_grace=3s", "--health_listen=127.0.0.1:0",
+                        "--health_port_file=" + port_file,
+                        "--quote_store=sqlite:" + dir + "/quotes.db"});
+  ASSERT_TRUE(server.Start().ok()) << server.StderrText();
+  int probe_port = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadFileOrEmpty(port_file)), &probe_port))
+      << server.StderrText();
+  ASSERT_NE(probe_port, server.port());
+  auto probe_channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", probe_port),
+                                           grpc::InsecureChannelCredentials());
+  auto probe = grpc::health::v1::Health::NewStub(probe_channel);
+  using grpc::health::v1::HealthCheckResponse;
+  auto check = [&](const std::string& service, HealthCheckResponse* answer) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    return probe->Check(&context, request, answer);
+  };
+  HealthCheckResponse answer;
+  ASSERT_TRUE(check("", &answer).ok());
+  EXPECT_EQ(answer.status(), HealthCheckResponse::SERVING);
+  ASSERT_TRUE(check("estimator.v1.EstimatorService", &answer).ok());
+  EXPECT_EQ(answer.status(), HealthCheckResponse::SERVING);
+  bool quotes_serving = false;  // the quote store opens in the background
+  for (int i = 0; i < 100 && !quotes_serving; ++i) {
+    quotes_serving = check("estimator.v1.QuoteService", &answer).ok() &&
+                     answer.status() == HealthCheckResponse::SERVING;
+    if (!quotes_serving) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(quotes_serving);
+  EXPECT_EQ(check("no.such.Service", &answer).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // The API is not served here, nor reflection (which describes the API).
+  auto stub = v1::EstimatorService::NewStub(probe_channel);
+  v1::EstimateCourseResponse estimate;
+  EXPECT_EQ(stub->EstimateCourse(Context().get(), MedicareTmsRequest("2026-03-02"), &estimate)
+                .error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  grpc::GenericStub generic(probe_channel);
+  grpc::ClientContext reflection_context;
+  grpc::Slice empty("");
+  grpc::ByteBuffer request_bytes(&empty, 1), response_bytes;
+  absl::Notification done;
+  grpc::Status reflection;
+  generic.UnaryCall(&reflection_context,
+                    "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                    grpc::StubOptions(), &request_bytes, &response_bytes, [&](grpc::Status s) {
+                      reflection = s;
+                      done.Notify();
+                    });
+  done.WaitForNotification();
+  EXPECT_EQ(reflection.error_code(), grpc::StatusCode::UNIMPLEMENTED) << reflection.error_message();
+
+  // A client connected to the main port keeps the drain going for the grace period; meanwhile the
+  // probe port answers NOT_SERVING, so the kubelet takes the pod out of the endpoints.
+  auto channel = grpc::CreateChannel(server.Address(), grpc::InsecureChannelCredentials());
+  ASSERT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5)));
+  ASSERT_TRUE(server.Signal(SIGTERM));
+  bool not_serving = false;
+  for (int i = 0; i < 40 && !not_serving; ++i) {
+    not_serving = check("", &answer).ok() && answer.status() == HealthCheckResponse::NOT_SERVING;
+    if (!not_serving) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  EXPECT_TRUE(not_serving) << "the probe port did not answer NOT_SERVING after SIGTERM";
+  EXPECT_EQ(server.Stop(std::chrono::seconds(20)), 0) << server.StderrText();
 }
 
 // SIGTERM while clients are calling: health turns NOT_SERVING (a watcher sees it), every call the
