@@ -107,12 +107,14 @@ chmod 0600 "$SECRETS/tls/tls.key"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 GRPC_PORT=$(free_port)
 HTTP_PORT=$(free_port)
+HEALTH_PORT=$(free_port)
 run_server() {  # the production command line of the image's CMD, on free ports
   "${PODMAN[@]}" rm -f "$NAME" >/dev/null 2>&1 || true
   "${PODMAN[@]}" run -d --name "$NAME" --network host --read-only --read-only-tmpfs=false \
     -v "$VOLUME:/var/lib/estimator" -v "$SECRETS/tls:/etc/estimator/tls:ro" \
     -v "$SECRETS/access:/etc/estimator/access:ro" "$IMAGE" \
     --listen="127.0.0.1:$GRPC_PORT" --http_listen="127.0.0.1:$HTTP_PORT" \
+    --health_listen="127.0.0.1:$HEALTH_PORT" \
     --tls_cert_file=/etc/estimator/tls/tls.crt --tls_key_file=/etc/estimator/tls/tls.key \
     --access_config=/etc/estimator/access/access.textproto >/dev/null
   for _ in $(seq 1 100); do
@@ -165,6 +167,11 @@ health=$("$ROOT/build/tools/node_modules/.bin/buf" curl --protocol grpc --cacert
   -d '{"service":"estimator.v1.QuoteService"}' "https://127.0.0.1:$GRPC_PORT/grpc.health.v1.Health/Check")
 grep -q SERVING <<<"$health" || fail "gRPC health: $health"
 pass "gRPC health (buf curl, reflection over TLS): estimator.v1.QuoteService SERVING"
+probe=$("$ROOT/build/tools/node_modules/.bin/buf" curl --protocol grpc --http2-prior-knowledge \
+  --schema "$ROOT/proto/grpc/health/v1/health.proto" -d '{"service":""}' \
+  "http://127.0.0.1:$HEALTH_PORT/grpc.health.v1.Health/Check")
+grep -q SERVING <<<"$probe" || fail "the probe port: $probe"
+pass "the probe port (plaintext, as the kubelet asks): SERVING"
 
 "${PODMAN[@]}" exec "$NAME" sh -c 'touch /usr/local/bin/x' 2>/dev/null && fail "the root filesystem is writable"
 mode=$("${PODMAN[@]}" exec "$NAME" stat -c '%a %u' /var/lib/estimator/quotes.db)
@@ -184,6 +191,8 @@ for c in 1 2 3 4; do
     echo "$ok $failed" >"$LOAD/count.$c" ) &
 done
 sleep 3
+PID=$("${PODMAN[@]}" inspect --format '{{.State.Pid}}' "$NAME")
+MEMORY=$(awk '/^VmRSS|^VmHWM/ {printf "%s %s kB; ", $1, $2}' "/proc/$PID/status")
 term_at=$(date +%s%N)
 "${PODMAN[@]}" kill --signal TERM "$NAME" >/dev/null
 exit_code=$("${PODMAN[@]}" wait "$NAME")
@@ -202,6 +211,7 @@ logged_ok=$(grep -c "audit method=EstimateCourse .* status=OK " "$WORK/server.lo
 if grep -v -h -i "unavailable\|connect\|refused\|shutting\|GOAWAY\|closed\|^$" "$LOAD"/errors.* | grep -q .; then
   fail "a call failed otherwise than by finding the server gone: $(grep -h . "$LOAD"/errors.* | head -3)"
 fi
+pass "the server's memory under load (/proc of the container's process): $MEMORY"
 pass "SIGTERM: exit 0 in $stop_ms ms; $ok_calls estimates answered OK (each with its audit line, $logged_ok logged), $failed_calls refused after the stop"
 
 # ---- the saved quote outlives the container ----------------------------------------------------------
