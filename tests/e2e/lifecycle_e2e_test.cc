@@ -226,18 +226,28 @@ TEST(e2eProbeHealth, TheProbePortAnswersHealthOnlyAndTurnsNotServingOnSigterm) {
   done.WaitForNotification();
   EXPECT_EQ(reflection.error_code(), grpc::StatusCode::UNIMPLEMENTED) << reflection.error_message();
 
-  // A client connected to the main port keeps the drain going for the grace period; meanwhile the
-  // probe port answers NOT_SERVING, so the kubelet takes the pod out of the endpoints.
+  // A call open on the main port (a health watch, as a load balancer keeps) holds the drain for
+  // the grace period (3 s); meanwhile the probe port answers NOT_SERVING, so the kubelet takes the
+  // pod out of the endpoints while calls finish.
   auto channel = grpc::CreateChannel(server.Address(), grpc::InsecureChannelCredentials());
-  ASSERT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5)));
+  auto main_health = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext watch_context;
+  grpc::health::v1::HealthCheckRequest watch_request;
+  auto watch = main_health->Watch(&watch_context, watch_request);
+  ASSERT_TRUE(watch->Read(&answer));
+  ASSERT_EQ(answer.status(), HealthCheckResponse::SERVING);
   ASSERT_TRUE(server.Signal(SIGTERM));
   bool not_serving = false;
-  for (int i = 0; i < 40 && !not_serving; ++i) {
+  for (int i = 0; i < 80 && !not_serving; ++i) {
     not_serving = check("", &answer).ok() && answer.status() == HealthCheckResponse::NOT_SERVING;
     if (!not_serving) std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   EXPECT_TRUE(not_serving) << "the probe port did not answer NOT_SERVING after SIGTERM";
   EXPECT_EQ(server.Stop(std::chrono::seconds(20)), 0) << server.StderrText();
+  watch_context.TryCancel();
+  while (watch->Read(&answer)) {
+  }
+  (void)watch->Finish();
 }
 
 // SIGTERM while clients are calling: health turns NOT_SERVING (a watcher sees it), every call the
