@@ -147,10 +147,6 @@ void SetAnswers(v1::CoverageRequirement coverage, v1::PriorAuthReadiness pa,
                 v1::ReadinessAssessment& a) {
   a.set_coverage(coverage);
   a.set_prior_auth(pa);
-  a.set_crd_covered(coverage == v1::COVERAGE_REQUIREMENT_COVERED       ? "covered"
-                    : coverage == v1::COVERAGE_REQUIREMENT_CONDITIONAL ? "conditional"
-                                                                       : "not-covered");
-  a.set_crd_pa_needed(pa == v1::PRIOR_AUTH_READINESS_NOT_NEEDED ? "no-auth" : "auth-needed");
   bool clinical = false, admin = false;
   for (const auto& item : a.checklist()) {
     clinical = clinical || item.kind() == v1::DOCUMENTATION_KIND_CLINICAL;
@@ -160,7 +156,32 @@ void SetAnswers(v1::CoverageRequirement coverage, v1::PriorAuthReadiness pa,
                              : clinical        ? v1::DOCUMENTATION_NEEDED_CLINICAL
                              : admin           ? v1::DOCUMENTATION_NEEDED_ADMIN
                                                : v1::DOCUMENTATION_NEEDED_NONE);
-  a.set_crd_doc_needed(clinical && admin ? "both" : clinical ? "clinical" : admin ? "admin" : "");
+
+  // The CRD answer (readiness.proto, CrdCoverageInformation: the table of combinations).
+  v1::CrdCoverageInformation& crd = *a.mutable_crd();
+  crd.Clear();
+  const bool covered = coverage != v1::COVERAGE_REQUIREMENT_NOT_COVERED;
+  crd.set_covered(!covered                                       ? "not-covered"
+                  : coverage == v1::COVERAGE_REQUIREMENT_CONDITIONAL ? "conditional"
+                                                                     : "covered");
+  if (covered) {
+    const bool auth = pa != v1::PRIOR_AUTH_READINESS_NOT_NEEDED;
+    crd.set_pa_needed(auth ? "auth-needed" : "no-auth");
+    if (clinical) crd.add_doc_needed("clinical");
+    if (admin) crd.add_doc_needed("admin");
+    if (clinical || admin) crd.add_doc_purpose(auth ? "withpa" : "retain-doc");
+    if (coverage == v1::COVERAGE_REQUIREMENT_CONDITIONAL) crd.add_info_needed("OTH");
+  }
+  // The deprecated single codes, CRD-valid (readiness.proto).
+  a.set_crd_covered(crd.covered());
+  a.set_crd_pa_needed(crd.pa_needed());
+  a.set_crd_doc_needed(crd.doc_needed().empty() ? "" : crd.doc_needed(0));
+}
+
+// The summary, which is also the CRD reason text.
+void SetSummary(std::string summary, v1::ReadinessAssessment& a) {
+  a.mutable_crd()->set_reason(summary);
+  a.set_summary(std::move(summary));
 }
 
 }  // namespace
@@ -197,8 +218,8 @@ void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Trea
                                               : "the plan's rules do not list this treatment";
     if (policy != nullptr) a.set_policy_section(policy->excluded().policy_section());
     SetAnswers(v1::COVERAGE_REQUIREMENT_NOT_COVERED, v1::PRIOR_AUTH_READINESS_NOT_NEEDED, a);
-    a.set_summary(absl::StrCat("Not covered (", a.policy_section(), "): ", why,
-                               " No prior authorization applies."));
+    SetSummary(absl::StrCat("Not covered (", a.policy_section(), "): ", why,
+                            " No prior authorization applies."), a);
     v1::Notice* n = a.add_notices();
     n->set_kind(v1::NOTICE_KIND_WARNING);
     n->set_code("SELF_PAY_ESTIMATE");
@@ -214,8 +235,8 @@ void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Trea
   const bool prior_auth = covered.prior_auth_required();
   if (!covered.has_criteria()) {  // the validator refuses prior auth without criteria
     SetAnswers(v1::COVERAGE_REQUIREMENT_COVERED, v1::PRIOR_AUTH_READINESS_NOT_NEEDED, a);
-    a.set_summary(absl::StrCat("Covered without prior authorization; the plan's rules state no "
-                               "criteria for ", TreatmentName(treatment), "."));
+    SetSummary(absl::StrCat("Covered without prior authorization; the plan's rules state no "
+                            "criteria for ", TreatmentName(treatment), "."), a);
     return;
   }
 
@@ -241,7 +262,7 @@ void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Trea
                  prior_auth ? v1::PRIOR_AUTH_READINESS_READY : v1::PRIOR_AUTH_READINESS_NOT_NEEDED, a);
       break;
     case v1::CRITERION_STATUS_NOT_MET:
-      SetAnswers(v1::COVERAGE_REQUIREMENT_NOT_COVERED,
+      SetAnswers(v1::COVERAGE_REQUIREMENT_CRITERIA_NOT_MET,
                  prior_auth ? v1::PRIOR_AUTH_READINESS_NOT_READY : v1::PRIOR_AUTH_READINESS_NOT_NEEDED,
                  a);
       break;
@@ -251,7 +272,7 @@ void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Trea
                  a);
       break;
   }
-  a.set_summary(Summary(a, prior_auth, CountCriteria(covered.criteria())));
+  SetSummary(Summary(a, prior_auth, CountCriteria(covered.criteria())), a);
 }
 
 absl::StatusOr<v1::CheckPriorAuthReadinessResponse> CheckPriorAuthReadiness(

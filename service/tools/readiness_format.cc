@@ -41,6 +41,8 @@ std::string CoverageRequirementName(int coverage) {
     case v1::COVERAGE_REQUIREMENT_NOT_COVERED: return "Not covered";
     case v1::COVERAGE_REQUIREMENT_CONDITIONAL:
       return "Conditional: covered once the criteria are shown to be met";
+    case v1::COVERAGE_REQUIREMENT_CRITERIA_NOT_MET:
+      return "Covered by the plan, but a criterion is not met as documented";
     case v1::COVERAGE_REQUIREMENT_UNSPECIFIED: return "Unknown";
   }
   return absl::StrCat("coverage ", coverage);

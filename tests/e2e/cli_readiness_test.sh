@@ -96,9 +96,9 @@ readiness not_ready "$DOCS/aetna_spravato_not_ready_no_oral_antidepressant.json"
 expect not_ready 3 \
   '^Prior auth readiness: Spravato \(esketamine\), Aetna / Aetna Open Access PPO' \
   '^  Summary: +Prior auth not ready: 1 criterion not met \(oral_antidepressant_alongside\)\.$' \
-  '^  Coverage: +Not covered \(not-covered\)$' \
+  '^  Coverage: +Covered by the plan, but a criterion is not met as documented \(covered\)$' \
   '^  Prior auth: +Not ready \(auth-needed\)$' \
-  '^  Documentation needed: +Clinical and administrative \(both\)$' \
+  '^  Documentation needed: +Clinical and administrative \(clinical, admin\)$' \
   '^  As of: +2026-11-20$' \
   '^    NOT MET  oral_antidepressant_alongside: an oral antidepressant taken alongside the treatment$' \
   '^             required; the patient takes none$' \
@@ -118,6 +118,13 @@ else
   result ok "ready: no clinical item to obtain"
 fi
 
+# A patient who could be covered once the criterion is met is never told "Not covered".
+if grep -qi "not covered" "$TMP/not_ready.out"; then
+  result FAIL "not_ready: says 'not covered' of a patient the plan covers on criteria" "$TMP/not_ready.out"
+else
+  result ok "not_ready: never says 'not covered'"
+fi
+
 # ---- IV ketamine, which the plan excludes: exit code 4, whatever the documentation --------------------
 readiness excluded "$DOCS/spravato_ready.json" --treatment=ketamine
 expect excluded 4 '^  Coverage: +Not covered \(not-covered\)$'
@@ -131,7 +138,14 @@ r = json.load(open(sys.argv[1]))
 a = r["assessment"]
 assert r["rule_set_version"], "rule_set_version is empty"
 assert a["prior_auth"] == "PRIOR_AUTH_READINESS_NOT_READY", a["prior_auth"]
-assert a["crd_covered"] == "not-covered" and a["crd_doc_needed"] == "both", a
+# Da Vinci CRD STU 2.2: covered (the plan covers Spravato; a criterion is unmet), auth-needed,
+# clinical and admin documentation to go with the request; "both" no longer exists.
+assert a["coverage"] == "COVERAGE_REQUIREMENT_CRITERIA_NOT_MET", a["coverage"]
+crd = a["crd"]
+assert crd["covered"] == "covered" and crd["pa_needed"] == "auth-needed", crd
+assert crd["doc_needed"] == ["clinical", "admin"] and crd["doc_purpose"] == ["withpa"], crd
+assert "info_needed" not in crd and crd["reason"] == a["summary"], crd
+assert a["crd_covered"] == "covered" and a["crd_doc_needed"] == "clinical", a
 assert a["summary"] == "Prior auth not ready: 1 criterion not met (oral_antidepressant_alongside).", a["summary"]
 clinical = [i for i in a["checklist"] if i["kind"] == "DOCUMENTATION_KIND_CLINICAL"]
 assert [i["criterion_id"] for i in clinical] == ["oral_antidepressant_alongside"], clinical

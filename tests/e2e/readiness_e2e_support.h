@@ -227,6 +227,7 @@ inline constexpr auto kSpravato = v1::TREATMENT_SPRAVATO;
 inline constexpr auto kCovered = v1::COVERAGE_REQUIREMENT_COVERED;
 inline constexpr auto kNotCovered = v1::COVERAGE_REQUIREMENT_NOT_COVERED;
 inline constexpr auto kConditional = v1::COVERAGE_REQUIREMENT_CONDITIONAL;
+inline constexpr auto kCriteriaNotMet = v1::COVERAGE_REQUIREMENT_CRITERIA_NOT_MET;
 inline constexpr auto kMet = v1::CRITERION_STATUS_MET;
 inline constexpr auto kNotMet = v1::CRITERION_STATUS_NOT_MET;
 inline constexpr auto kMissing = v1::CRITERION_STATUS_MISSING_INFORMATION;

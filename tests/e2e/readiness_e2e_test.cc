@@ -14,6 +14,7 @@
 //
 // Environment (set by ctest): ESTIMATOR_SERVER (the binary), ESTIMATOR_SOURCE_DIR (repo root).
 #include "tests/e2e/readiness_e2e_support.h"
+#include "tests/unit/engine/crd_invariants.h"
 
 namespace estimator::e2e {
 namespace {
@@ -63,16 +64,16 @@ const Scenario kScenarios[] = {
      "form for TMS (completed and signed); Letter of medical necessity from the ordering "
      "psychiatrist.",
      "", "aetna_tms_cpb_0469", kMet, "all 8 met"},
-    {"aetna_tms_not_ready_both_trials_ssri", "aetna", "open_access_ppo", kTms, kNotCovered,
-     v1::PRIOR_AUTH_READINESS_NOT_READY, v1::DOCUMENTATION_NEEDED_BOTH, "not-covered",
-     "auth-needed", "both",
+    {"aetna_tms_not_ready_both_trials_ssri", "aetna", "open_access_ppo", kTms, kCriteriaNotMet,
+     v1::PRIOR_AUTH_READINESS_NOT_READY, v1::DOCUMENTATION_NEEDED_BOTH, "covered",
+     "auth-needed", "clinical",
      "Prior auth not ready: 1 criterion not met (failed_two_classes_and_augmentation).", "",
      "failed_two_classes_and_augmentation", kNotMet,
      "found 2 adequate trials (sertraline 150 mg, 8 weeks, SSRI; escitalopram 20 mg, 8 weeks, "
      "SSRI) from 1 class; augmentation trial: aripiprazole 5 mg, 6 weeks, antipsychotic"},
     {"aetna_tms_incomplete_no_psychotherapy_history", "aetna", "open_access_ppo", kTms,
      kConditional, v1::PRIOR_AUTH_READINESS_INFO_NEEDED, v1::DOCUMENTATION_NEEDED_BOTH,
-     "conditional", "auth-needed", "both",
+     "conditional", "auth-needed", "clinical",
      "Prior auth not ready: 1 item missing (Therapy notes: at least 6 weeks of an evidence-based "
      "psychotherapy (e.g. CBT, IPT) without significant improvement on a rating scale).",
      "", "failed_psychotherapy", kMissing, "required; no psychotherapy history documented"},
@@ -84,14 +85,14 @@ const Scenario kScenarios[] = {
      "prescribing psychiatrist; Clinic's SPRAVATO REMS healthcare-setting certification.",
      "", "aetna_spravato_initial", kMet, "all 8 met"},
     {"aetna_spravato_not_ready_no_oral_antidepressant", "aetna", "open_access_ppo", kSpravato,
-     kNotCovered, v1::PRIOR_AUTH_READINESS_NOT_READY, v1::DOCUMENTATION_NEEDED_BOTH, "not-covered",
-     "auth-needed", "both",
+     kCriteriaNotMet, v1::PRIOR_AUTH_READINESS_NOT_READY, v1::DOCUMENTATION_NEEDED_BOTH, "covered",
+     "auth-needed", "clinical",
      "Prior auth not ready: 1 criterion not met (oral_antidepressant_alongside).", "",
      "oral_antidepressant_alongside", kNotMet,
      "an oral antidepressant taken alongside the treatment required; the patient takes none"},
     {"aetna_spravato_incomplete_no_contraindication_screening", "aetna", "open_access_ppo",
      kSpravato, kConditional, v1::PRIOR_AUTH_READINESS_INFO_NEEDED, v1::DOCUMENTATION_NEEDED_BOTH,
-     "conditional", "auth-needed", "both",
+     "conditional", "auth-needed", "clinical",
      "Prior auth not ready: 1 item missing (Screening note: no psychosis, no aneurysm or "
      "arteriovenous malformation, no history of brain bleed, no ketamine/esketamine allergy, no "
      "substance use disorder in the last 90 days, not pregnant).",
@@ -102,8 +103,8 @@ const Scenario kScenarios[] = {
      v1::PRIOR_AUTH_READINESS_NOT_NEEDED, v1::DOCUMENTATION_NEEDED_NONE, "covered", "no-auth", "",
      "No prior auth needed; the documentation meets all 8 of the plan's coverage criteria for TMS.",
      "", "medicare_tms_lcd_l34641", kMet, "all 8 met"},
-    {"medicare_tms_not_met_3_week_trial", "medicare", "part_b", kTms, kNotCovered,
-     v1::PRIOR_AUTH_READINESS_NOT_NEEDED, v1::DOCUMENTATION_NEEDED_CLINICAL, "not-covered",
+    {"medicare_tms_not_met_3_week_trial", "medicare", "part_b", kTms, kCriteriaNotMet,
+     v1::PRIOR_AUTH_READINESS_NOT_NEEDED, v1::DOCUMENTATION_NEEDED_CLINICAL, "covered",
      "no-auth", "clinical", "",
      "No prior auth needed, but the plan pays for TMS only when its criteria are met: ",
      "failed_two_classes_current_episode", kNotMet,
@@ -123,8 +124,8 @@ const Scenario kScenarios[] = {
      "No prior auth needed; the documentation meets all 6 of the plan's coverage criteria for "
      "Spravato (esketamine).",
      "", "medicare_spravato_label", kMet, "all 6 met"},
-    {"medicare_spravato_not_met_rems_not_enrolled", "medicare", "part_b", kSpravato, kNotCovered,
-     v1::PRIOR_AUTH_READINESS_NOT_NEEDED, v1::DOCUMENTATION_NEEDED_CLINICAL, "not-covered",
+    {"medicare_spravato_not_met_rems_not_enrolled", "medicare", "part_b", kSpravato, kCriteriaNotMet,
+     v1::PRIOR_AUTH_READINESS_NOT_NEEDED, v1::DOCUMENTATION_NEEDED_CLINICAL, "covered",
      "no-auth", "clinical",
      "No prior auth needed, but the plan pays for Spravato (esketamine) only when its criteria "
      "are met: 1 criterion not met (rems_patient_enrolled).",
@@ -170,6 +171,9 @@ TEST_P(e2eReadinessScenario, Verdict) {
   EXPECT_EQ(a.prior_auth(), s.prior_auth) << v1::PriorAuthReadiness_Name(a.prior_auth());
   EXPECT_EQ(a.documentation_needed(), s.documentation_needed)
       << v1::DocumentationNeeded_Name(a.documentation_needed());
+  EXPECT_THAT(CrdInvariantViolations(a), ::testing::IsEmpty()) << a.crd().ShortDebugString();
+  EXPECT_EQ(a.crd().covered(), s.crd_covered);
+  EXPECT_EQ(a.crd().pa_needed(), s.crd_pa_needed);
   EXPECT_EQ(a.crd_covered(), s.crd_covered);
   EXPECT_EQ(a.crd_pa_needed(), s.crd_pa_needed);
   EXPECT_EQ(a.crd_doc_needed(), s.crd_doc_needed);
@@ -344,8 +348,9 @@ TEST_F(e2eReadiness, IvKetamineIsNotCoveredByEitherPlanAndNeedsNoAuth) {
     EXPECT_EQ(a.prior_auth(), v1::PRIOR_AUTH_READINESS_NOT_NEEDED);
     EXPECT_EQ(a.documentation_needed(), v1::DOCUMENTATION_NEEDED_NONE);
     EXPECT_EQ(a.crd_covered(), "not-covered");
-    EXPECT_EQ(a.crd_pa_needed(), "no-auth");
+    EXPECT_EQ(a.crd_pa_needed(), "");  // CRD crd-ci-q2: no pa-needed when not covered
     EXPECT_EQ(a.crd_doc_needed(), "");
+    EXPECT_THAT(CrdInvariantViolations(a), ::testing::IsEmpty()) << a.crd().ShortDebugString();
     EXPECT_EQ(a.summary(), absl::StrCat("Not covered (", policy.excluded().policy_section(), "): ",
                                         policy.excluded().explanation(),
                                         " No prior authorization applies."));

@@ -123,7 +123,7 @@ TEST_F(e2eReadiness, MedicareTmsCriteriaNotMetIsQuotedAtSelfPayWithoutAPriorAuth
   ExpectPricedAtSelfPay(e, EstimateOf(CourseRequest("", "", kTms)), without);
   EXPECT_EQ(without.coverage().status(), v1::COVERAGE_STATUS_COVERED);
   EXPECT_EQ(e.readiness().prior_auth(), v1::PRIOR_AUTH_READINESS_NOT_NEEDED);
-  EXPECT_EQ(e.readiness().coverage(), kNotCovered);
+  EXPECT_EQ(e.readiness().coverage(), kCriteriaNotMet);
   const v1::Notice* n = FindNotice(e.notices(), "CRITERIA_NOT_MET");
   ASSERT_NE(n, nullptr);
   EXPECT_THAT(n->message(), StartsWith("No prior auth needed, but the plan pays for TMS only when "

@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "tests/unit/engine/crd_invariants.h"
 
 namespace estimator {
 namespace {
@@ -167,6 +168,9 @@ void CheckReadiness(const v1::ReadinessAssessment& a) {
     Finding("a readiness verdict is left unspecified", a.ShortDebugString());
   }
   for (const auto& c : a.criteria()) CheckCriterion(c);
+  for (const std::string& violation : CrdInvariantViolations(a)) {
+    Finding("a readiness answer breaks a Da Vinci CRD invariant: " + violation, a.crd().ShortDebugString());
+  }
 }
 
 void CheckWire(const google::protobuf::Message& answer) {

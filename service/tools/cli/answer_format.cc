@@ -116,12 +116,12 @@ void PrintReadiness(const CheckPriorAuthReadinessRequest& request,
   std::vector<std::pair<std::string, std::string>> fields = {
       {"Summary", assessment.summary()},
       {"Coverage",
-       WithCrdCode(CoverageRequirementName(assessment.coverage()), assessment.crd_covered())},
+       WithCrdCode(CoverageRequirementName(assessment.coverage()), assessment.crd().covered())},
       {"Prior auth",
-       WithCrdCode(PriorAuthReadinessName(assessment.prior_auth()), assessment.crd_pa_needed())},
+       WithCrdCode(PriorAuthReadinessName(assessment.prior_auth()), assessment.crd().pa_needed())},
       {"Documentation needed",
        WithCrdCode(DocumentationNeededName(assessment.documentation_needed()),
-                   assessment.crd_doc_needed())},
+                   absl::StrJoin(assessment.crd().doc_needed(), ", "))},
   };
   for (auto& field : PolicyFields(assessment.policy_section(), assessment.sources())) {
     fields.push_back(std::move(field));
@@ -150,9 +150,7 @@ void PrintReadiness(const CheckPriorAuthReadinessRequest& request,
 
 int ReadinessExitCode(const v1::ReadinessAssessment& a) {
   if (a.coverage() == v1::COVERAGE_REQUIREMENT_COVERED) return kExitOk;
-  if (a.coverage() == v1::COVERAGE_REQUIREMENT_NOT_COVERED && a.criteria().empty()) {
-    return kExitNotCovered;
-  }
+  if (a.coverage() == v1::COVERAGE_REQUIREMENT_NOT_COVERED) return kExitNotCovered;
   return kExitNotReady;
 }
 

@@ -3,15 +3,20 @@
 // auth; the criteria say what the chart must show). The day of every check is kToday, 2026-11-20.
 #include "service/engine/readiness.h"
 
+#include <map>
+#include <random>
+#include <iostream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "tests/unit/engine/crd_invariants.h"
 #include "tests/unit/engine/test_rules.h"
 
 namespace estimator {
@@ -111,18 +116,25 @@ std::vector<std::string> Checklist(const v1::ReadinessAssessment& a) {
   return items;
 }
 
-// The three answers, as enums (without their prefix) and as CRD codes ("-" for none), e.g.
-// "COVERED, READY, ADMIN: covered / auth-needed / admin".
+// The three answers, as enums (without their prefix), and the CRD coverage information: covered /
+// pa-needed / doc-needed / doc-purpose / info-needed ("-" for none), e.g.
+// "COVERED, READY, ADMIN: covered / auth-needed / admin / withpa / -". Every answer is also
+// checked against the CRD invariants here.
 std::string Answers(const v1::ReadinessAssessment& a) {
   auto bare = [](const std::string& name, absl::string_view prefix) {
     return std::string(absl::StripPrefix(name, prefix));
   };
+  auto codes = [](const auto& list) {
+    return list.empty() ? std::string("-") : absl::StrJoin(list, "+");
+  };
+  EXPECT_THAT(CrdInvariantViolations(a), ::testing::IsEmpty()) << a.crd().ShortDebugString();
+  const v1::CrdCoverageInformation& c = a.crd();
   return absl::StrCat(
       bare(v1::CoverageRequirement_Name(a.coverage()), "COVERAGE_REQUIREMENT_"), ", ",
       bare(v1::PriorAuthReadiness_Name(a.prior_auth()), "PRIOR_AUTH_READINESS_"), ", ",
       bare(v1::DocumentationNeeded_Name(a.documentation_needed()), "DOCUMENTATION_NEEDED_"), ": ",
-      a.crd_covered(), " / ", a.crd_pa_needed(), " / ",
-      a.crd_doc_needed().empty() ? "-" : a.crd_doc_needed());
+      c.covered(), " / ", c.pa_needed().empty() ? "-" : c.pa_needed(), " / ",
+      codes(c.doc_needed()), " / ", codes(c.doc_purpose()), " / ", codes(c.info_needed()));
 }
 
 void CollectLeaves(const v1::CriterionResult& r, std::vector<const v1::CriterionResult*>& out) {
@@ -139,7 +151,7 @@ constexpr char kAetnaTmsLetter[] =
 
 TEST(ReadinessTest, AetnaTmsCompleteChartIsReadyToSubmitWithItsForms) {
   const auto a = Aetna(v1::TREATMENT_TMS, Complete());
-  EXPECT_EQ(Answers(a), "COVERED, READY, ADMIN: covered / auth-needed / admin");
+  EXPECT_EQ(Answers(a), "COVERED, READY, ADMIN: covered / auth-needed / admin / withpa / -");
   // The HAM-D alternative is not needed once the PHQ-9 meets the any_of: nothing clinical to
   // obtain.
   EXPECT_THAT(Checklist(a), testing::ElementsAre(kAetnaTmsForm, kAetnaTmsLetter));
@@ -170,7 +182,7 @@ TEST(ReadinessTest, AetnaTmsWithTwoThingsMissingIsNotReadyAndSaysWhat) {
   doc.clear_psychotherapy_history();
   doc.clear_prescriber_specialty();
   const auto a = Aetna(v1::TREATMENT_TMS, doc);
-  EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / both");
+  EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / clinical+admin / withpa / OTH");
   EXPECT_EQ(a.summary(),
             "Prior auth not ready: 2 items missing (Therapy notes: at least 6 weeks of an "
             "evidence-based psychotherapy (e.g. CBT, IPT) without significant improvement on a "
@@ -188,7 +200,7 @@ TEST(ReadinessTest, AetnaTmsWithACriterionNotMetIsNotCovered) {
   auto doc = Complete();
   doc.set_diagnosis_codes(0, "F33.1");  // moderate: Aetna asks for severe
   auto a = Aetna(v1::TREATMENT_TMS, doc);
-  EXPECT_EQ(Answers(a), "NOT_COVERED, NOT_READY, BOTH: not-covered / auth-needed / both");
+  EXPECT_EQ(Answers(a), "CRITERIA_NOT_MET, NOT_READY, BOTH: covered / auth-needed / clinical+admin / withpa / -");
   EXPECT_EQ(a.summary(),
             "Prior auth not ready: 1 criterion not met (severe_mdd_without_psychosis).");
   EXPECT_THAT(Checklist(a), testing::ElementsAre("severe_mdd_without_psychosis not met",
@@ -197,7 +209,7 @@ TEST(ReadinessTest, AetnaTmsWithACriterionNotMetIsNotCovered) {
   // Not met and missing together: not met decides the answers, and the summary says both.
   doc.clear_prescriber_specialty();
   a = Aetna(v1::TREATMENT_TMS, doc);
-  EXPECT_EQ(Answers(a), "NOT_COVERED, NOT_READY, BOTH: not-covered / auth-needed / both");
+  EXPECT_EQ(Answers(a), "CRITERIA_NOT_MET, NOT_READY, BOTH: covered / auth-needed / clinical+admin / withpa / -");
   EXPECT_EQ(
       a.summary(),
       "Prior auth not ready: 1 criterion not met (severe_mdd_without_psychosis); 1 item missing "
@@ -208,7 +220,7 @@ TEST(ReadinessTest, AetnaTmsAnyOfWithItsOwnChecklistItemIsOneItem) {
   auto doc = Complete();
   doc.clear_severity_scores();
   const auto a = Aetna(v1::TREATMENT_TMS, doc);
-  EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / both");
+  EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / clinical+admin / withpa / OTH");
   // The rule file gives severe_score_recent (PHQ-9 or HAM-D) one checklist_item of its own.
   EXPECT_THAT(Checklist(a), testing::ElementsAre("severe_score_recent missing", kAetnaTmsForm,
                                                  kAetnaTmsLetter));
@@ -224,7 +236,7 @@ TEST(ReadinessTest, AetnaTmsOneAlternativeNotMetAndTheOtherMissingIsInfoNeeded) 
   doc.mutable_severity_scores(0)->set_score(10);
   const auto a = Aetna(v1::TREATMENT_TMS, doc);
   // The PHQ-9 route is closed, the HAM-D one is still open: nothing fails yet.
-  EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / both");
+  EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / clinical+admin / withpa / OTH");
   EXPECT_THAT(Checklist(a), testing::ElementsAre("severe_score_recent missing", kAetnaTmsForm,
                                                  kAetnaTmsLetter));
   EXPECT_EQ(a.criteria(0).children(4).children(0).status(), v1::CRITERION_STATUS_NOT_MET);
@@ -285,7 +297,7 @@ TEST(ReadinessTest, AnAlternativeMadeOfTwoCriteriaNeedsBoth) {
   v1::PatientDocumentation doc;
   doc.set_age_years(40);
   const auto a = AssessReadiness(BundledRules(), plan, v1::TREATMENT_TMS, doc, kToday);
-  EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / both");
+  EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / clinical+admin / withpa / OTH");
   EXPECT_THAT(Checklist(a), testing::ElementsAre(
                                 "therapy missing (one of route)", "score missing (one of route)",
                                 "trials missing (one of route)", kAetnaTmsForm, kAetnaTmsLetter));
@@ -351,7 +363,7 @@ TEST(ReadinessTest, AetnaTmsScoresThatFailBothAlternativesAreNotMet) {
   hamd->set_score(12);
   hamd->set_date("2026-11-02");
   const auto a = Aetna(v1::TREATMENT_TMS, doc);
-  EXPECT_EQ(Answers(a), "NOT_COVERED, NOT_READY, BOTH: not-covered / auth-needed / both");
+  EXPECT_EQ(Answers(a), "CRITERIA_NOT_MET, NOT_READY, BOTH: covered / auth-needed / clinical+admin / withpa / -");
   // Both routes are closed: the any_of is the criterion not met.
   EXPECT_EQ(a.summary(), "Prior auth not ready: 1 criterion not met (severe_score_recent).");
   EXPECT_THAT(Checklist(a), testing::ElementsAre("severe_score_recent not met", kAetnaTmsForm,
@@ -360,7 +372,7 @@ TEST(ReadinessTest, AetnaTmsScoresThatFailBothAlternativesAreNotMet) {
 
 TEST(ReadinessTest, AetnaSpravatoCompleteChartIsReadyWithThreeDocuments) {
   const auto a = Aetna(v1::TREATMENT_SPRAVATO, Complete());
-  EXPECT_EQ(Answers(a), "COVERED, READY, ADMIN: covered / auth-needed / admin");
+  EXPECT_EQ(Answers(a), "COVERED, READY, ADMIN: covered / auth-needed / admin / withpa / -");
   EXPECT_THAT(
       Checklist(a),
       testing::ElementsAre(
@@ -376,7 +388,7 @@ TEST(ReadinessTest, AetnaSpravatoWithoutAnOralAntidepressantOrREMSIsNotReady) {
   doc.clear_oral_antidepressant();
   doc.clear_rems_patient_enrolled();
   const auto a = Aetna(v1::TREATMENT_SPRAVATO, doc);
-  EXPECT_EQ(Answers(a), "NOT_COVERED, NOT_READY, BOTH: not-covered / auth-needed / both");
+  EXPECT_EQ(Answers(a), "CRITERIA_NOT_MET, NOT_READY, BOTH: covered / auth-needed / clinical+admin / withpa / -");
   EXPECT_EQ(a.summary(),
             "Prior auth not ready: 1 criterion not met (oral_antidepressant_alongside); 1 item "
             "missing (SPRAVATO REMS patient enrollment form signed and submitted before the first "
@@ -387,7 +399,7 @@ TEST(ReadinessTest, AetnaSpravatoUnknownOralAntidepressantIsANoticeAndConditiona
   auto doc = Complete();
   doc.set_oral_antidepressant("vortioxetin");
   const auto a = Aetna(v1::TREATMENT_SPRAVATO, doc);
-  EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / both");
+  EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / clinical+admin / withpa / OTH");
   ASSERT_EQ(a.notices_size(), 1);
   EXPECT_EQ(a.notices(0).code(), "UNKNOWN_DRUG");
   EXPECT_THAT(a.notices(0).message(),
@@ -400,7 +412,7 @@ TEST(ReadinessTest, AetnaSpravatoUnknownOralAntidepressantIsANoticeAndConditiona
 
 TEST(ReadinessTest, MedicareTmsNeedsNoPriorAuthAndTheChartMeetsTheLcd) {
   const auto a = Medicare(v1::TREATMENT_TMS, Complete());
-  EXPECT_EQ(Answers(a), "COVERED, NOT_NEEDED, NONE: covered / no-auth / -");
+  EXPECT_EQ(Answers(a), "COVERED, NOT_NEEDED, NONE: covered / no-auth / - / - / -");
   EXPECT_TRUE(a.checklist().empty());
   EXPECT_EQ(a.summary(),
             "No prior auth needed; the documentation meets all 8 of the plan's coverage criteria "
@@ -417,7 +429,7 @@ TEST(ReadinessTest, MedicareTmsAcceptsIntoleranceOfTwoClassesAsTheAlternative) {
   trials->Mutable(1)->set_outcome(v1::TRIAL_OUTCOME_INTOLERANCE);
   trials->Mutable(1)->set_weeks(1);
   const auto a = Medicare(v1::TREATMENT_TMS, doc);
-  EXPECT_EQ(Answers(a), "COVERED, NOT_NEEDED, NONE: covered / no-auth / -");
+  EXPECT_EQ(Answers(a), "COVERED, NOT_NEEDED, NONE: covered / no-auth / - / - / -");
   const auto& any_of = a.criteria(0).children(2);
   ASSERT_EQ(any_of.id(), "resistance_intolerance_or_prior_response");
   EXPECT_EQ(any_of.status(), v1::CRITERION_STATUS_MET);
@@ -430,7 +442,7 @@ TEST(ReadinessTest, MedicareTmsCriterionNotMetMeansNotCoveredWithoutPriorAuth) {
   auto doc = Complete();
   doc.set_age_years(17);
   const auto a = Medicare(v1::TREATMENT_TMS, doc);
-  EXPECT_EQ(Answers(a), "NOT_COVERED, NOT_NEEDED, CLINICAL: not-covered / no-auth / clinical");
+  EXPECT_EQ(Answers(a), "CRITERIA_NOT_MET, NOT_NEEDED, CLINICAL: covered / no-auth / clinical / retain-doc / -");
   EXPECT_EQ(a.summary(),
             "No prior auth needed, but the plan pays for TMS only when its criteria are met: 1 "
             "criterion not met (adult).");
@@ -440,7 +452,7 @@ TEST(ReadinessTest, MedicareTmsCriterionNotMetMeansNotCoveredWithoutPriorAuth) {
 
 TEST(ReadinessTest, MedicareSpravatoCompleteChartIsCovered) {
   const auto a = Medicare(v1::TREATMENT_SPRAVATO, Complete());
-  EXPECT_EQ(Answers(a), "COVERED, NOT_NEEDED, NONE: covered / no-auth / -");
+  EXPECT_EQ(Answers(a), "COVERED, NOT_NEEDED, NONE: covered / no-auth / - / - / -");
   EXPECT_EQ(
       a.summary(),
       "No prior auth needed; the documentation meets all 6 of the plan's coverage criteria for "
@@ -451,7 +463,7 @@ TEST(ReadinessTest, MedicareSpravatoWithoutREMSEnrollmentIsConditional) {
   auto doc = Complete();
   doc.clear_rems_patient_enrolled();
   const auto a = Medicare(v1::TREATMENT_SPRAVATO, doc);
-  EXPECT_EQ(Answers(a), "CONDITIONAL, NOT_NEEDED, CLINICAL: conditional / no-auth / clinical");
+  EXPECT_EQ(Answers(a), "CONDITIONAL, NOT_NEEDED, CLINICAL: conditional / no-auth / clinical / retain-doc / OTH");
   EXPECT_EQ(a.summary(),
             "No prior auth needed, but the plan pays for Spravato (esketamine) only when its "
             "criteria are met: 1 item missing (SPRAVATO REMS patient enrollment form signed and "
@@ -480,7 +492,7 @@ TEST(ReadinessTest, IvKetamineIsNotCoveredNeedsNoAuthAndPointsToTheSelfPayEstima
     // However complete the chart, an excluded treatment is not covered.
     const auto a =
         AssessReadiness(BundledRules(), c.plan, v1::TREATMENT_IV_KETAMINE, Complete(), kToday);
-    EXPECT_EQ(Answers(a), "NOT_COVERED, NOT_NEEDED, NONE: not-covered / no-auth / -");
+    EXPECT_EQ(Answers(a), "NOT_COVERED, NOT_NEEDED, NONE: not-covered / - / - / - / -");
     EXPECT_TRUE(a.checklist().empty());
     EXPECT_TRUE(a.criteria().empty());
     EXPECT_THAT(a.policy_section(), StartsWith(c.section));
@@ -520,8 +532,8 @@ TEST(ReadinessTest, AbsentDocumentationIsNeverAPass) {
     const auto a = AssessReadiness(BundledRules(), Plan(c.payer, c.plan), c.treatment,
                                    v1::PatientDocumentation(), kToday);
     EXPECT_EQ(Answers(a),
-              c.prior_auth ? "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / both"
-                           : "CONDITIONAL, NOT_NEEDED, CLINICAL: conditional / no-auth / clinical");
+              c.prior_auth ? "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / clinical+admin / withpa / OTH"
+                           : "CONDITIONAL, NOT_NEEDED, CLINICAL: conditional / no-auth / clinical / retain-doc / OTH");
     std::vector<const v1::CriterionResult*> leaves;
     CollectLeaves(a.criteria(0), leaves);
     for (const auto* leaf : leaves) {
@@ -564,6 +576,123 @@ TEST(CheckPriorAuthReadinessTest, WithoutAsOfDateTheCheckIsMadeForToday) {
   auto response = CheckPriorAuthReadiness(BundledRules(), request, absl::CivilDay(2026, 11, 25));
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_EQ(response->assessment().as_of_date(), "2026-11-25");
+}
+
+// A chart drawn at random from the pieces readiness reads, each piece sometimes absent (missing
+// information), sometimes failing, sometimes meeting a criterion: drugs from the catalog and a
+// misspelled one, doses, weeks, outcomes, episodes, scales, contraindications, REMS, prescribers.
+v1::PatientDocumentation RandomDocumentation(std::mt19937& rng) {
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  auto chance = [&](int percent) { return pick(100) < percent; };
+  v1::PatientDocumentation d;
+  if (chance(35)) {
+    // The complete chart, whole or with one piece removed or made to fail.
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(kComplete, &d));
+    switch (pick(8)) {
+      case 0: d.clear_age_years(); break;
+      case 1: d.set_age_years(14); break;
+      case 2: d.clear_severity_scores(); break;
+      case 3: d.clear_rems_patient_enrolled(); break;
+      case 4: d.clear_psychotherapy_history(); break;
+      default: break;  // whole
+    }
+    return d;
+  }
+  d.set_as_of_date("2026-11-20");
+  if (chance(85)) d.set_age_years(std::vector<int>{14, 15, 17, 18, 42, 66, 80}[pick(7)]);
+  for (int i = pick(3); i > 0; --i) {
+    d.add_diagnosis_codes(std::vector<const char*>{"F33.2", "F32.2", "F33.1", "F32.1", "F41.1",
+                                                   "F33.3"}[pick(6)]);
+  }
+  if (chance(60)) d.set_current_episode_start("2026-01-05");
+  if (chance(90)) {
+    const std::vector<const char*> drugs = {"sertraline", "fluoxetine", "bupropion", "venlafaxine",
+                                            "mirtazapine", "nortriptyline", "aripiprazole",
+                                            "lithium", "zoloftt"};
+    auto* history = d.mutable_antidepressant_history();
+    for (int i = pick(5); i > 0; --i) {
+      auto* t = history->add_trials();
+      t->set_drug(drugs[pick(static_cast<int>(drugs.size()))]);
+      if (chance(80)) t->set_daily_dose(std::vector<const char*>{"5 mg", "50 mg", "150 mg", "300 mg"}[pick(4)]);
+      if (chance(85)) t->set_weeks(pick(13));
+      if (chance(30)) t->set_adherence_percent(50 + pick(51));
+      t->set_outcome(static_cast<v1::TrialOutcome>(pick(5)));
+      t->set_episode(static_cast<v1::Episode>(pick(3)));
+      if (chance(50)) t->set_start_date("2026-03-01");
+    }
+  }
+  if (chance(70)) {
+    auto* t = d.mutable_psychotherapy_history()->add_trials();
+    t->set_kind(static_cast<v1::PsychotherapyKind>(1 + pick(7)));
+    if (chance(80)) t->set_weeks(pick(16));
+    if (chance(60)) t->set_sessions(pick(16));
+    t->set_outcome(static_cast<v1::TrialOutcome>(pick(5)));
+  }
+  for (int i = pick(3); i > 0; --i) {
+    auto* score = d.add_severity_scores();
+    score->set_instrument(static_cast<v1::SeverityInstrument>(1 + pick(5)));
+    score->set_score(pick(60));
+    score->set_date(std::vector<const char*>{"2026-11-02", "2026-06-01", "2025-11-01"}[pick(3)]);
+  }
+  if (chance(70)) {
+    auto* screening = d.mutable_contraindication_screening();
+    if (chance(30)) screening->add_present(static_cast<v1::Contraindication>(1 + pick(5)));
+  }
+  if (chance(70)) d.mutable_treatment_history();
+  if (chance(80)) d.set_prescriber_specialty(static_cast<v1::PrescriberSpecialty>(1 + pick(5)));
+  if (chance(60)) d.set_rems_patient_enrolled(chance(70));
+  if (chance(60)) d.set_takes_oral_antidepressant(chance(70));
+  return d;
+}
+
+// The CRD invariants as a property: every bundled plan version, every treatment, 300 random charts
+// each; and the generator reaches every verdict, so the property is not checked on one kind only.
+TEST(ReadinessCrdTest, EveryAnswerMeetsTheCrdInvariants) {
+  std::mt19937 rng(20261205);
+  std::map<std::string, int> seen;
+  int checked = 0;
+  for (const PlanVersion* plan : BundledRules().AllPlanVersions()) {
+    for (v1::Treatment treatment :
+         {v1::TREATMENT_TMS, v1::TREATMENT_SPRAVATO, v1::TREATMENT_IV_KETAMINE}) {
+      for (int i = 0; i < 300; ++i) {
+        const v1::PatientDocumentation documentation = RandomDocumentation(rng);
+        const auto a = AssessReadiness(BundledRules(), *plan, treatment, documentation, kToday);
+        const std::vector<std::string> violations = CrdInvariantViolations(a);
+        ASSERT_TRUE(violations.empty())
+            << plan->plan.payer_id() << "/" << plan->plan.plan_id() << " "
+            << v1::Treatment_Name(treatment) << ": " << absl::StrJoin(violations, "; ") << "\n"
+            << a.crd().ShortDebugString() << "\n" << documentation.ShortDebugString();
+        ++seen[v1::CoverageRequirement_Name(a.coverage()) + " " +
+               v1::PriorAuthReadiness_Name(a.prior_auth())];
+        ++checked;
+      }
+    }
+  }
+  for (const char* verdict :
+       {"COVERAGE_REQUIREMENT_COVERED PRIOR_AUTH_READINESS_READY",
+        "COVERAGE_REQUIREMENT_COVERED PRIOR_AUTH_READINESS_NOT_NEEDED",
+        "COVERAGE_REQUIREMENT_CRITERIA_NOT_MET PRIOR_AUTH_READINESS_NOT_READY",
+        "COVERAGE_REQUIREMENT_CRITERIA_NOT_MET PRIOR_AUTH_READINESS_NOT_NEEDED",
+        "COVERAGE_REQUIREMENT_CONDITIONAL PRIOR_AUTH_READINESS_INFO_NEEDED",
+        "COVERAGE_REQUIREMENT_CONDITIONAL PRIOR_AUTH_READINESS_NOT_NEEDED",
+        "COVERAGE_REQUIREMENT_NOT_COVERED PRIOR_AUTH_READINESS_NOT_NEEDED"}) {
+    EXPECT_GT(seen[verdict], 0) << "the generated charts never gave " << verdict;
+  }
+  std::string counts;
+  for (const auto& [verdict, n] : seen) absl::StrAppend(&counts, "\n  ", verdict, ": ", n);
+  std::cerr << checked << " answers checked against the CRD invariants:" << counts << "\n";
+}
+
+// The reproduction: Aetna TMS for a 14-year-old. The plan covers TMS from 15 (the file's
+// reading of CPB 0469); the answer must be CRD-valid and must not say "not covered".
+TEST(ReadinessCrdTest, AnAetnaTmsPatientUnderTheMinimumAgeIsCoveredOnCriteriaNotMet) {
+  v1::PatientDocumentation documentation;
+  documentation.set_as_of_date("2026-11-20");
+  documentation.set_age_years(14);
+  const auto a = AssessReadiness(BundledRules(), Plan("aetna", "open_access_ppo"), v1::TREATMENT_TMS,
+                                 documentation, kToday);
+  EXPECT_EQ(Answers(a),
+            "CRITERIA_NOT_MET, NOT_READY, BOTH: covered / auth-needed / clinical+admin / withpa / -");
 }
 
 TEST(CheckPriorAuthReadinessTest, AbsentDocumentationIsConditional) {
