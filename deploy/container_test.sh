@@ -46,6 +46,21 @@ if ! "${PODMAN[@]}" image exists "$BASE"; then
   say "making $BASE with debootstrap"
   rm -rf "$WORK/rootfs"
   debootstrap --variant=minbase bookworm "$WORK/rootfs" http://deb.debian.org/debian >"$WORK/debootstrap.log"
+  # Debian's images take updates and security fixes: the same three suites.
+  rm -f "$WORK/rootfs/etc/apt/sources.list"
+  cat >"$WORK/rootfs/etc/apt/sources.list.d/debian.sources" <<'SOURCES'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
   # Trimmed as Debian's slim images are: no documentation, manuals or translations, now or later.
   cat >"$WORK/rootfs/etc/dpkg/dpkg.cfg.d/docker-slim" <<'SLIM'
 path-exclude /usr/share/doc/*
