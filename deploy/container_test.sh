@@ -105,19 +105,12 @@ pass "without mounted TLS files it refuses to start (exit $code): $(grep -o 'can
 
 # ---- TLS material and callers, as a Secret would mount them -----------------------------------------
 SECRETS="$WORK/secrets"
-rm -rf "$SECRETS" && mkdir -p "$SECRETS/tls" "$SECRETS/access"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=estimator test CA" \
-  -keyout "$SECRETS/ca.key" -out "$SECRETS/ca.pem" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$SECRETS/tls/tls.key" \
-  -out "$SECRETS/server.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$SECRETS/san.ext"
-openssl x509 -req -in "$SECRETS/server.csr" -CA "$SECRETS/ca.pem" -CAkey "$SECRETS/ca.key" \
-  -CAcreateserial -days 2 -extfile "$SECRETS/san.ext" -out "$SECRETS/tls/tls.crt" 2>/dev/null
-head -c 32 /dev/urandom | base64 >"$SECRETS/desk.token"
-printf 'callers { name: "container_test" role: ROLE_FRONT_DESK token_sha256: "%s" }\n' \
-  "$("$CLI" hash-token <"$SECRETS/desk.token")" >"$SECRETS/access/access.textproto"
+rm -rf "$SECRETS"
+bash "$ROOT/tests/deploy/test_secrets.sh" "$SECRETS" "$CLI"
+mkdir -p "$SECRETS/tls" "$SECRETS/access"
+mv "$SECRETS/tls.crt" "$SECRETS/tls.key" "$SECRETS/tls/"
+mv "$SECRETS/access.textproto" "$SECRETS/access/"
 chown -R 10001:10001 "$SECRETS/tls" "$SECRETS/access"
-chmod 0600 "$SECRETS/tls/tls.key"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 GRPC_PORT=$(free_port)

@@ -141,8 +141,8 @@ expect(keys.some((k) => k.startsWith("plans__")), "the ConfigMap holds plans");
 // Services.
 const grpcService = find("Service", "estimator-grpc");
 const httpService = find("Service", "estimator-http");
-const selects = (selector) => Object.entries(selector ?? {})
-  .every(([k, v]) => pod.metadata?.labels?.[k] === v || deployment.spec.template.metadata.labels[k] === v);
+const podLabels = deployment.spec.template.metadata.labels;
+const selects = (selector) => Object.entries(selector ?? {}).every(([k, v]) => podLabels[k] === v);
 expect(grpcService?.spec.clusterIP === "None", "the gRPC Service is headless (client-side balancing)");
 for (const service of [grpcService, httpService]) {
   if (!service) continue;

@@ -55,16 +55,7 @@ EXPECTED_VERSION=$("$CLI" check --rules_dir="$ROOT/payer_rules" | grep -o 'rule 
 [ -n "$EXPECTED_VERSION" ] || fail "estimator check printed no rule set version"
 
 # ---- what the mounts hold ----------------------------------------------------------------------
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=estimator k8s test CA" \
-  -keyout "$TMP/ca.key" -out "$TMP/ca.pem" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$TMP/tls.key" \
-  -out "$TMP/server.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$TMP/san.ext"
-openssl x509 -req -in "$TMP/server.csr" -CA "$TMP/ca.pem" -CAkey "$TMP/ca.key" -CAcreateserial \
-  -days 2 -extfile "$TMP/san.ext" -out "$TMP/tls.crt" 2>/dev/null
-head -c 32 /dev/urandom | base64 >"$TMP/desk.token"
-printf 'callers { name: "k8s_test" role: ROLE_FRONT_DESK token_sha256: "%s" }\n' \
-  "$("$CLI" hash-token <"$TMP/desk.token")" >"$TMP/access.textproto"
+bash "$ROOT/tests/deploy/test_secrets.sh" "$TMP" "$CLI"
 
 # A volume folder as the kubelet writes it: KEY files in a timestamped folder, "..data" pointing
 # at it, and each key a symlink through "..data". $1 = folder, then KEY=SOURCE_FILE pairs.
