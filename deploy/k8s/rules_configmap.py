@@ -14,6 +14,7 @@ the new set whole, and a set that does not load leaves the last good one in plac
 import argparse
 import json
 import os
+import re
 import sys
 
 FOLDERS = ("plans", "clinics", "protocols", "catalogs", "codes")
@@ -37,8 +38,15 @@ def main():
         for name in sorted(os.listdir(path)):
             if not name.endswith(".textproto"):
                 continue
-            with open(os.path.join(path, name), encoding="utf-8") as f:
-                data[f"{folder}{SEPARATOR}{name}"] = f.read()
+            key = f"{folder}{SEPARATOR}{name}"
+            if not re.fullmatch(r"[-._a-zA-Z0-9]+", key):
+                sys.exit(f"rules_configmap: {folder}/{name}: a ConfigMap key may hold only letters, "
+                         "digits, '-', '_' and '.'; rename the file")
+            try:
+                with open(os.path.join(path, name), encoding="utf-8") as f:
+                    data[key] = f.read()
+            except UnicodeDecodeError as e:
+                sys.exit(f"rules_configmap: {folder}/{name}: not UTF-8 text ({e.reason} at byte {e.start})")
     if not any(key.startswith("plans" + SEPARATOR) for key in data):
         sys.exit(f"rules_configmap: no plan files in {args.rules_dir}/plans")
     size = sum(len(k) + len(v.encode("utf-8")) for k, v in data.items())

@@ -197,4 +197,19 @@ code=0
 [ "$code" = 1 ] && grep -q "cannot read --tls_cert_file" "$TMP/no_tls.err" || fail "no TLS: exit $code"
 pass "the TLS Secret missing: refuses to start"
 
+# ---- faults: rule files a ConfigMap cannot hold are named, and nothing is written ----------------
+cp -r "$ROOT/payer_rules" "$TMP/odd_rules"
+printf '\xff\xfe' >"$TMP/odd_rules/plans/latin1.textproto"
+code=0
+python3 "$ROOT/deploy/k8s/rules_configmap.py" "$TMP/odd_rules" >"$TMP/odd.json" 2>"$TMP/odd.err" || code=$?
+[ "$code" = 1 ] && [ ! -s "$TMP/odd.json" ] && grep -q "plans/latin1.textproto: not UTF-8" "$TMP/odd.err" ||
+  fail "a rule file that is not UTF-8: exit $code, $(cat "$TMP/odd.err")"
+rm "$TMP/odd_rules/plans/latin1.textproto"
+cp "$ROOT/payer_rules/plans/medi_cal_2026.textproto" "$TMP/odd_rules/plans/medi cal.textproto"
+code=0
+python3 "$ROOT/deploy/k8s/rules_configmap.py" "$TMP/odd_rules" >"$TMP/odd.json" 2>"$TMP/odd.err" || code=$?
+[ "$code" = 1 ] && [ ! -s "$TMP/odd.json" ] && grep -q "plans/medi cal.textproto: a ConfigMap key" "$TMP/odd.err" ||
+  fail "a rule file name a ConfigMap key cannot hold: exit $code, $(cat "$TMP/odd.err")"
+pass "rules_configmap.py names a file that is not UTF-8 or whose name cannot be a key, and writes nothing"
+
 echo "k8s manifests: $PASSED checks passed"
