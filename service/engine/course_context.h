@@ -39,6 +39,9 @@ struct CourseContext {
   const std::vector<PlanVersion>* versions = nullptr;
   const PlanVersion* start_version = nullptr;  // in effect on the course start
   bool out_of_network = false;
+  v1::Network network() const {
+    return out_of_network ? v1::NETWORK_OUT_OF_NETWORK : v1::NETWORK_IN_NETWORK;
+  }
   bool family_tier = false;
   bool tier_assumed = false;       // stated only when the plan pays something
   bool plan_year_assumed = false;

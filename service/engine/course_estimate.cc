@@ -237,7 +237,8 @@ SummaryFacts FactsFor(const CourseContext& ctx, const PricedCourse& priced,
   }
   if (ctx.insurance == nullptr) return facts;
   const v1::TreatmentPolicy& policy = *ctx.start_version->Policy(ctx.treatment);
-  facts.prior_auth_required = policy.has_covered() && policy.covered().prior_auth_required();
+  facts.prior_auth_required =
+      policy.has_covered() && PriorAuthRequiredIn(policy.covered(), ctx.network());
   const std::vector<absl::CivilDay> later = LaterCoveredPlanYears(priced);
   if (!later.empty()) {
     facts.new_plan_year = FormatDate(later.front());
@@ -310,7 +311,8 @@ absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
       (decided == v1::COVERAGE_STATUS_COVERED ||
        decided == v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH) &&
       ctx.start_version->Policy(ctx.treatment)->covered().has_criteria()) {
-    AssessReadinessInto(rules, *ctx.start_version, ctx.treatment, *documentation.documentation,
+    AssessReadinessInto(rules, *ctx.start_version, ctx.treatment, ctx.network(),
+                        *documentation.documentation,
                         documentation.as_of, *e.mutable_readiness());
     if (e.readiness().coverage() != v1::COVERAGE_REQUIREMENT_COVERED) {
       // The if-approved figure: the same schedule priced as covered, with its own notices.

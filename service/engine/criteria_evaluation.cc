@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/container/inlined_vector.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "service/common/dates.h"
 #include "service/common/dose.h"
@@ -61,6 +62,31 @@ void Severity(const v1::SeverityCriterion& c, absl::string_view requirement,
 }
 
 // ---- the rest -----------------------------------------------------------------------------------
+
+// What a criterion not met (or missing information) still lacks, for the checklist: what to obtain
+// (the worded checklist item), except where nothing can be obtained because the documentation
+// shows the patient does not qualify (an age, a contraindication present): then the explanation
+// says why. An all_of's gap is its children's; an any_of with a checklist item of its own is one
+// item, and so is a `not`. Failed trials write their own (criteria_trials.cc).
+void SetGap(const v1::Criterion& c, const CriterionWords& words, v1::CriterionResult& r) {
+  switch (c.check_case()) {
+    case v1::Criterion::kAllOf: return;
+    case v1::Criterion::kAnyOf:
+      if (c.checklist_item().empty()) return;
+      break;
+    case v1::Criterion::kAge:
+    case v1::Criterion::kNoContraindication:
+      if (r.status() == kNotMet) {
+        std::string gap = r.explanation();
+        if (!gap.empty()) gap[0] = absl::ascii_toupper(static_cast<unsigned char>(gap[0]));
+        r.set_gap(std::move(gap));
+        return;
+      }
+      break;
+    default: break;
+  }
+  r.set_gap(words.checklist_item);
+}
 
 void Diagnosis(const v1::DiagnosisCriterion& c, absl::string_view requirement,
                const DocumentedFacts& f, v1::CriterionResult& r) {
@@ -350,10 +376,23 @@ DocumentedFacts DigestDocumentation(const RuleSet& rules, const v1::PatientDocum
       unknown_drug(absl::StrCat("antidepressant_history.trials[", i, "].drug"), trials[i].drug());
     }
     t.dose_mcg = ParseDoseMcg(trials[i].daily_dose(), "daily_dose").value_or(0);
+    // Dates were validated; a trial's start places it in an episode, and so does an end before the
+    // current episode began. Weeks not documented are whole weeks from start to end.
+    std::optional<absl::CivilDay> start;
+    if (!trials[i].start_date().empty()) start = ParseDate(trials[i].start_date(), "").value_or(as_of);
+    if (!trials[i].end_date().empty()) t.end = ParseDate(trials[i].end_date(), "").value_or(as_of);
+    if (trials[i].has_weeks()) {
+      t.weeks = trials[i].weeks();
+    } else if (start && t.end) {
+      t.weeks = static_cast<int>((*t.end - *start) / 7);
+      t.weeks_from_dates = true;
+    }
     t.episode = trials[i].episode();
-    if (t.episode == v1::EPISODE_UNSPECIFIED && episode_start && !trials[i].start_date().empty()) {
-      if (auto start = ParseDate(trials[i].start_date(), "start_date"); start.ok()) {
+    if (t.episode == v1::EPISODE_UNSPECIFIED && episode_start) {
+      if (start) {
         t.episode = *start >= *episode_start ? v1::EPISODE_CURRENT : v1::EPISODE_EARLIER;
+      } else if (t.end && *t.end < *episode_start) {
+        t.episode = v1::EPISODE_EARLIER;
       }
     }
     f.trials.push_back(t);
@@ -375,15 +414,19 @@ void EvaluateCriterionInto(const v1::Criterion& c, const DocumentedFacts& f,
                            v1::CriterionResult& r) {
   // The requirement as the rule set worded it when it was compiled; worded here only for a
   // criterion that is not part of a compiled rule set.
-  std::string worded_here;
-  absl::string_view requirement;
-  const auto compiled = f.words != nullptr ? f.words->find(&c) : CriterionWordsMap::const_iterator();
-  if (f.words != nullptr && compiled != f.words->end()) {
-    requirement = compiled->second.requirement;
-  } else {
-    worded_here = RequirementOf(c, f.treatment);
-    requirement = worded_here;
+  CriterionWords worded_here;
+  const CriterionWords* words = nullptr;
+  if (f.words != nullptr) {
+    if (const auto compiled = f.words->find(&c); compiled != f.words->end()) {
+      words = &compiled->second;
+    }
   }
+  if (words == nullptr) {
+    worded_here = {RequirementOf(c, f.treatment), ChecklistItemFor(c, f.treatment),
+                   NameOf(c, f.treatment), {}};
+    words = &worded_here;
+  }
+  const absl::string_view requirement = words->requirement;
   switch (c.check_case()) {
     case v1::Criterion::kAllOf: AllOf(c.all_of(), f, r); break;
     case v1::Criterion::kAnyOf: AnyOf(c.any_of(), f, r); break;
@@ -411,6 +454,8 @@ void EvaluateCriterionInto(const v1::Criterion& c, const DocumentedFacts& f,
   r.set_id(c.id());
   r.set_kind(CriterionKind(c));
   r.set_policy_section(c.policy_section());
+  r.set_name(words->name);
+  if (r.status() != kMet && r.gap().empty()) SetGap(c, *words, r);
 }
 
 const std::string& CriterionKind(const v1::Criterion& c) {

@@ -27,6 +27,9 @@ struct DocumentedTrial {
   const CatalogDrug* drug = nullptr;        // nullptr: not in the catalog (reported as a notice)
   int64_t dose_mcg = 0;
   v1::Episode episode = v1::EPISODE_UNSPECIFIED;  // as documented, or derived from dates
+  std::optional<int> weeks;                 // as documented, or whole weeks from start to end date
+  bool weeks_from_dates = false;            // `weeks` was derived from the dates
+  std::optional<absl::CivilDay> end;        // end_date, when documented
 };
 
 // The documentation, read once and shared by every criterion of a check.

@@ -1,9 +1,13 @@
 #include "service/engine/criteria_trials.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "service/common/dates.h"
 #include "service/common/dose.h"
 #include "service/rules/criteria_text.h"
 #include "service/rules/clinical_vocabulary.h"
@@ -30,7 +34,8 @@ bool IsAugmentation(const DocumentedTrial& t) {
   return t.drug != nullptr && (t.drug->drug.augmentation_agent() || t.trial->augmentation());
 }
 
-TrialJudgement JudgeTrial(const DocumentedTrial& t, const v1::FailedTrialsCriterion& c) {
+TrialJudgement JudgeTrial(const DocumentedTrial& t, const v1::FailedTrialsCriterion& c,
+                          absl::CivilDay as_of) {
   const v1::AntidepressantTrial& trial = *t.trial;
   const std::string& name = DrugName(t);
   const bool intolerance = trial.outcome() == v1::TRIAL_OUTCOME_INTOLERANCE;
@@ -44,9 +49,15 @@ TrialJudgement JudgeTrial(const DocumentedTrial& t, const v1::FailedTrialsCriter
   if (c.current_episode_only() && t.episode == v1::EPISODE_EARLIER) {
     return {Verdict::kDoesNotCount, absl::StrCat(name, " trial was in an earlier episode")};
   }
-  if (!intolerance && trial.has_weeks() && trial.weeks() < c.min_weeks()) {
-    return {Verdict::kDoesNotCount, absl::StrCat(name, " trial was ", Weeks(trial.weeks()),
+  if (!intolerance && t.weeks && *t.weeks < c.min_weeks()) {
+    return {Verdict::kDoesNotCount, absl::StrCat(name, " trial was ", Weeks(*t.weeks),
                                                  ", under the ", c.min_weeks(), "-week minimum")};
+  }
+  if (c.max_months_since_end() > 0 && t.end &&
+      *t.end < AddMonths(as_of, -c.max_months_since_end())) {
+    return {Verdict::kDoesNotCount,
+            absl::StrCat(name, " trial ended ", FormatDate(*t.end), ", more than ",
+                         Count(c.max_months_since_end(), "month", "months"), " ago")};
   }
   // Past this point the catalog decides (dose, class): a drug it does not know might count.
   if (t.drug == nullptr) {
@@ -57,6 +68,7 @@ TrialJudgement JudgeTrial(const DocumentedTrial& t, const v1::FailedTrialsCriter
   if (c.current_episode_only() && t.episode == v1::EPISODE_UNSPECIFIED) {
     unknown.push_back("whether it was in the current episode");
   }
+  if (c.max_months_since_end() > 0 && !t.end) unknown.push_back("end date");
   // A trial stopped for intolerance counts whatever its length, dose and adherence.
   if (!intolerance) {
     if (c.adequate_dose_required() && t.dose_mcg < t.drug->min_daily_dose_mcg) {
@@ -70,7 +82,7 @@ TrialJudgement JudgeTrial(const DocumentedTrial& t, const v1::FailedTrialsCriter
               absl::StrCat(name, " trial had ", trial.adherence_percent(), "% adherence, under ",
                            c.min_adherence_percent(), "%")};
     }
-    if (!trial.has_weeks()) unknown.push_back("weeks");
+    if (!t.weeks) unknown.push_back("weeks");
     if (c.min_adherence_percent() > 0 && !trial.has_adherence_percent()) {
       unknown.push_back("adherence");
     }
@@ -91,7 +103,7 @@ void AppendTrialSummary(const DocumentedTrial& t, std::string& list) {
   if (trial.outcome() == v1::TRIAL_OUTCOME_INTOLERANCE) {
     list += "stopped for intolerance";
   } else {
-    absl::StrAppend(&list, Weeks(trial.weeks()));
+    absl::StrAppend(&list, Weeks(*t.weeks));
   }
   absl::StrAppend(&list, ", ", DrugClassName(t.drug->drug.drug_class()));
   if (IsAugmentation(t) && t.drug->is_antidepressant()) list += ", augmentation";
@@ -102,8 +114,9 @@ std::string TrialEvidence(const DocumentedTrial& t) {
   std::string s = NewText();
   absl::StrAppend(&s, "antidepressant_history.trials[", t.index, "]: ", DrugName(t), " ",
                   FormatDose(t.dose_mcg), " a day");
-  absl::StrAppend(&s, ", ", trial.has_weeks() ? Weeks(trial.weeks())
-                                              : "weeks not documented");
+  absl::StrAppend(&s, ", ", t.weeks ? Weeks(*t.weeks) : "weeks not documented");
+  if (t.weeks_from_dates) absl::StrAppend(&s, " (", trial.start_date(), " to ", trial.end_date(), ")");
+  else if (t.end) absl::StrAppend(&s, ", ended ", trial.end_date());
   absl::StrAppend(&s, ", ", OutcomeName(trial.outcome()));
   if (trial.has_adherence_percent()) absl::StrAppend(&s, ", adherence ", trial.adherence_percent(), "%");
   switch (t.episode) {
@@ -121,6 +134,75 @@ std::string TrialEvidence(const DocumentedTrial& t) {
   return s;
 }
 
+// The gap, e.g. "Found 2 adequate antidepressant trials from 2 classes and no augmentation trial;
+// add 1 augmentation trial of at least 6 weeks at a therapeutic dose in the current episode".
+// `unknowns` lists, each after "; ", the trials that might count once their records are complete.
+std::string TrialsGap(const v1::FailedTrialsCriterion& c, int trials, int classes,
+                      int augmentations, int augmentation_classes, absl::string_view unknowns) {
+  std::string gap = absl::StrCat("Found ", Count(trials, "adequate antidepressant trial",
+                                                 "adequate antidepressant trials"));
+  if (c.min_distinct_classes() > 1 && trials > 0) {
+    absl::StrAppend(&gap, " from ", Count(classes, "class", "classes"));
+  }
+  if (c.min_augmentation_trials() > 0) {
+    absl::StrAppend(&gap, augmentations == 0 ? " and no augmentation trial"
+                                             : absl::StrCat(" and ", Count(augmentations,
+                                                                           "augmentation trial",
+                                                                           "augmentation trials")));
+    if (c.min_augmentation_classes() > 1 && augmentations > 0) {
+      absl::StrAppend(&gap, " from ", Count(augmentation_classes, "class", "classes"));
+    }
+  }
+  // What to add, e.g. "1 antidepressant trial from a class not yet tried and 1 augmentation trial".
+  std::vector<std::string> adds;
+  int added = 0;
+  bool of_class = false;
+  const int more_classes = std::max(0, c.min_distinct_classes() - classes);
+  const int more_trials = std::max({0, c.min_trials() - trials, more_classes});
+  if (more_trials > 0) {
+    std::string add = Count(more_trials, "antidepressant trial", "antidepressant trials");
+    if (more_classes == more_trials) {
+      add += more_trials == 1 ? " from a class not yet tried" : " from classes not yet tried";
+    } else if (more_classes > 0) {
+      absl::StrAppend(&add, " (", more_classes, " from a class not yet tried)");
+    }
+    of_class = of_class || more_classes > 0;
+    added += more_trials;
+    adds.push_back(std::move(add));
+  }
+  const int more_augmentation_classes =
+      std::max(0, c.min_augmentation_classes() - augmentation_classes);
+  const int more_augmentations =
+      std::max({0, c.min_augmentation_trials() - augmentations, more_augmentation_classes});
+  if (more_augmentations > 0) {
+    std::string add = Count(more_augmentations, "augmentation trial", "augmentation trials");
+    if (more_augmentation_classes > 0) {
+      add += more_augmentation_classes == 1 ? " from a class not yet tried"
+                                            : " from classes not yet tried";
+    }
+    of_class = of_class || more_augmentation_classes > 0;
+    added += more_augmentations;
+    adds.push_back(std::move(add));
+  }
+  if (!adds.empty()) {
+    absl::StrAppend(&gap, "; add ", absl::StrJoin(adds, " and "),
+                    added > 1 ? ", each of at least " : of_class ? ", of at least " : " of at least ",
+                    Weeks(c.min_weeks()));
+    if (c.adequate_dose_required()) gap += " at a therapeutic dose";
+    if (c.current_episode_only()) gap += " in the current episode";
+    if (c.max_months_since_end() > 0) {
+      absl::StrAppend(&gap, ", ended within the last ",
+                      Count(c.max_months_since_end(), "month", "months"));
+    }
+  }
+  if (!unknowns.empty()) {
+    absl::StrAppend(&gap, adds.empty() ? "; complete" : "; also complete",
+                    " the records of trials not yet counted, which may count (",
+                    absl::StripPrefix(unknowns, "; "), ")");
+  }
+  return gap;
+}
+
 }  // namespace
 
 void EvaluateFailedTrials(const v1::FailedTrialsCriterion& c, absl::string_view requirement,
@@ -135,19 +217,26 @@ void EvaluateFailedTrials(const v1::FailedTrialsCriterion& c, absl::string_view 
     int trials = 0;
     absl::InlinedVector<int, 8> classes;  // distinct; a handful at most, so no set
     int augmentations = 0;
-    void AddClass(int c) {
-      if (std::find(classes.begin(), classes.end(), c) == classes.end()) classes.push_back(c);
+    absl::InlinedVector<int, 8> augmentation_classes;  // distinct
+    static void AddTo(absl::InlinedVector<int, 8>& list, int c) {
+      if (std::find(list.begin(), list.end(), c) == list.end()) list.push_back(c);
     }
+    void AddClass(int c) { AddTo(classes, c); }
+    void AddAugmentationClass(int c) { AddTo(augmentation_classes, c); }
     void Add(const DocumentedTrial& t) {
       if (t.drug->is_antidepressant()) {
         ++trials;
         AddClass(t.drug->drug.drug_class());
       }
-      if (IsAugmentation(t)) ++augmentations;
+      if (IsAugmentation(t)) {
+        ++augmentations;
+        AddAugmentationClass(t.drug->drug.drug_class());
+      }
     }
     bool Meets(const v1::FailedTrialsCriterion& c) const {
       return trials >= c.min_trials() && static_cast<int>(classes.size()) >= c.min_distinct_classes() &&
-             augmentations >= c.min_augmentation_trials();
+             augmentations >= c.min_augmentation_trials() &&
+             static_cast<int>(augmentation_classes.size()) >= c.min_augmentation_classes();
     }
   };
   Tally counted, possible;
@@ -157,7 +246,7 @@ void EvaluateFailedTrials(const v1::FailedTrialsCriterion& c, absl::string_view 
   r.mutable_evidence()->Reserve(static_cast<int>(f.trials.size()));
   for (const DocumentedTrial& t : f.trials) {
     r.add_evidence(TrialEvidence(t));
-    const TrialJudgement j = JudgeTrial(t, c);
+    const TrialJudgement j = JudgeTrial(t, c, f.as_of);
     switch (j.verdict) {
       case Verdict::kCounts:
         counted.Add(t);
@@ -180,6 +269,7 @@ void EvaluateFailedTrials(const v1::FailedTrialsCriterion& c, absl::string_view 
           possible.trials = c.min_trials();  // an unknown drug could be anything
           possible.augmentations = c.min_augmentation_trials();
           for (int k = 0; k < c.min_distinct_classes(); ++k) possible.AddClass(100 + k);
+          for (int k = 0; k < c.min_augmentation_classes(); ++k) possible.AddAugmentationClass(200 + k);
         }
         break;
     }
@@ -202,6 +292,11 @@ void EvaluateFailedTrials(const v1::FailedTrialsCriterion& c, absl::string_view 
   if (f.trials.empty()) absl::StrAppend(&text, "; no trials documented");
   absl::StrAppend(&text, reasons, unknowns);
   Set(r, counted.Meets(c) ? kMet : possible.Meets(c) ? kMissing : kNotMet, std::move(text));
+  if (r.status() != kMet) {
+    r.set_gap(TrialsGap(c, counted.trials, static_cast<int>(counted.classes.size()),
+                        counted.augmentations, static_cast<int>(counted.augmentation_classes.size()),
+                        unknowns));
+  }
 }
 
 // ---- psychotherapy ------------------------------------------------------------------------------

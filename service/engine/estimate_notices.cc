@@ -57,7 +57,7 @@ void WriteCoverageDecision(const CourseContext& ctx, v1::CourseEstimate& e) {
                                    ctx.protocol->name(), "'."));
     return;
   }
-  if (c.prior_auth_required()) {
+  if (PriorAuthRequiredIn(c, ctx.network())) {
     d.set_status(v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH);
     d.set_explanation(absl::StrCat(name, " is covered once ", v.plan.payer_name(),
                                    " approves a prior authorization."));
@@ -338,7 +338,7 @@ void AddPlanWarnings(const CourseContext& ctx, const PricedCourse& priced,
                        "is approved. Without approval the plan pays nothing.");
   }
   if (status == v1::COVERAGE_STATUS_CRITERIA_NOT_MET) {
-    const bool prior_auth = policy.covered().prior_auth_required();
+    const bool prior_auth = PriorAuthRequiredIn(policy.covered(), ctx.network());
     notices.Warn(prior_auth ? "PRIOR_AUTH_NOT_READY" : "CRITERIA_NOT_MET",
                  absl::StrCat(e.readiness().summary(), " Every session is priced at the "
                               "clinic's self-pay price ",

@@ -188,7 +188,7 @@ absl::Status WritePatientRange(const CourseContext& ctx, const SessionPrices& pr
   Notices silent(nullptr);
   const std::string payer = ctx.start_version->plan.payer_name();
   const bool prior_auth =
-      ctx.start_version->Policy(ctx.treatment)->covered().prior_auth_required();
+      PriorAuthRequiredIn(ctx.start_version->Policy(ctx.treatment)->covered(), ctx.network());
 
   // The prior-authorization outcome.
   std::vector<Option<bool>> approvals = {{figure.criteria_not_met, ""}};

@@ -11,6 +11,7 @@
 #include "service/common/status_macros.h"
 #include "service/engine/criteria_evaluation.h"
 #include "service/engine/plain_language.h"
+#include "service/engine/prior_auth_packet.h"
 #include "service/engine/request_validation.h"
 
 namespace estimator {
@@ -22,39 +23,39 @@ using v1::CriterionStatus;
 struct AlternativeOf {
   std::string any_of;  // empty outside any any_of
   std::string branch;
+  std::string any_of_name;  // the any_of in words
 };
 
 // Items to obtain for every criterion that is not met and matters: the children of an any_of that
 // is already met do not, and each branch of an any_of is one alternative among others. An any_of
 // with its own checklist_item is one item.
+// Each item says the criterion's gap (CriterionResult.gap, set when it was evaluated).
 void CollectChecklist(const v1::Criterion& c, const v1::CriterionResult& r,
-                      const AlternativeOf& where, v1::Treatment treatment,
-                      const CriterionWordsMap& words, v1::ReadinessAssessment& out) {
+                      const AlternativeOf& where, v1::ReadinessAssessment& out) {
   if (r.status() == v1::CRITERION_STATUS_MET) return;
   if (c.check_case() == v1::Criterion::kAllOf) {
     for (int i = 0; i < c.all_of().criteria_size(); ++i) {
-      CollectChecklist(c.all_of().criteria(i), r.children(i), where, treatment, words, out);
+      CollectChecklist(c.all_of().criteria(i), r.children(i), where, out);
     }
     return;
   }
   if (c.check_case() == v1::Criterion::kAnyOf && c.checklist_item().empty()) {
     for (int i = 0; i < c.any_of().criteria_size(); ++i) {
-      CollectChecklist(c.any_of().criteria(i), r.children(i), {c.id(), c.any_of().criteria(i).id()},
-                       treatment, words, out);
+      CollectChecklist(c.any_of().criteria(i), r.children(i),
+                       {c.id(), c.any_of().criteria(i).id(), r.name()}, out);
     }
     return;
   }
   v1::ChecklistItem* item = out.add_checklist();
-  // Worded when the rule set was compiled.
-  const auto worded = words.find(&c);
-  item->set_item(worded != words.end() ? worded->second.checklist_item
-                                       : ChecklistItemFor(c, treatment));
+  item->set_item(r.gap());
   item->set_kind(v1::DOCUMENTATION_KIND_CLINICAL);
   item->set_criterion_id(c.id());
   item->set_criterion_status(r.status());
   item->set_one_of_alternatives(!where.any_of.empty());
   item->set_alternatives_of(where.any_of);
   item->set_alternative(where.branch);
+  item->set_criterion_name(r.name());
+  item->set_alternatives_name(where.any_of_name);
 }
 
 // How many criteria a policy has, as its text numbers them: the parts of a top-level all_of.
@@ -65,7 +66,7 @@ int CountCriteria(const v1::Criterion& root) {
 std::string Items(int n) { return absl::StrCat(n, n == 1 ? " item" : " items"); }
 
 // The one or two sentences a billing person reads first. The alternatives of one any_of are one
-// need: not met when every branch has a criterion not met (named by the any_of's id), otherwise
+// need: not met when every branch has a criterion not met (named by the any_of's name), otherwise
 // missing information, "obtain A or B and C" over the branches that can still be met. Ids and
 // items are viewed where they are, in `a`'s checklist, not copied.
 std::string Summary(const v1::ReadinessAssessment& a, bool prior_auth, int criteria_count) {
@@ -75,7 +76,7 @@ std::string Summary(const v1::ReadinessAssessment& a, bool prior_auth, int crite
     bool blocked = false;                  // a criterion of the branch is not met
   };
   struct Need {
-    absl::string_view id;  // the criterion's, or the any_of's
+    absl::string_view name;  // the criterion's, or the any_of's, in words
     std::vector<Branch> branches;
   };
   std::vector<Need> needs;
@@ -92,7 +93,8 @@ std::string Summary(const v1::ReadinessAssessment& a, bool prior_auth, int crite
       need = &needs[it->second];
     } else {
       if (!group.empty()) need_at[group] = needs.size();
-      need = &needs.emplace_back(Need{group.empty() ? item.criterion_id() : group, {}});
+      need = &needs.emplace_back(
+          Need{group.empty() ? item.criterion_name() : item.alternatives_name(), {}});
     }
     if (need->branches.empty() || need->branches.back().id != item.alternative()) {
       need->branches.push_back({item.alternative(), {}, false});
@@ -112,7 +114,7 @@ std::string Summary(const v1::ReadinessAssessment& a, bool prior_auth, int crite
       if (!branch.blocked) open.push_back(absl::StrJoin(branch.items, " and "));
     }
     if (open.empty()) {
-      not_met.push_back(need.id);
+      not_met.push_back(need.name);
     } else {
       missing.push_back(absl::StrJoin(open, " or "));
     }
@@ -193,17 +195,18 @@ absl::CivilDay AsOfDay(const v1::PatientDocumentation& documentation, absl::Civi
 }
 
 v1::ReadinessAssessment AssessReadiness(const RuleSet& rules, const PlanVersion& plan,
-                                        v1::Treatment treatment,
+                                        v1::Treatment treatment, v1::Network network,
                                         const v1::PatientDocumentation& documentation,
                                         absl::CivilDay as_of) {
   v1::ReadinessAssessment a;
-  AssessReadinessInto(rules, plan, treatment, documentation, as_of, a);
+  AssessReadinessInto(rules, plan, treatment, network, documentation, as_of, a);
   return a;
 }
 
 void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Treatment treatment,
-                         const v1::PatientDocumentation& documentation, absl::CivilDay as_of,
-                         v1::ReadinessAssessment& a) {
+                         v1::Network network, const v1::PatientDocumentation& documentation,
+                         absl::CivilDay as_of, v1::ReadinessAssessment& a,
+                         const PacketRequest* packet) {
   a.set_treatment(treatment);
   a.set_payer_name(plan.plan.payer_name());
   a.set_plan_name(plan.plan.plan_name());
@@ -231,8 +234,14 @@ void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Trea
   }
 
   const v1::TreatmentCovered& covered = policy->covered();
+  if (network == v1::NETWORK_OUT_OF_NETWORK && !plan.plan.has_out_of_network()) {
+    SetAnswers(v1::COVERAGE_REQUIREMENT_NOT_COVERED, v1::PRIOR_AUTH_READINESS_NOT_NEEDED, a);
+    SetSummary(absl::StrCat("Not covered out of network: ", plan.plan.plan_name(),
+                            " pays nothing out of network. No prior authorization applies."), a);
+    return;
+  }
   a.set_policy_section(covered.policy_section());
-  const bool prior_auth = covered.prior_auth_required();
+  const bool prior_auth = PriorAuthRequiredIn(covered, network);
   if (!covered.has_criteria()) {  // the validator refuses prior auth without criteria
     SetAnswers(v1::COVERAGE_REQUIREMENT_COVERED, v1::PRIOR_AUTH_READINESS_NOT_NEEDED, a);
     SetSummary(absl::StrCat("Covered without prior authorization; the plan's rules state no "
@@ -247,7 +256,7 @@ void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Trea
   // Evaluated in place: the result tree is the largest part of the answer, not worth a copy.
   v1::CriterionResult& root = *a.add_criteria();
   EvaluateCriterionInto(covered.criteria(), facts, root);
-  CollectChecklist(covered.criteria(), root, {}, treatment, plan.criterion_words, a);
+  CollectChecklist(covered.criteria(), root, {}, a);
   if (prior_auth) {
     for (const auto& doc : covered.submission_documents()) {
       v1::ChecklistItem* item = a.add_checklist();
@@ -273,6 +282,10 @@ void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Trea
       break;
   }
   SetSummary(Summary(a, prior_auth, CountCriteria(covered.criteria())), a);
+  if (prior_auth && packet != nullptr) {
+    WriteRequestPacket({rules, plan, covered, treatment, packet->first_day, as_of, packet->dose_mg},
+                       a);
+  }
 }
 
 absl::StatusOr<v1::CheckPriorAuthReadinessResponse> CheckPriorAuthReadiness(
@@ -301,8 +314,18 @@ absl::Status CheckPriorAuthReadinessInto(const RuleSet& rules,
         ": no version of ", request.payer_id(), "/", request.plan_id(), " is in effect on ",
         FormatDate(day), " (the first starts ", versions->front().plan.effective_from(), ")"));
   }
-  AssessReadinessInto(rules, *plan, request.treatment(), request.documentation(), as_of,
-                      *response.mutable_assessment());
+  if (request.network() == v1::NETWORK_UNSPECIFIED &&
+      AnswerDependsOnNetwork(plan->plan, *plan->Policy(request.treatment()))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "network: is required for ", TreatmentName(request.treatment()), " under ",
+        plan->plan.plan_name(), " on ", FormatDate(day), ": ",
+        plan->plan.has_out_of_network() ? "whether prior authorization is needed depends on it"
+                                        : "the plan pays nothing out of network",
+        " (NETWORK_IN_NETWORK or NETWORK_OUT_OF_NETWORK)"));
+  }
+  const PacketRequest packet{day, request.dose_mg()};
+  AssessReadinessInto(rules, *plan, request.treatment(), request.network(),
+                      request.documentation(), as_of, *response.mutable_assessment(), &packet);
   response.set_rule_set_version(rules.version());
   return absl::OkStatus();
 }

@@ -15,14 +15,15 @@
 namespace estimator {
 
 // `today` is used when the documentation gives no as_of_date. Errors: INVALID_ARGUMENT naming the
-// field; NOT_FOUND for an unknown payer or plan, or no plan version in effect on the day.
+// field (`network` when the plan's answer depends on it and it is not given); NOT_FOUND for an unknown payer or plan, or no plan version in effect on the day.
 absl::StatusOr<v1::CheckPriorAuthReadinessResponse> CheckPriorAuthReadiness(
     const RuleSet& rules, const v1::CheckPriorAuthReadinessRequest& request, absl::CivilDay today);
 
-// The assessment of `treatment` under one plan version; `documentation` must be validated. Also used
-// by estimates that carry documentation.
+// The assessment of `treatment` under one plan version, for a clinic in `network`
+// (NETWORK_UNSPECIFIED only where AnswerDependsOnNetwork is false); `documentation` must be
+// validated. Also used by estimates that carry documentation.
 v1::ReadinessAssessment AssessReadiness(const RuleSet& rules, const PlanVersion& plan,
-                                        v1::Treatment treatment,
+                                        v1::Treatment treatment, v1::Network network,
                                         const v1::PatientDocumentation& documentation,
                                         absl::CivilDay as_of);
 
@@ -32,9 +33,16 @@ absl::Status CheckPriorAuthReadinessInto(const RuleSet& rules,
                                          const v1::CheckPriorAuthReadinessRequest& request,
                                          absl::CivilDay today,
                                          v1::CheckPriorAuthReadinessResponse& response);
+// What the request packet is counted from (CheckPriorAuthReadiness writes one; an estimate's
+// assessment carries none).
+struct PacketRequest {
+  absl::CivilDay first_day;  // the planned first session
+  int dose_mg = 0;           // Spravato's dose after the first session; 0: not given
+};
 void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Treatment treatment,
-                         const v1::PatientDocumentation& documentation, absl::CivilDay as_of,
-                         v1::ReadinessAssessment& assessment);
+                         v1::Network network, const v1::PatientDocumentation& documentation,
+                         absl::CivilDay as_of, v1::ReadinessAssessment& assessment,
+                         const PacketRequest* packet = nullptr);
 
 // The documentation's as_of_date (validated), or `today` when it gives none.
 absl::CivilDay AsOfDay(const v1::PatientDocumentation& documentation, absl::CivilDay today);

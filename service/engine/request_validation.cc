@@ -312,6 +312,11 @@ absl::Status CheckAntidepressantTrials(const v1::PatientDocumentation& doc,
         CheckEnum(item.Member("outcome"), t.outcome(), v1::TrialOutcome_IsValid, false));
     RETURN_IF_ERROR(CheckEnum(item.Member("episode"), t.episode(), v1::Episode_IsValid, false));
     RETURN_IF_ERROR(CheckPastDate(item.Member("start_date"), t.start_date(), as_of, false));
+    RETURN_IF_ERROR(CheckPastDate(item.Member("end_date"), t.end_date(), as_of, false));
+    if (!t.start_date().empty() && !t.end_date().empty() && t.end_date() < t.start_date()) {
+      return Invalid(item.Member("end_date"), absl::StrCat(t.end_date(), " is before start_date ",
+                                                           t.start_date()));
+    }
   }
   return absl::OkStatus();
 }
@@ -425,6 +430,7 @@ absl::Status ValidateCheckPriorAuthReadinessRequest(
   RETURN_IF_ERROR(CheckId("payer_id", request.payer_id(), true));
   RETURN_IF_ERROR(CheckId("plan_id", request.plan_id(), true));
   RETURN_IF_ERROR(CheckEnum("treatment", request.treatment(), v1::Treatment_IsValid, true));
+  RETURN_IF_ERROR(CheckEnum("network", request.network(), v1::Network_IsValid, false));
   if (!request.planned_start_date().empty()) {
     RETURN_IF_ERROR(CheckCourseStart("planned_start_date", request.planned_start_date()));
   }

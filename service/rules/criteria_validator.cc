@@ -1,5 +1,6 @@
 #include "service/rules/criteria_validator.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -49,6 +50,13 @@ class CriteriaChecker {
                            c.check_case() == v1::Criterion::kNot;
     if (!composite && c.check_case() != v1::Criterion::CHECK_NOT_SET) {
       CheckText(w, "policy_section", c.policy_section(), p_);
+    }
+    if (composite && !c.supporting_documents().empty()) {
+      p_.Add(w.At("supporting_documents"),
+             "supporting_documents: give them on the typed criteria inside, which the packet lists");
+    }
+    for (int i = 0; i < c.supporting_documents_size(); ++i) {
+      CheckText(w, "supporting_documents", c.supporting_documents(i), p_);
     }
     switch (c.check_case()) {
       case v1::Criterion::kAllOf:
@@ -167,6 +175,19 @@ class CriteriaChecker {
     if (f.min_weeks() < 1 || f.min_weeks() > 52) p_.Add(w.At("min_weeks"), "min_weeks: use 1 to 52");
     if (f.min_augmentation_trials() < 0 || f.min_augmentation_trials() > 10) {
       p_.Add(w.At("min_augmentation_trials"), "min_augmentation_trials: use 0 to 10");
+    }
+    if (f.min_augmentation_classes() < 0 ||
+        f.min_augmentation_classes() > std::max(1, f.min_augmentation_trials())) {
+      p_.Add(w.At("min_augmentation_classes"),
+             absl::StrCat("min_augmentation_classes: use 0 to min_augmentation_trials (",
+                          f.min_augmentation_trials(), "): more classes than trials could never be met"));
+    }
+    if (f.min_augmentation_classes() > 3) {
+      p_.Add(w.At("min_augmentation_classes"),
+             "min_augmentation_classes: the catalog has 3 augmentation classes");
+    }
+    if (f.max_months_since_end() < 0 || f.max_months_since_end() > 240) {
+      p_.Add(w.At("max_months_since_end"), "max_months_since_end: use 0 (any time) to 240");
     }
     if (f.min_adherence_percent() < 0 || f.min_adherence_percent() > 100) {
       p_.Add(w.At("min_adherence_percent"), "min_adherence_percent: use 0 to 100");

@@ -1,5 +1,7 @@
 #include "service/rules/criteria_words.h"
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "service/rules/clinical_vocabulary.h"
 #include "service/rules/criteria_text.h"
@@ -76,10 +78,16 @@ void AppendTrialsRequirement(const v1::FailedTrialsCriterion& c, std::string& ou
     out += ", plus an augmentation trial";
   } else if (c.min_augmentation_trials() > 1) {
     absl::StrAppend(&out, ", plus ", c.min_augmentation_trials(), " augmentation trials");
+    if (c.min_augmentation_classes() > 1) {
+      absl::StrAppend(&out, " from ", c.min_augmentation_classes(), " classes");
+    }
   }
   absl::StrAppend(&out, " (", c.min_weeks(), "+ weeks");
   if (c.adequate_dose_required()) out += " at a therapeutic dose";
   if (c.min_adherence_percent() > 0) absl::StrAppend(&out, ", ", c.min_adherence_percent(), "%+ adherence");
+  if (c.max_months_since_end() > 0) {
+    absl::StrAppend(&out, ", ended within the last ", Count(c.max_months_since_end(), "month", "months"));
+  }
   absl::StrAppend(&out, c.intolerance_counts() ? ", intolerance counts)" : ", intolerance does not count)");
 }
 
@@ -103,8 +111,37 @@ absl::string_view InstrumentOf(const v1::SeverityCriterion& c) {
   return scale != nullptr ? scale->name : "unknown instrument";
 }
 
+std::string NameOf(const v1::Criterion& c, v1::Treatment treatment) {
+  std::string name;
+  switch (c.check_case()) {
+    case v1::Criterion::kAllOf:
+    case v1::Criterion::kAnyOf:
+    case v1::Criterion::kNot: {
+      // A composite is named by its policy section's own title, "Publisher doc, section: title".
+      const size_t colon = c.policy_section().rfind(": ");
+      if (colon != std::string::npos) {
+        name = c.policy_section().substr(colon + 2);
+      } else if (c.has_all_of()) {
+        name = "all of the following";
+      } else if (c.has_any_of()) {
+        name = "any one of the following";
+      } else {
+        name = absl::StrCat("not: ", NameOf(c.not_(), treatment));
+      }
+      break;
+    }
+    default:
+      name = RequirementOf(c, treatment);
+      if (absl::EndsWith(name, " required")) name.resize(name.size() - sizeof(" required") + 1);
+      break;
+  }
+  if (!name.empty()) name[0] = absl::ascii_toupper(static_cast<unsigned char>(name[0]));
+  return name;
+}
+
 void AddCriterionWords(const v1::Criterion& c, v1::Treatment treatment, CriterionWordsMap& out) {
-  out[&c] = CriterionWords{RequirementOf(c, treatment), ChecklistItemFor(c, treatment)};
+  out[&c] = CriterionWords{RequirementOf(c, treatment), ChecklistItemFor(c, treatment),
+                           NameOf(c, treatment), SupportingDocumentsFor(c, treatment)};
   switch (c.check_case()) {
     case v1::Criterion::kAllOf:
       for (const v1::Criterion& child : c.all_of().criteria()) AddCriterionWords(child, treatment, out);
@@ -115,6 +152,61 @@ void AddCriterionWords(const v1::Criterion& c, v1::Treatment treatment, Criterio
     case v1::Criterion::kNot: AddCriterionWords(c.not_(), treatment, out); break;
     default: break;
   }
+}
+
+std::vector<std::string> SupportingDocumentsFor(const v1::Criterion& c, v1::Treatment treatment) {
+  if (!c.supporting_documents().empty()) {
+    return {c.supporting_documents().begin(), c.supporting_documents().end()};
+  }
+  switch (c.check_case()) {
+    case v1::Criterion::kFailedAntidepressantTrials: {
+      std::vector<std::string> docs = {
+          "Pharmacy fill history or medication list with each antidepressant's daily dose and "
+          "start and end dates",
+          "Prescriber's notes recording each trial's outcome (no response, partial response or "
+          "intolerance)"};
+      if (c.failed_antidepressant_trials().min_augmentation_trials() > 0) {
+        docs.push_back("The same records for each augmentation agent, naming the antidepressant it "
+                       "was added to");
+      }
+      return docs;
+    }
+    case v1::Criterion::kPsychotherapyTrial:
+      return {"Dated therapy notes: kind of therapy, sessions and weeks, and the response on a "
+              "rating scale"};
+    case v1::Criterion::kSeverity: {
+      const InstrumentScale* scale = ScaleOf(c.severity().instrument());
+      return {absl::StrCat("The completed ", scale != nullptr ? scale->name : "rating-scale",
+                           " form, dated and scored")};
+    }
+    case v1::Criterion::kDiagnosis:
+      return {"Psychiatric evaluation stating the diagnosis and its ICD-10-CM code"};
+    case v1::Criterion::kAge: return {"Demographics page with the patient's date of birth"};
+    case v1::Criterion::kNoContraindication: {
+      std::string note = "Screening note covering ";
+      AppendAlternatives(c.no_contraindication().contraindications(), ContraindicationOf, "and",
+                         note);
+      return {note};
+    }
+    case v1::Criterion::kRetreatment:
+      return {absl::StrCat("Records of the earlier ", TreatmentName(treatment),
+                           " course: dates, and rating scales before and after it")};
+    case v1::Criterion::kPrescriber: {
+      std::string order = "The order for the treatment, signed by the ";
+      AppendAlternatives(c.prescriber().specialties(), SpecialtyOf, "or", order);
+      return {order};
+    }
+    case v1::Criterion::kRemsEnrollment:
+      return {"SPRAVATO REMS patient enrollment form, signed"};
+    case v1::Criterion::kConcurrentAntidepressant:
+      return {"Current medication list showing the oral antidepressant"};
+    case v1::Criterion::kAllOf:
+    case v1::Criterion::kAnyOf:
+    case v1::Criterion::kNot:
+    case v1::Criterion::CHECK_NOT_SET:
+      break;
+  }
+  return {};
 }
 
 std::string ChecklistItemFor(const v1::Criterion& c, v1::Treatment treatment) {

@@ -8,6 +8,7 @@
 #define ESTIMATOR_RULES_CRITERIA_WORDS_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
@@ -18,6 +19,8 @@ namespace estimator {
 struct CriterionWords {
   std::string requirement;     // RequirementOf
   std::string checklist_item;  // ChecklistItemFor
+  std::string name;            // NameOf
+  std::vector<std::string> supporting_documents;  // SupportingDocumentsFor
 };
 
 // By the criterion's address inside the RuleSet's plan messages (which never move once compiled).
@@ -34,6 +37,16 @@ std::string ChecklistItemFor(const v1::Criterion& criterion, v1::Treatment treat
 // What a typed criterion requires, in the words its explanations start with, e.g. "PHQ-9 of at
 // least 15 within the last 30 days required" or "age 18 or older required". Composites: "".
 std::string RequirementOf(const v1::Criterion& criterion, v1::Treatment treatment);
+
+// The criterion in words for people, never its id: a typed check's requirement without
+// "required" ("Age 15 or older"), a composite's policy-section title ("Failure of antidepressant
+// trials in the current episode"), or "All of the following" / "Any one of the following".
+std::string NameOf(const v1::Criterion& criterion, v1::Treatment treatment);
+
+// The chart documents that support a typed criterion in a prior-authorization request: the rule
+// file's supporting_documents, or the usual ones for its kind of check. Composites: none.
+std::vector<std::string> SupportingDocumentsFor(const v1::Criterion& criterion,
+                                                v1::Treatment treatment);
 
 // The severity instrument's name ("PHQ-9"), or "unknown instrument".
 absl::string_view InstrumentOf(const v1::SeverityCriterion& c);

@@ -195,6 +195,19 @@ const PlanVersion* RuleSet::VersionOn(const std::vector<PlanVersion>& versions,
   return nullptr;
 }
 
+bool PriorAuthRequiredIn(const v1::TreatmentCovered& covered, v1::Network network) {
+  if (!covered.prior_auth_required()) return false;
+  if (covered.prior_auth_networks().empty() || network == v1::NETWORK_UNSPECIFIED) return true;
+  return std::find(covered.prior_auth_networks().begin(), covered.prior_auth_networks().end(),
+                   network) != covered.prior_auth_networks().end();
+}
+
+bool AnswerDependsOnNetwork(const v1::PayerPlan& plan, const v1::TreatmentPolicy& policy) {
+  if (!policy.has_covered()) return false;
+  return !plan.has_out_of_network() ||
+         (policy.covered().prior_auth_required() && !policy.covered().prior_auth_networks().empty());
+}
+
 const CatalogDrug* RuleSet::FindDrug(absl::string_view name) const {
   auto it = drugs_by_name_.find(absl::AsciiStrToLower(absl::StripAsciiWhitespace(name)));
   return it == drugs_by_name_.end() ? nullptr : it->second;

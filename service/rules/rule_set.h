@@ -40,6 +40,16 @@ struct PlanVersion {
   CriterionWordsMap criterion_words;
 };
 
+// Whether `covered` asks for prior authorization in `network`. With NETWORK_UNSPECIFIED: whether
+// it asks for it in some network (callers that need the exact answer require the network when
+// AnswerDependsOnNetwork).
+bool PriorAuthRequiredIn(const v1::TreatmentCovered& covered, v1::Network network);
+
+// Whether the answer for `treatment` under `plan` differs in and out of network: prior
+// authorization asked in one network only, or a covered treatment under a plan that pays nothing
+// out of network.
+bool AnswerDependsOnNetwork(const v1::PayerPlan& plan, const v1::TreatmentPolicy& policy);
+
 struct ClinicRules {
   v1::Clinic clinic;
   std::string file;

@@ -276,6 +276,56 @@ void ValidateFees(const Where& w, const v1::PayerPlan& plan, v1::Treatment treat
   }
 }
 
+// The request packet's data: channels, decision times with their source, the approval period.
+void ValidatePriorAuthProcess(const Where& w, const v1::PriorAuthProcess& a, Problems& p) {
+  if (a.channels().empty()) {
+    p.Add(w.At("channels"), "channels: at least one way to submit is required");
+  }
+  for (int i = 0; i < a.channels_size(); ++i) {
+    const Where c = w.In("channels", i);
+    const v1::SubmissionChannel& channel = a.channels(i);
+    if (channel.method() == v1::SUBMISSION_METHOD_UNSPECIFIED ||
+        !v1::SubmissionMethod_IsValid(channel.method())) {
+      p.Add(c.At("method"), "method: use SUBMISSION_METHOD_PORTAL, _FAX, _PHONE, _ELECTRONIC or _MAIL");
+    }
+    CheckText(c, "name", channel.name(), p);
+  }
+  if (a.standard_decision_days() < 0 || a.standard_decision_days() > 90) {
+    p.Add(w.At("standard_decision_days"), "standard_decision_days: use 0 (not stated) to 90");
+  }
+  if (a.expedited_decision_hours() < 0 || a.expedited_decision_hours() > 336) {
+    p.Add(w.At("expedited_decision_hours"), "expedited_decision_hours: use 0 (not stated) to 336");
+  }
+  if ((a.standard_decision_days() > 0 || a.expedited_decision_hours() > 0)) {
+    CheckText(w, "turnaround_source", a.turnaround_source(), p);
+  }
+  if (!a.has_approval()) {
+    p.Add(w.At("approval"), "approval: the length of one approval is required (months or days)");
+    return;
+  }
+  const Where period = w.In("approval");
+  const v1::ApprovalPeriod& approval = a.approval();
+  switch (approval.length_case()) {
+    case v1::ApprovalPeriod::kMonths:
+      if (approval.months() < 1 || approval.months() > 24) {
+        p.Add(period.At("months"), "months: use 1 to 24");
+      }
+      break;
+    case v1::ApprovalPeriod::kDays:
+      if (approval.days() < 1 || approval.days() > 730) p.Add(period.At("days"), "days: use 1 to 730");
+      break;
+    case v1::ApprovalPeriod::LENGTH_NOT_SET:
+      p.Add(w.At("approval"), "approval: give months or days");
+      break;
+  }
+  if (approval.has_max_sessions() && (approval.max_sessions() < 1 || approval.max_sessions() > 500)) {
+    p.Add(period.At("max_sessions"), "max_sessions: use 1 to 500");
+  }
+  for (int i = 0; i < a.renewal_requirements_size(); ++i) {
+    CheckText(w, "renewal_requirements", a.renewal_requirements(i), p);
+  }
+}
+
 void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment treatment,
                      const v1::TreatmentCovered& c, const ProtocolsByTreatment& protocols,
                      const std::map<std::string, const v1::TreatmentProtocol*>& protocol_ids,
@@ -291,6 +341,36 @@ void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment tr
   }
   for (int i = 0; i < c.submission_documents_size(); ++i) {
     CheckText(w, "submission_documents", c.submission_documents(i), p);
+  }
+  if (!c.prior_auth_networks().empty()) {
+    if (!c.prior_auth_required()) {
+      p.Add(w.At("prior_auth_networks"),
+            "prior_auth_networks: only with prior_auth_required: true (where it is required)");
+    }
+    if (c.prior_auth_networks_size() > 1) {
+      p.Add(w.At("prior_auth_networks"),
+            "prior_auth_networks: name the one network where prior authorization is asked; leave "
+            "it out when it is asked in and out of network");
+    }
+    for (int n : c.prior_auth_networks()) {
+      if (n != v1::NETWORK_IN_NETWORK && n != v1::NETWORK_OUT_OF_NETWORK) {
+        p.Add(w.At("prior_auth_networks"),
+              "prior_auth_networks: NETWORK_IN_NETWORK or NETWORK_OUT_OF_NETWORK");
+      }
+    }
+    if (!plan.has_out_of_network() &&
+        c.prior_auth_networks(0) == v1::NETWORK_OUT_OF_NETWORK) {
+      p.Add(w.At("prior_auth_networks"),
+            "prior_auth_networks: the plan has no out-of-network benefits, so prior authorization "
+            "out of network only would never apply");
+    }
+  }
+  if (c.has_prior_auth_process()) {
+    if (!c.prior_auth_required()) {
+      p.Add(w.At("prior_auth_process"),
+            "prior_auth_process: only where prior_auth_required is true");
+    }
+    ValidatePriorAuthProcess(w.In("prior_auth_process"), c.prior_auth_process(), p);
   }
   ValidateSessionTerms(w, c, p);
 

@@ -6,17 +6,19 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "service/tools/table_format.h"
 
 namespace estimator {
 namespace {
 
 // The widest status word ("NOT MET", "MISSING") and the gap after it: where a criterion's text
-// starts, so that its evidence lines up under it.
+// starts, so that its evidence lines up under it. "n/a" marks an alternative that no longer
+// matters because another alternative of its any_of is met.
 constexpr size_t kStatusWidth = 7;
 const std::string kUnderText(kStatusWidth + 2, ' ');
 
-// all_of / any_of / not read as words after the id; leaf kinds are named well enough by the id.
+// all_of / any_of / not read as words after the name; a leaf's name says what it checks.
 std::string CompositeKind(absl::string_view kind) {
   if (kind == "all_of") return " (all of)";
   if (kind == "any_of") return " (any of)";
@@ -108,12 +110,15 @@ std::string PriorAuthStatusLine(const v1::ReadinessAssessment& assessment) {
 }
 
 std::string CriteriaTree(const google::protobuf::RepeatedPtrField<v1::CriterionResult>& criteria,
-                         size_t width, absl::string_view indent) {
+                         size_t width, absl::string_view indent, bool alternative_met) {
   std::string out;
   for (const v1::CriterionResult& criterion : criteria) {
-    std::string word = CriterionStatusWord(criterion.status());
+    const bool not_needed = alternative_met && criterion.status() != v1::CRITERION_STATUS_MET;
+    std::string word = not_needed ? "n/a" : CriterionStatusWord(criterion.status());
     word.resize(std::max(word.size(), kStatusWidth), ' ');
-    std::string head = absl::StrCat(criterion.id(), CompositeKind(criterion.kind()));
+    // The name in words; an older server sends none, and then the id is all there is.
+    std::string head = absl::StrCat(criterion.name().empty() ? criterion.id() : criterion.name(),
+                                    CompositeKind(criterion.kind()));
     if (!criterion.explanation().empty()) {
       absl::StrAppend(&head, head.empty() ? "" : ": ", criterion.explanation());
     }
@@ -126,7 +131,10 @@ std::string CriteriaTree(const google::protobuf::RepeatedPtrField<v1::CriterionR
     if (!criterion.policy_section().empty()) {
       absl::StrAppend(&out, Detail("policy", criterion.policy_section(), width, indent));
     }
-    absl::StrAppend(&out, CriteriaTree(criterion.children(), width, absl::StrCat(indent, "  ")));
+    const bool met_any_of =
+        criterion.kind() == "any_of" && criterion.status() == v1::CRITERION_STATUS_MET;
+    absl::StrAppend(&out, CriteriaTree(criterion.children(), width, absl::StrCat(indent, "  "),
+                                       not_needed || met_any_of));
   }
   return out;
 }
@@ -143,16 +151,73 @@ std::string Checklist(const google::protobuf::RepeatedPtrField<v1::ChecklistItem
       default: break;
     }
     if (item.one_of_alternatives()) {
-      absl::StrAppend(&text, "(any one of ",
-                      item.alternatives_of().empty() ? "these" : item.alternatives_of(), ") ");
+      const std::string& group =
+          !item.alternatives_name().empty() ? item.alternatives_name() : item.alternatives_of();
+      absl::StrAppend(&text, "(any one of ", group.empty() ? "these" : group, ") ");
     }
     absl::StrAppend(&text, item.item().empty() ? "-" : item.item());
     if (!item.criterion_id().empty()) {
-      absl::StrAppend(&text, " (for ", item.criterion_id(), ", ",
-                      CriterionStatusWord(item.criterion_status()), ")");
+      absl::StrAppend(&text, " (",
+                      item.criterion_status() == v1::CRITERION_STATUS_NOT_MET ? "not met"
+                                                                              : "information missing",
+                      ")");
     }
     const std::string first = absl::StrCat(indent, ++number, ". ");
     out += WrapText(text, width, first, std::string(DisplayWidth(first), ' '));
+  }
+  return out;
+}
+
+std::string RequestPacketText(const v1::PriorAuthRequestPacket& p, size_t width,
+                              absl::string_view indent) {
+  std::string out;
+  const std::string under = absl::StrCat(indent, "  ");
+  auto line = [&](absl::string_view label, absl::string_view text) {
+    if (text.empty()) return;
+    const std::string first = absl::StrCat(indent, label, ": ");
+    out += WrapText(text, width, first, std::string(DisplayWidth(first), ' '));
+  };
+  std::string codes;
+  for (const v1::RequestedService& s : p.services()) {
+    absl::StrAppend(&codes, codes.empty() ? "" : "; ", s.code(), " x ", s.units(), " (",
+                    s.description(), ")");
+  }
+  line("Request", codes);
+  if (p.sessions() > 0) {
+    line("Sessions", absl::StrCat(p.sessions(), " from ", p.first_day(), " (", p.schedule_name(), ")"));
+  }
+  line("Approval", absl::StrCat(p.approval_period(), "; renew by ", p.reauthorization_date()));
+  for (const std::string& r : p.renewal_requirements()) line("Renewal needs", r);
+  for (const v1::SubmissionRoute& r : p.routes()) {
+    std::string text = absl::StrCat(r.method(), ": ", r.name());
+    if (!r.address().empty()) absl::StrAppend(&text, ", ", r.address());
+    if (!r.form().empty()) absl::StrAppend(&text, " (form: ", r.form(), ")");
+    line("Submit", text);
+  }
+  if (p.standard_decision_days() > 0 || p.expedited_decision_hours() > 0) {
+    std::string text;
+    if (p.standard_decision_days() > 0) {
+      absl::StrAppend(&text, "standard decision within ", p.standard_decision_days(), " days");
+    }
+    if (p.expedited_decision_hours() > 0) {
+      absl::StrAppend(&text, text.empty() ? "" : ", ", "expedited within ",
+                      p.expedited_decision_hours(), " hours");
+    }
+    absl::StrAppend(&text, " (", p.turnaround_source(), ")");
+    if (!p.submit_by().empty()) absl::StrAppend(&text, "; submit by ", p.submit_by());
+    line("Turnaround", text);
+  }
+  for (const v1::SupportingDocuments& d : p.supporting_documents()) {
+    for (const std::string& doc : d.documents()) {
+      line("Enclose", absl::StrCat(doc, " (", d.criterion_name(), ")"));
+    }
+  }
+  for (const std::string& note : p.notes()) line("Note", note);
+  if (!p.draft_letter().empty()) {
+    out += absl::StrCat(indent, "Draft letter of medical necessity:\n");
+    for (absl::string_view l : absl::StrSplit(p.draft_letter(), '\n')) {
+      out += l.empty() ? "\n" : WrapText(l, width, under, under);
+    }
   }
   return out;
 }

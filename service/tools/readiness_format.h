@@ -43,10 +43,17 @@ std::string WithCrdCode(absl::string_view words, absl::string_view crd_code);
 // "not ready - 2 items to obtain (see `estimator readiness`)".
 std::string PriorAuthStatusLine(const v1::ReadinessAssessment& assessment);
 
-// Each criterion on its own line (status word, id, explanation), its evidence and policy section
-// under it, and the children of all_of / any_of / not indented one step further.
+// Each criterion on its own line (status word, name in words, explanation), its evidence and
+// policy section under it, and the children of all_of / any_of / not indented one step further.
+// The alternatives of an any_of that is met show "n/a" rather than a status that no longer
+// matters (`alternative_met` is for the recursion).
 std::string CriteriaTree(const google::protobuf::RepeatedPtrField<v1::CriterionResult>& criteria,
-                         size_t width, absl::string_view indent);
+                         size_t width, absl::string_view indent, bool alternative_met = false);
+
+// The prior-authorization request packet as text: the codes and units, the approval period and
+// renewal, where to submit and by when, the documents per criterion, and the draft letter.
+std::string RequestPacketText(const v1::PriorAuthRequestPacket& packet, size_t width,
+                              absl::string_view indent);
 
 // The numbered list of what to obtain, each item marked [clinical] or [admin], and "(any one of)"
 // where one of a group of alternatives is enough.

@@ -222,6 +222,8 @@ v1::CheckPriorAuthReadinessRequest ReadinessRequestOf(const v1::RuleTest& test) 
   req.set_payer_id(ins.payer_id());
   req.set_plan_id(ins.plan_id());
   req.set_treatment(test.request().course().treatment());
+  req.set_network(ins.network());
+  req.set_dose_mg(test.request().course().spravato().dose_mg());
   req.set_planned_start_date(test.request().course_start_date());
   if (test.request().has_documentation()) {
     *req.mutable_documentation() = test.request().documentation();

@@ -529,7 +529,7 @@ async function checkReadiness() {
   if (isSelfPay()) {
     throw new FieldError('pay-insurance', "Readiness is checked against the patient's plan: choose With insurance and the plan.");
   }
-  const request = { ...chosenPlan(), treatment: fieldValue('readiness-treatment') };
+  const request = { ...chosenPlan(), network: fieldValue('network'), treatment: fieldValue('readiness-treatment') };
   if (fieldValue('start')) request.plannedStartDate = fieldValue('start');
   const doc = await documentation();
   if (doc) request.documentation = doc;
@@ -541,6 +541,7 @@ async function checkReadiness() {
 function criterionItem(result) {
   const li = element('li');
   li.append(element('span', `${words(result.status)}:`, `status ${result.status ?? ''}`), ' ',
+    ...(result.name ? [element('strong', result.name), ' '] : []),
     element('span', result.explanation, 'explanation'));
   if (result.evidence?.length) li.appendChild(element('p', `Documented: ${result.evidence.join('; ')}.`, 'note'));
   if (result.children?.length) li.appendChild(list(result.children.map(criterionItem)));
@@ -550,7 +551,7 @@ function criterionItem(result) {
 function checklistItem(item) {
   const li = element('li');
   li.append(element('span', item.item, 'item'),
-    element('span', ` (${words(item.kind)}${item.oneOfAlternatives ? '; one of alternatives, any one is enough' : ''})`, 'note'));
+    element('span', ` (${words(item.kind)}${item.oneOfAlternatives ? `; any one of: ${item.alternativesName ?? 'these alternatives'}` : ''})`, 'note'));
   return li;
 }
 

@@ -142,6 +142,10 @@ void PrintReadiness(const CheckPriorAuthReadinessRequest& request,
   std::cout << (assessment.checklist_size() > 0
                     ? Checklist(assessment.checklist(), kTextWidth, "  ")
                     : "  nothing\n");
+  if (assessment.has_request_packet()) {
+    PrintSection("The request");
+    std::cout << RequestPacketText(assessment.request_packet(), kTextWidth, "  ");
+  }
   if (assessment.notices_size() > 0) {
     PrintSection("Notes");
     PrintNotices(assessment.notices(), "  ");

@@ -149,6 +149,12 @@ absl::StatusOr<v1::Treatment> ParseTreatment(absl::string_view flag, absl::strin
 }
 
 // --start, checked; empty when not given.
+absl::StatusOr<v1::Network> NetworkFromFlags() {
+  return ParseChoice<v1::Network>(
+      "network", absl::GetFlag(FLAGS_network),
+      {{"in", v1::NETWORK_IN_NETWORK}, {"out", v1::NETWORK_OUT_OF_NETWORK}});
+}
+
 absl::StatusOr<std::string> StartFromFlags() {
   std::string start = absl::GetFlag(FLAGS_start);
   if (!start.empty()) RETURN_IF_ERROR(ParseDate(start, "--start").status());
@@ -239,10 +245,7 @@ absl::StatusOr<Coverage> CoverageFromFlags() {
   insurance.set_payer_id(payer);
   insurance.set_plan_id(plan);
 
-  ASSIGN_OR_RETURN(v1::Network network,
-                   ParseChoice<v1::Network>(
-                       "network", absl::GetFlag(FLAGS_network),
-                       {{"in", v1::NETWORK_IN_NETWORK}, {"out", v1::NETWORK_OUT_OF_NETWORK}}));
+  ASSIGN_OR_RETURN(v1::Network network, NetworkFromFlags());
   insurance.set_network(network);
 
   if (const std::string tier = absl::GetFlag(FLAGS_tier); !tier.empty()) {
@@ -427,6 +430,9 @@ absl::StatusOr<CheckPriorAuthReadinessRequest> ReadinessRequestFromFlags() {
     return FlagError(request.payer_id().empty() ? "payer" : "plan",
                      "required: give --payer and --plan (ids from `estimator payers`)");
   }
+  // Whether prior authorization is needed can depend on it (e.g. in-network TMS under Evernorth).
+  ASSIGN_OR_RETURN(v1::Network network, NetworkFromFlags());
+  request.set_network(network);
   // Not given: the server uses the documentation's as_of_date.
   ASSIGN_OR_RETURN(*request.mutable_planned_start_date(), StartFromFlags());
   ASSIGN_OR_RETURN(std::optional<PatientDocumentation> documentation, DocumentationFromFlags());

@@ -88,11 +88,11 @@ const PlanVersion& Plan(const std::string& payer_id, const std::string& plan_id)
 }
 
 v1::ReadinessAssessment Aetna(v1::Treatment t, const v1::PatientDocumentation& doc) {
-  return AssessReadiness(BundledRules(), Plan("aetna", "open_access_ppo"), t, doc, kToday);
+  return AssessReadiness(BundledRules(), Plan("aetna", "open_access_ppo"), t, v1::NETWORK_IN_NETWORK, doc, kToday);
 }
 
 v1::ReadinessAssessment Medicare(v1::Treatment t, const v1::PatientDocumentation& doc) {
-  return AssessReadiness(BundledRules(), Plan("medicare", "part_b"), t, doc, kToday);
+  return AssessReadiness(BundledRules(), Plan("medicare", "part_b"), t, v1::NETWORK_IN_NETWORK, doc, kToday);
 }
 
 // "criterion_id status" for each clinical item, with "(one of <any_of id>)" for alternatives;
@@ -202,7 +202,7 @@ TEST(ReadinessTest, AetnaTmsWithACriterionNotMetIsNotCovered) {
   auto a = Aetna(v1::TREATMENT_TMS, doc);
   EXPECT_EQ(Answers(a), "CRITERIA_NOT_MET, NOT_READY, BOTH: covered / auth-needed / clinical+admin / withpa / -");
   EXPECT_EQ(a.summary(),
-            "Prior auth not ready: 1 criterion not met (severe_mdd_without_psychosis).");
+            "Prior auth not ready: 1 criterion not met (Diagnosis F32.2 or F33.2).");
   EXPECT_THAT(Checklist(a), testing::ElementsAre("severe_mdd_without_psychosis not met",
                                                  kAetnaTmsForm, kAetnaTmsLetter));
 
@@ -212,7 +212,7 @@ TEST(ReadinessTest, AetnaTmsWithACriterionNotMetIsNotCovered) {
   EXPECT_EQ(Answers(a), "CRITERIA_NOT_MET, NOT_READY, BOTH: covered / auth-needed / clinical+admin / withpa / -");
   EXPECT_EQ(
       a.summary(),
-      "Prior auth not ready: 1 criterion not met (severe_mdd_without_psychosis); 1 item missing "
+      "Prior auth not ready: 1 criterion not met (Diagnosis F32.2 or F33.2); 1 item missing "
       "(Order and attestation from a psychiatrist or psychiatric nurse practitioner).");
 }
 
@@ -296,7 +296,7 @@ TEST(ReadinessTest, AnAlternativeMadeOfTwoCriteriaNeedsBoth) {
     })pb");
   v1::PatientDocumentation doc;
   doc.set_age_years(40);
-  const auto a = AssessReadiness(BundledRules(), plan, v1::TREATMENT_TMS, doc, kToday);
+  const auto a = AssessReadiness(BundledRules(), plan, v1::TREATMENT_TMS, v1::NETWORK_IN_NETWORK, doc, kToday);
   EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / clinical+admin / withpa / OTH");
   EXPECT_THAT(Checklist(a), testing::ElementsAre(
                                 "therapy missing (one of route)", "score missing (one of route)",
@@ -334,7 +334,7 @@ TEST(ReadinessTest, AlternativesWithoutTheirOwnItemAreListedAndGroupedInTheSumma
   )pb");
   auto doc = Complete();
   doc.clear_severity_scores();
-  auto a = AssessReadiness(BundledRules(), plan, v1::TREATMENT_TMS, doc, kToday);
+  auto a = AssessReadiness(BundledRules(), plan, v1::TREATMENT_TMS, v1::NETWORK_IN_NETWORK, doc, kToday);
   EXPECT_THAT(Checklist(a), testing::ElementsAre("phq9 missing (one of score)",
                                                  "hamd missing (one of score)", kAetnaTmsForm,
                                                  kAetnaTmsLetter));
@@ -346,7 +346,7 @@ TEST(ReadinessTest, AlternativesWithoutTheirOwnItemAreListedAndGroupedInTheSumma
   phq9->set_instrument(v1::SEVERITY_INSTRUMENT_PHQ9);
   phq9->set_score(10);
   phq9->set_date("2026-11-10");
-  a = AssessReadiness(BundledRules(), plan, v1::TREATMENT_TMS, doc, kToday);
+  a = AssessReadiness(BundledRules(), plan, v1::TREATMENT_TMS, v1::NETWORK_IN_NETWORK, doc, kToday);
   EXPECT_THAT(Checklist(a), testing::ElementsAre("phq9 not met (one of score)",
                                                  "hamd missing (one of score)", kAetnaTmsForm,
                                                  kAetnaTmsLetter));
@@ -365,7 +365,7 @@ TEST(ReadinessTest, AetnaTmsScoresThatFailBothAlternativesAreNotMet) {
   const auto a = Aetna(v1::TREATMENT_TMS, doc);
   EXPECT_EQ(Answers(a), "CRITERIA_NOT_MET, NOT_READY, BOTH: covered / auth-needed / clinical+admin / withpa / -");
   // Both routes are closed: the any_of is the criterion not met.
-  EXPECT_EQ(a.summary(), "Prior auth not ready: 1 criterion not met (severe_score_recent).");
+  EXPECT_EQ(a.summary(), "Prior auth not ready: 1 criterion not met (Severity documented by standardized rating scales).");
   EXPECT_THAT(Checklist(a), testing::ElementsAre("severe_score_recent not met", kAetnaTmsForm,
                                                  kAetnaTmsLetter));
 }
@@ -390,7 +390,7 @@ TEST(ReadinessTest, AetnaSpravatoWithoutAnOralAntidepressantOrREMSIsNotReady) {
   const auto a = Aetna(v1::TREATMENT_SPRAVATO, doc);
   EXPECT_EQ(Answers(a), "CRITERIA_NOT_MET, NOT_READY, BOTH: covered / auth-needed / clinical+admin / withpa / -");
   EXPECT_EQ(a.summary(),
-            "Prior auth not ready: 1 criterion not met (oral_antidepressant_alongside); 1 item "
+            "Prior auth not ready: 1 criterion not met (An oral antidepressant taken alongside the treatment); 1 item "
             "missing (SPRAVATO REMS patient enrollment form signed and submitted before the first "
             "dose).");
 }
@@ -445,7 +445,7 @@ TEST(ReadinessTest, MedicareTmsCriterionNotMetMeansNotCoveredWithoutPriorAuth) {
   EXPECT_EQ(Answers(a), "CRITERIA_NOT_MET, NOT_NEEDED, CLINICAL: covered / no-auth / clinical / retain-doc / -");
   EXPECT_EQ(a.summary(),
             "No prior auth needed, but the plan pays for TMS only when its criteria are met: 1 "
-            "criterion not met (adult).");
+            "criterion not met (Age 18 or older).");
   // No prior auth, so no forms to send.
   EXPECT_THAT(Checklist(a), testing::ElementsAre("adult not met"));
 }
@@ -491,7 +491,7 @@ TEST(ReadinessTest, IvKetamineIsNotCoveredNeedsNoAuthAndPointsToTheSelfPayEstima
     SCOPED_TRACE(c.plan.plan.payer_id());
     // However complete the chart, an excluded treatment is not covered.
     const auto a =
-        AssessReadiness(BundledRules(), c.plan, v1::TREATMENT_IV_KETAMINE, Complete(), kToday);
+        AssessReadiness(BundledRules(), c.plan, v1::TREATMENT_IV_KETAMINE, v1::NETWORK_IN_NETWORK, Complete(), kToday);
     EXPECT_EQ(Answers(a), "NOT_COVERED, NOT_NEEDED, NONE: not-covered / - / - / - / -");
     EXPECT_TRUE(a.checklist().empty());
     EXPECT_TRUE(a.criteria().empty());
@@ -529,7 +529,7 @@ TEST(ReadinessTest, AbsentDocumentationIsNeverAPass) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(absl::StrCat(c.payer, " ", v1::Treatment_Name(c.treatment)));
-    const auto a = AssessReadiness(BundledRules(), Plan(c.payer, c.plan), c.treatment,
+    const auto a = AssessReadiness(BundledRules(), Plan(c.payer, c.plan), c.treatment, v1::NETWORK_IN_NETWORK,
                                    v1::PatientDocumentation(), kToday);
     EXPECT_EQ(Answers(a),
               c.prior_auth ? "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / clinical+admin / withpa / OTH"
@@ -656,7 +656,7 @@ TEST(ReadinessCrdTest, EveryAnswerMeetsTheCrdInvariants) {
          {v1::TREATMENT_TMS, v1::TREATMENT_SPRAVATO, v1::TREATMENT_IV_KETAMINE}) {
       for (int i = 0; i < 300; ++i) {
         const v1::PatientDocumentation documentation = RandomDocumentation(rng);
-        const auto a = AssessReadiness(BundledRules(), *plan, treatment, documentation, kToday);
+        const auto a = AssessReadiness(BundledRules(), *plan, treatment, v1::NETWORK_IN_NETWORK, documentation, kToday);
         const std::vector<std::string> violations = CrdInvariantViolations(a);
         ASSERT_TRUE(violations.empty())
             << plan->plan.payer_id() << "/" << plan->plan.plan_id() << " "
@@ -689,7 +689,7 @@ TEST(ReadinessCrdTest, AnAetnaTmsPatientUnderTheMinimumAgeIsCoveredOnCriteriaNot
   v1::PatientDocumentation documentation;
   documentation.set_as_of_date("2026-11-20");
   documentation.set_age_years(14);
-  const auto a = AssessReadiness(BundledRules(), Plan("aetna", "open_access_ppo"), v1::TREATMENT_TMS,
+  const auto a = AssessReadiness(BundledRules(), Plan("aetna", "open_access_ppo"), v1::TREATMENT_TMS, v1::NETWORK_IN_NETWORK,
                                  documentation, kToday);
   EXPECT_EQ(Answers(a),
             "CRITERIA_NOT_MET, NOT_READY, BOTH: covered / auth-needed / clinical+admin / withpa / -");
