@@ -183,7 +183,9 @@ TEST(EstimateSentencesTest, EverySentenceIsTrueOfItsAnswer) {
         plan != nullptr && [&] {
           for (const auto& p : plan->treatments()) {
             if (p.treatment() == e.treatment()) {
-              return p.has_covered() && p.covered().prior_auth_required();
+              return p.has_covered() &&
+                     PriorAuthRequiredIn(p.covered(), out_of_network ? v1::NETWORK_OUT_OF_NETWORK
+                                                                     : v1::NETWORK_IN_NETWORK);
             }
           }
           return false;

@@ -77,7 +77,8 @@ v1::CheckPriorAuthReadinessRequest Request(const PlanVersion& plan, v1::Treatmen
   return r;
 }
 
-// Every plan version in effect on the first day whose TMS or Spravato needs prior authorization.
+// Every plan version in effect on the first day whose TMS or Spravato needs prior authorization in
+// network.
 struct Case {
   const PlanVersion* plan;
   v1::Treatment treatment;
@@ -90,7 +91,7 @@ std::vector<Case> PriorAuthCases() {
     if (!v->InEffectOn(first)) continue;
     for (v1::Treatment t : {v1::TREATMENT_TMS, v1::TREATMENT_SPRAVATO}) {
       const v1::TreatmentPolicy* p = v->Policy(t);
-      if (p->has_covered() && p->covered().prior_auth_required()) {
+      if (p->has_covered() && PriorAuthRequiredIn(p->covered(), v1::NETWORK_IN_NETWORK)) {
         cases.push_back({v, t, &p->covered()});
       }
     }
@@ -100,8 +101,9 @@ std::vector<Case> PriorAuthCases() {
 
 TEST(PriorAuthPacketTest, EveryBundledPlanWithPriorAuthGetsAPacketCountedFromItsOwnData) {
   const std::vector<Case> cases = PriorAuthCases();
-  // Aetna, BCBS Michigan, Cigna, Humana, Medi-Cal (TMS and Spravato), the EPO (Spravato).
-  EXPECT_GE(cases.size(), 11u);
+  // Aetna, BCBS Michigan, Humana, Medi-Cal (TMS and Spravato), Cigna and the EPO (Spravato; Cigna's
+  // in-network TMS needs none from 2026-03-06).
+  EXPECT_EQ(cases.size(), 10u);
   const absl::CivilDay first = *ParseDate(kFirstDay, "");
   for (const Case& c : cases) {
     SCOPED_TRACE(absl::StrCat(c.plan->file, " ", v1::Treatment_Name(c.treatment)));
@@ -223,6 +225,76 @@ TEST(PriorAuthPacketTest, SpravatoUnitsFollowTheRequestedDose) {
   }
   EXPECT_TRUE(found);
   EXPECT_THAT(p.notes(), ::testing::Contains(HasSubstr("56 mg a session after the first (as requested)")));
+}
+
+}  // namespace
+}  // namespace estimator
+
+namespace estimator {
+namespace {
+
+v1::CheckPriorAuthReadinessRequest CignaTms(v1::Network network, const char* start) {
+  v1::CheckPriorAuthReadinessRequest r;
+  r.set_payer_id("cigna");
+  r.set_plan_id("open_access_plus");
+  r.set_treatment(v1::TREATMENT_TMS);
+  r.set_network(network);
+  r.set_planned_start_date(start);
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(kExemplary, r.mutable_documentation()));
+  return r;
+}
+
+// Evernorth from 2026-03-06: no prior authorization in network, still out of network; before that
+// date, in either. Where the answer depends on the network, it must be given.
+TEST(ReadinessNetworkTest, PriorAuthThatDependsOnTheNetworkNeedsTheNetwork) {
+  auto r = CheckPriorAuthReadiness(BundledRules(), CignaTms(v1::NETWORK_UNSPECIFIED, "2026-03-09"), kToday);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(r.status().message()),
+              ::testing::StartsWith("network: is required for TMS under Cigna Open Access Plus"));
+
+  r = CheckPriorAuthReadiness(BundledRules(), CignaTms(v1::NETWORK_IN_NETWORK, "2026-03-09"), kToday);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->assessment().coverage(), v1::COVERAGE_REQUIREMENT_COVERED);
+  EXPECT_EQ(r->assessment().prior_auth(), v1::PRIOR_AUTH_READINESS_NOT_NEEDED);
+  EXPECT_EQ(r->assessment().crd().pa_needed(), "no-auth");
+  EXPECT_FALSE(r->assessment().has_request_packet());
+
+  r = CheckPriorAuthReadiness(BundledRules(), CignaTms(v1::NETWORK_OUT_OF_NETWORK, "2026-03-09"), kToday);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->assessment().prior_auth(), v1::PRIOR_AUTH_READINESS_READY);
+  EXPECT_EQ(r->assessment().crd().pa_needed(), "auth-needed");
+  EXPECT_TRUE(r->assessment().has_request_packet());
+
+  // Before 2026-03-06 the earlier version asks it everywhere, so the network is not needed.
+  r = CheckPriorAuthReadiness(BundledRules(), CignaTms(v1::NETWORK_UNSPECIFIED, "2026-03-02"), kToday);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->assessment().prior_auth(), v1::PRIOR_AUTH_READINESS_READY);
+}
+
+// A plan that pays nothing out of network: not covered there, and the network is needed.
+TEST(ReadinessNetworkTest, APlanWithoutOutOfNetworkBenefitsIsNotCoveredOutOfNetwork) {
+  v1::CheckPriorAuthReadinessRequest r;
+  r.set_payer_id("illustrative_employer");
+  r.set_plan_id("basic_epo");
+  r.set_treatment(v1::TREATMENT_SPRAVATO);
+  r.set_planned_start_date(kFirstDay);
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(kExemplary, r.mutable_documentation()));
+  auto answer = CheckPriorAuthReadiness(BundledRules(), r, kToday);
+  ASSERT_EQ(answer.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(answer.status().message()), HasSubstr("the plan pays nothing out of network"));
+
+  r.set_network(v1::NETWORK_OUT_OF_NETWORK);
+  answer = CheckPriorAuthReadiness(BundledRules(), r, kToday);
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_EQ(answer->assessment().coverage(), v1::COVERAGE_REQUIREMENT_NOT_COVERED);
+  EXPECT_EQ(answer->assessment().crd().covered(), "not-covered");
+  EXPECT_EQ(answer->assessment().crd().pa_needed(), "");
+  EXPECT_THAT(answer->assessment().summary(), HasSubstr("pays nothing out of network"));
+
+  r.set_network(v1::NETWORK_IN_NETWORK);
+  answer = CheckPriorAuthReadiness(BundledRules(), r, kToday);
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_EQ(answer->assessment().prior_auth(), v1::PRIOR_AUTH_READINESS_READY);
 }
 
 }  // namespace

@@ -51,7 +51,7 @@ constexpr char kComplete[] = R"pb(
     trials {
       drug: "aripiprazole"
       daily_dose: "5 mg"
-      weeks: 6
+      weeks: 8
       start_date: "2026-06-01"
       outcome: TRIAL_OUTCOME_NO_RESPONSE
     }
@@ -221,14 +221,16 @@ TEST(ReadinessTest, AetnaTmsAnyOfWithItsOwnChecklistItemIsOneItem) {
   doc.clear_severity_scores();
   const auto a = Aetna(v1::TREATMENT_TMS, doc);
   EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / clinical+admin / withpa / OTH");
-  // The rule file gives severe_score_recent (PHQ-9 or HAM-D) one checklist_item of its own.
+  // The rule file gives severe_score_recent (PHQ-9, HAM-D, BDI-II or MADRS) one checklist_item.
   EXPECT_THAT(Checklist(a), testing::ElementsAre("severe_score_recent missing", kAetnaTmsForm,
                                                  kAetnaTmsLetter));
   EXPECT_EQ(a.checklist(0).item(),
-            "A PHQ-9 of 15 or more, or a HAM-D-17 of 20 or more, dated within the last 30 days");
+            "A PHQ-9 of 15 or more, a HAM-D-17 of 20 or more, a BDI-II of 29 or more, or a MADRS "
+            "of 35 or more, dated within the last 30 days");
   EXPECT_EQ(a.summary(),
-            "Prior auth not ready: 1 item missing (A PHQ-9 of 15 or more, or a HAM-D-17 of 20 or "
-            "more, dated within the last 30 days).");
+            "Prior auth not ready: 1 item missing (A PHQ-9 of 15 or more, a HAM-D-17 of 20 or "
+            "more, a BDI-II of 29 or more, or a MADRS of 35 or more, dated within the last 30 "
+            "days).");
 }
 
 TEST(ReadinessTest, AetnaTmsOneAlternativeNotMetAndTheOtherMissingIsInfoNeeded) {
@@ -355,16 +357,24 @@ TEST(ReadinessTest, AlternativesWithoutTheirOwnItemAreListedAndGroupedInTheSumma
             "within the last 30 days).");
 }
 
-TEST(ReadinessTest, AetnaTmsScoresThatFailBothAlternativesAreNotMet) {
+TEST(ReadinessTest, AetnaTmsScoresThatFailEveryAlternativeAreNotMet) {
   auto doc = Complete();
   doc.mutable_severity_scores(0)->set_score(10);
-  auto* hamd = doc.add_severity_scores();
-  hamd->set_instrument(v1::SEVERITY_INSTRUMENT_HAMD17);
-  hamd->set_score(12);
-  hamd->set_date("2026-11-02");
-  const auto a = Aetna(v1::TREATMENT_TMS, doc);
+  for (const auto& [instrument, score] : {std::pair{v1::SEVERITY_INSTRUMENT_HAMD17, 12},
+                                          std::pair{v1::SEVERITY_INSTRUMENT_BDI2, 20},
+                                          std::pair{v1::SEVERITY_INSTRUMENT_MADRS, 25}}) {
+    auto* s = doc.add_severity_scores();
+    s->set_instrument(instrument);
+    s->set_score(score);
+    s->set_date("2026-11-02");
+  }
+  auto a = Aetna(v1::TREATMENT_TMS, doc);
   EXPECT_EQ(Answers(a), "CRITERIA_NOT_MET, NOT_READY, BOTH: covered / auth-needed / clinical+admin / withpa / -");
-  // Both routes are closed: the any_of is the criterion not met.
+  // A scale not yet scored could still qualify: with the MADRS left out, information is missing.
+  doc.mutable_severity_scores()->RemoveLast();
+  EXPECT_EQ(Answers(Aetna(v1::TREATMENT_TMS, doc)),
+            "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / clinical+admin / withpa / OTH");
+  // Every route closed: the any_of is the criterion not met.
   EXPECT_EQ(a.summary(), "Prior auth not ready: 1 criterion not met (Severity documented by standardized rating scales).");
   EXPECT_THAT(Checklist(a), testing::ElementsAre("severe_score_recent not met", kAetnaTmsForm,
                                                  kAetnaTmsLetter));
@@ -522,7 +532,7 @@ TEST(ReadinessTest, AbsentDocumentationIsNeverAPass) {
     int needs;           // one per criterion of the policy: alternatives are one need
   };
   const Case cases[] = {
-      {"aetna", "open_access_ppo", v1::TREATMENT_TMS, true, 9, 8, 8},
+      {"aetna", "open_access_ppo", v1::TREATMENT_TMS, true, 11, 8, 8},
       {"aetna", "open_access_ppo", v1::TREATMENT_SPRAVATO, true, 9, 8, 8},
       {"medicare", "part_b", v1::TREATMENT_TMS, false, 13, 10, 8},
       {"medicare", "part_b", v1::TREATMENT_SPRAVATO, false, 6, 6, 6},
