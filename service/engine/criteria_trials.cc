@@ -71,10 +71,26 @@ TrialJudgement JudgeTrial(const DocumentedTrial& t, const v1::FailedTrialsCriter
   if (c.max_months_since_end() > 0 && !t.end) unknown.push_back("end date");
   // A trial stopped for intolerance counts whatever its length, dose and adherence.
   if (!intolerance) {
-    if (c.adequate_dose_required() && t.dose_mcg < t.drug->min_daily_dose_mcg) {
+    if ((c.adequate_dose_required() || c.maximal_dose_required()) &&
+        t.dose_mcg < t.drug->min_daily_dose_mcg) {
       return {Verdict::kDoesNotCount,
               absl::StrCat(name, " trial at ", FormatDose(t.dose_mcg), " a day is under the ",
                            FormatDose(t.drug->min_daily_dose_mcg), " therapeutic dose")};
+    }
+    // "Maximal or maximally tolerated": the label's maximum, or the highest dose the chart says the
+    // patient tolerated.
+    const int64_t max = t.drug->max_daily_dose_mcg;
+    if (c.maximal_dose_required() && (max == 0 || t.dose_mcg < max)) {
+      if (trial.has_at_maximum_tolerated_dose() && !trial.at_maximum_tolerated_dose()) {
+        return {Verdict::kDoesNotCount,
+                absl::StrCat(name, " trial at ", FormatDose(t.dose_mcg), " a day is under the ",
+                             max > 0 ? absl::StrCat(FormatDose(max), " maximum") : "maximum",
+                             " and was not the highest dose tolerated")};
+      }
+      if (!trial.has_at_maximum_tolerated_dose()) {
+        unknown.push_back(max > 0 ? "whether its dose, under the maximum, was the highest tolerated"
+                                  : "whether its dose was the maximum or the highest tolerated");
+      }
     }
     if (c.min_adherence_percent() > 0 && trial.has_adherence_percent() &&
         trial.adherence_percent() < c.min_adherence_percent()) {
@@ -119,6 +135,9 @@ std::string TrialEvidence(const DocumentedTrial& t) {
   else if (t.end) absl::StrAppend(&s, ", ended ", trial.end_date());
   absl::StrAppend(&s, ", ", OutcomeName(trial.outcome()));
   if (trial.has_adherence_percent()) absl::StrAppend(&s, ", adherence ", trial.adherence_percent(), "%");
+  if (trial.has_at_maximum_tolerated_dose() && trial.at_maximum_tolerated_dose()) {
+    s += ", the highest dose tolerated";
+  }
   switch (t.episode) {
     case v1::EPISODE_CURRENT: absl::StrAppend(&s, ", current episode"); break;
     case v1::EPISODE_EARLIER: absl::StrAppend(&s, ", earlier episode"); break;
@@ -188,7 +207,11 @@ std::string TrialsGap(const v1::FailedTrialsCriterion& c, int trials, int classe
     absl::StrAppend(&gap, "; add ", absl::StrJoin(adds, " and "),
                     added > 1 ? ", each of at least " : of_class ? ", of at least " : " of at least ",
                     Weeks(c.min_weeks()));
-    if (c.adequate_dose_required()) gap += " at a therapeutic dose";
+    if (c.maximal_dose_required()) {
+      gap += " at a maximal or maximally tolerated dose";
+    } else if (c.adequate_dose_required()) {
+      gap += " at a therapeutic dose";
+    }
     if (c.current_episode_only()) gap += " in the current episode";
     if (c.max_months_since_end() > 0) {
       absl::StrAppend(&gap, ", ended within the last ",

@@ -83,7 +83,11 @@ void AppendTrialsRequirement(const v1::FailedTrialsCriterion& c, std::string& ou
     }
   }
   absl::StrAppend(&out, " (", c.min_weeks(), "+ weeks");
-  if (c.adequate_dose_required()) out += " at a therapeutic dose";
+  if (c.maximal_dose_required()) {
+    out += " at a maximal or maximally tolerated dose";
+  } else if (c.adequate_dose_required()) {
+    out += " at a therapeutic dose";
+  }
   if (c.min_adherence_percent() > 0) absl::StrAppend(&out, ", ", c.min_adherence_percent(), "%+ adherence");
   if (c.max_months_since_end() > 0) {
     absl::StrAppend(&out, ", ended within the last ", Count(c.max_months_since_end(), "month", "months"));

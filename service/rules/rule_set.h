@@ -74,6 +74,7 @@ struct ClinicRules {
 struct CatalogDrug {
   v1::Drug drug;
   int64_t min_daily_dose_mcg = 0;
+  int64_t max_daily_dose_mcg = 0;  // the label's maximum for depression; 0: the catalog gives none
 
   bool is_antidepressant() const { return !drug.augmentation_agent(); }
 };

@@ -116,11 +116,19 @@ std::string CriteriaTree(const google::protobuf::RepeatedPtrField<v1::CriterionR
     const bool not_needed = alternative_met && criterion.status() != v1::CRITERION_STATUS_MET;
     std::string word = not_needed ? "n/a" : CriterionStatusWord(criterion.status());
     word.resize(std::max(word.size(), kStatusWidth), ' ');
-    // The name in words; an older server sends none, and then the id is all there is.
-    std::string head = absl::StrCat(criterion.name().empty() ? criterion.id() : criterion.name(),
-                                    CompositeKind(criterion.kind()));
-    if (!criterion.explanation().empty()) {
-      absl::StrAppend(&head, head.empty() ? "" : ": ", criterion.explanation());
+    // A check's explanation starts with its requirement in words, which is its name: it stands
+    // alone. A composite shows its name (an older server sends none: then its id).
+    std::string head;
+    if (criterion.children_size() == 0 && !criterion.name().empty() &&
+        !criterion.explanation().empty()) {
+      head = criterion.explanation();
+      head[0] = absl::ascii_toupper(static_cast<unsigned char>(head[0]));
+    } else {
+      head = absl::StrCat(criterion.name().empty() ? criterion.id() : criterion.name(),
+                          CompositeKind(criterion.kind()));
+      if (!criterion.explanation().empty()) {
+        absl::StrAppend(&head, head.empty() ? "" : ": ", criterion.explanation());
+      }
     }
     absl::StrAppend(&out,
                     WrapText(head.empty() ? "-" : head, width, absl::StrCat(indent, word, "  "),

@@ -538,13 +538,20 @@ async function checkReadiness() {
   reveal('readiness');
 }
 
-function criterionItem(result) {
+// One criterion and those inside it. The alternatives of an any_of that is met no longer matter:
+// they show "Not needed" rather than a status that would read as something to obtain.
+function criterionItem(result, alternativeMet = false) {
   const li = element('li');
-  li.append(element('span', `${words(result.status)}:`, `status ${result.status ?? ''}`), ' ',
-    ...(result.name ? [element('strong', result.name), ' '] : []),
+  const notNeeded = alternativeMet && result.status !== 'CRITERION_STATUS_MET';
+  li.append(element('span', notNeeded ? 'Not needed:' : `${words(result.status)}:`,
+    `status ${notNeeded ? 'not-needed' : result.status ?? ''}`), ' ',
+    ...(result.children?.length && result.name ? [element('strong', result.name), ' '] : []),
     element('span', result.explanation, 'explanation'));
   if (result.evidence?.length) li.appendChild(element('p', `Documented: ${result.evidence.join('; ')}.`, 'note'));
-  if (result.children?.length) li.appendChild(list(result.children.map(criterionItem)));
+  const metAnyOf = result.kind === 'any_of' && result.status === 'CRITERION_STATUS_MET';
+  if (result.children?.length) {
+    li.appendChild(list(result.children.map((child) => criterionItem(child, notNeeded || metAnyOf))));
+  }
   return li;
 }
 
@@ -568,7 +575,7 @@ function renderReadiness(assessment) {
   }
   const notices = (assessment.notices ?? []).map((n) => n.message);
   document.getElementById('readiness-notices').replaceChildren(facts, ...(notices.length ? [list(notices, 'notices')] : []));
-  document.getElementById('readiness-criteria').replaceChildren(...(assessment.criteria ?? []).map(criterionItem));
+  document.getElementById('readiness-criteria').replaceChildren(...(assessment.criteria ?? []).map((c) => criterionItem(c)));
   const checklist = assessment.checklist ?? [];
   document.getElementById('readiness-checklist').replaceChildren(...(checklist.length
     ? checklist.map(checklistItem) : [element('li', 'Nothing to obtain.')]));

@@ -95,15 +95,28 @@ expect() {
 readiness not_ready "$DOCS/aetna_spravato_not_ready_no_oral_antidepressant.json"
 expect not_ready 3 \
   '^Prior auth readiness: Spravato \(esketamine\), Aetna / Aetna Open Access PPO' \
-  '^  Summary: +Prior auth not ready: 1 criterion not met \(oral_antidepressant_alongside\)\.$' \
+  '^  Summary: +Prior auth not ready: 1 criterion not met \(An oral antidepressant' \
   '^  Coverage: +Covered by the plan, but a criterion is not met as documented \(covered\)$' \
   '^  Prior auth: +Not ready \(auth-needed\)$' \
   '^  Documentation needed: +Clinical and administrative \(clinical, admin\)$' \
   '^  As of: +2026-11-20$' \
-  '^    NOT MET  oral_antidepressant_alongside: an oral antidepressant taken alongside the treatment$' \
-  '^             required; the patient takes none$' \
+  '^    NOT MET  An oral antidepressant taken alongside the treatment required; the patient takes none$' \
   '^  1\. \[clinical\] Current medication list showing an oral antidepressant the patient will keep' \
-  '^  4\. \[admin\] Clinic.s SPRAVATO REMS healthcare-setting certification$'
+  '^  4\. \[admin\] Clinic.s SPRAVATO REMS healthcare-setting certification$' \
+  '^  Request: +J0013 x [0-9]+ \(' \
+  '^  Submit: +portal: Availity Essentials' \
+  '^  Turnaround: +standard decision within 15 days'
+# Names, never ids, in what a person reads (the ids stay in --json).
+if grep -q 'oral_antidepressant_alongside\|aetna_spravato_initial' "$TMP/not_ready.out"; then
+  result FAIL "not_ready: prints a criterion id" "$TMP/not_ready.out"
+else
+  result ok "not_ready: criteria named in words"
+fi
+# No letter of medical necessity for a patient who does not meet the criteria.
+if grep -q 'Draft letter' "$TMP/not_ready.out"; then
+  result FAIL "not_ready: prints a draft letter" "$TMP/not_ready.out"
+else
+  result ok "not_ready: no draft letter"
 
 # ---- a ready patient: only the precertification documents are left ------------------------------
 readiness ready "$DOCS/spravato_ready.json"
@@ -111,7 +124,10 @@ expect ready 0 \
   '^  Summary: +Prior auth ready to submit: all 8 criteria met\. Include: Aetna Spravato$' \
   '^  Prior auth: +Ready to submit \(auth-needed\)$' \
   '^  Documentation needed: +Administrative \(admin\)$' \
-  '^  1\. \[admin\] Aetna Spravato \(esketamine\) precertification request form \(completed and signed\)$'
+  '^  1\. \[admin\] Aetna Spravato \(esketamine\) precertification request form \(completed and signed\)$' \
+  '^  Approval: +6 months; renew by 20[0-9]{2}-[0-9]{2}-[0-9]{2}$' \
+  '^  Draft letter of medical necessity:$' \
+  '^    I am requesting prior authorization of Spravato \(esketamine\) for my patient'
 if grep -q '\[clinical\]' "$TMP/ready.out"; then
   result FAIL "ready: lists clinical items to obtain" "$TMP/ready.out"
 else
@@ -146,7 +162,12 @@ assert crd["covered"] == "covered" and crd["pa_needed"] == "auth-needed", crd
 assert crd["doc_needed"] == ["clinical", "admin"] and crd["doc_purpose"] == ["withpa"], crd
 assert "info_needed" not in crd and crd["reason"] == a["summary"], crd
 assert a["crd_covered"] == "covered" and a["crd_doc_needed"] == "clinical", a
-assert a["summary"] == "Prior auth not ready: 1 criterion not met (oral_antidepressant_alongside).", a["summary"]
+assert a["summary"] == "Prior auth not ready: 1 criterion not met (An oral antidepressant taken alongside the treatment).", a["summary"]
+p = a["request_packet"]
+codes = [s["code"] for s in p["services"]]
+assert codes[0] == "J0013" and "99214" in codes, codes
+assert p["approval_period"] == "6 months" and p["routes"][0]["method"] == "portal", p
+assert "draft_letter" not in p, "a letter for a patient who is not ready"
 clinical = [i for i in a["checklist"] if i["kind"] == "DOCUMENTATION_KIND_CLINICAL"]
 assert [i["criterion_id"] for i in clinical] == ["oral_antidepressant_alongside"], clinical
 EOF

@@ -171,6 +171,25 @@ void CheckReadiness(const v1::ReadinessAssessment& a) {
   for (const std::string& violation : CrdInvariantViolations(a)) {
     Finding("a readiness answer breaks a Da Vinci CRD invariant: " + violation, a.crd().ShortDebugString());
   }
+  // The request packet: only where prior authorization is needed, a letter only for a ready patient,
+  // every unmet criterion saying its gap, no count of units below the sessions they are billed on.
+  const bool needs_auth = a.prior_auth() == v1::PRIOR_AUTH_READINESS_READY ||
+                          a.prior_auth() == v1::PRIOR_AUTH_READINESS_NOT_READY ||
+                          a.prior_auth() == v1::PRIOR_AUTH_READINESS_INFO_NEEDED;
+  if (a.has_request_packet() && !needs_auth) {
+    Finding("a request packet where no prior authorization is needed", a.summary());
+  }
+  if (!a.request_packet().draft_letter().empty() && a.prior_auth() != v1::PRIOR_AUTH_READINESS_READY) {
+    Finding("a letter of medical necessity for a patient who is not ready", a.summary());
+  }
+  for (const v1::RequestedService& s : a.request_packet().services()) {
+    if (s.units() < s.sessions() || s.sessions() > a.request_packet().sessions() || s.sessions() <= 0) {
+      Finding("a requested code's units or sessions do not add up", s.ShortDebugString());
+    }
+  }
+  for (const v1::ChecklistItem& item : a.checklist()) {
+    if (item.item().empty()) Finding("a checklist item that says nothing", item.ShortDebugString());
+  }
 }
 
 void CheckWire(const google::protobuf::Message& answer) {

@@ -150,6 +150,37 @@ TEST_F(CriteriaTest, AugmentingAgentsOfDifferentClasses) {
   EXPECT_EQ(r.gap(), "");
 }
 
+constexpr char kMaximal[] = R"pb(
+  id: "maximal"
+  policy_section: "P"
+  failed_antidepressant_trials {
+    min_trials: 1
+    min_weeks: 6
+    maximal_dose_required: true
+  })pb";
+
+// "Maximal or maximally tolerated dose": under the label's maximum, a trial counts only where the
+// chart says its dose was the highest the patient tolerated; not said is missing information.
+TEST_F(CriteriaTest, MaximalDosesNeedTheLabelsMaximumOrTheHighestToleratedDose) {
+  auto r = Judge(kMaximal, Trials({Sertraline("weeks: 8 at_maximum_tolerated_dose: true")}));
+  EXPECT_EQ(r.status(), kMet) << r.explanation();
+  EXPECT_THAT(r.evidence(0), HasSubstr("8 weeks, no response, the highest dose tolerated"));
+  EXPECT_THAT(r.name(), HasSubstr("at a maximal or maximally tolerated dose"));
+
+  r = Judge(kMaximal, Trials({Sertraline("weeks: 8 at_maximum_tolerated_dose: false")}));
+  EXPECT_EQ(r.status(), kNotMet);
+  EXPECT_THAT(r.explanation(), HasSubstr("and was not the highest dose tolerated"));
+
+  r = Judge(kMaximal, Trials({Sertraline("weeks: 8")}));
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_THAT(r.gap(), HasSubstr("at a maximal or maximally tolerated dose"));
+  EXPECT_THAT(r.gap(), HasSubstr("sertraline trial: whether its dose"));
+
+  // Under the therapeutic minimum it never counts, whatever the chart says of tolerance.
+  r = Judge(kMaximal, Trials({R"(drug: "sertraline" daily_dose: "25 mg" weeks: 8 outcome: TRIAL_OUTCOME_NO_RESPONSE at_maximum_tolerated_dose: true)"}));
+  EXPECT_EQ(r.status(), kNotMet);
+}
+
 // The issue's own example of a gap: two trials from two classes found, the augmentation missing.
 TEST_F(CriteriaTest, TheGapSaysWhatIsMissingNotTheWholeRequirement) {
   constexpr char kAugmentation[] = R"pb(
