@@ -275,17 +275,17 @@ int CountWith(const v1::CriterionResult& r, Status status) {
   return n;
 }
 
-// Appends the ids of `r`'s children with `status`, joined by ", ".
-void AppendIdsWith(const v1::CriterionResult& r, Status status, std::string& out) {
+// Appends the names of `r`'s children with `status`, joined by "; " (names may hold commas).
+void AppendNamesWith(const v1::CriterionResult& r, Status status, std::string& out) {
   absl::string_view separator = "";
   for (const auto& c : r.children()) {
     if (c.status() != status) continue;
-    absl::StrAppend(&out, separator, c.id());
-    separator = ", ";
+    absl::StrAppend(&out, separator, c.name());
+    separator = "; ";
   }
 }
 
-// Composites evaluate their parts in place, into `r`'s children, and then name them by id.
+// Composites evaluate their parts in place, into `r`'s children, and then name them in words.
 void AllOf(const v1::CriterionList& list, const DocumentedFacts& f, v1::CriterionResult& r) {
   r.mutable_children()->Reserve(list.criteria_size());
   for (const auto& c : list.criteria()) EvaluateCriterionInto(c, f, *r.add_children());
@@ -295,12 +295,12 @@ void AllOf(const v1::CriterionList& list, const DocumentedFacts& f, v1::Criterio
   std::string text;
   if (failed > 0) {
     absl::StrAppend(&text, failed, " of ", n, " not met: ");
-    AppendIdsWith(r, kNotMet, text);
+    AppendNamesWith(r, kNotMet, text);
   }
   if (missing > 0) {
     absl::StrAppend(&text, failed > 0 ? "; " : "", "information missing for ", missing, " of ", n,
                     ": ");
-    AppendIdsWith(r, kMissing, text);
+    AppendNamesWith(r, kMissing, text);
   }
   if (text.empty()) text = absl::StrCat("all ", n, " met");
   r.set_status(failed > 0 ? kNotMet : missing > 0 ? kMissing : kMet);
@@ -314,11 +314,11 @@ void AnyOf(const v1::CriterionList& list, const DocumentedFacts& f, v1::Criterio
   if (CountWith(r, kMet) > 0) {
     r.set_status(kMet);
     text += "met by ";
-    AppendIdsWith(r, kMet, text);
+    AppendNamesWith(r, kMet, text);
   } else if (CountWith(r, kMissing) > 0) {
     r.set_status(kMissing);
     text += "none met yet, information missing for ";
-    AppendIdsWith(r, kMissing, text);
+    AppendNamesWith(r, kMissing, text);
   } else {
     r.set_status(kNotMet);
     text += "none is met";
@@ -331,15 +331,16 @@ void Not(const v1::Criterion& inner, const DocumentedFacts& f, v1::CriterionResu
   switch (r.children(0).status()) {
     case kMet:
       r.set_status(kNotMet);
-      r.set_explanation(absl::StrCat("must not hold, but ", inner.id(), " does"));
+      r.set_explanation(absl::StrCat("must not hold, but it does: ", r.children(0).name()));
       break;
     case kNotMet:
       r.set_status(kMet);
-      r.set_explanation(absl::StrCat("must not hold, and ", inner.id(), " does not"));
+      r.set_explanation(absl::StrCat("must not hold, and it does not: ", r.children(0).name()));
       break;
     default:
       r.set_status(kMissing);
-      r.set_explanation(absl::StrCat("must not hold; information missing to judge ", inner.id()));
+      r.set_explanation(absl::StrCat("must not hold; information missing to judge: ",
+                                     r.children(0).name()));
       break;
   }
 }

@@ -253,9 +253,9 @@ std::string ChecklistItemFor(const v1::Criterion& c, v1::Treatment treatment) {
     case v1::Criterion::kConcurrentAntidepressant:
       return "Documentation of the oral antidepressant the patient takes now";
     case v1::Criterion::kNot:
-      return absl::StrCat("Documentation that ", c.not_().id(), " does not apply");
+      return absl::StrCat("Documentation that this does not apply: ", NameOf(c.not_(), treatment));
     default:
-      return absl::StrCat("Documentation for ", c.id());
+      return absl::StrCat("Documentation for: ", NameOf(c, treatment));
   }
 }
 

@@ -125,6 +125,7 @@ void DescribeRules(const RuleSet& rules, v1::ListPayersResponse& out) {
                          ? v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH
                          : v1::COVERAGE_STATUS_COVERED);
         t.set_policy_section(policy.covered().policy_section());
+        *t.mutable_prior_auth_networks() = policy.covered().prior_auth_networks();
       }
     }
   }

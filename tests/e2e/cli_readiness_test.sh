@@ -117,6 +117,7 @@ if grep -q 'Draft letter' "$TMP/not_ready.out"; then
   result FAIL "not_ready: prints a draft letter" "$TMP/not_ready.out"
 else
   result ok "not_ready: no draft letter"
+fi
 
 # ---- a ready patient: only the precertification documents are left ------------------------------
 readiness ready "$DOCS/spravato_ready.json"

@@ -20,6 +20,7 @@ namespace estimator::e2e {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 // ---- ready, not ready and incomplete, per plan and treatment ----------------------------------------
@@ -67,10 +68,12 @@ const Scenario kScenarios[] = {
     {"aetna_tms_not_ready_both_trials_ssri", "aetna", "open_access_ppo", kTms, kCriteriaNotMet,
      v1::PRIOR_AUTH_READINESS_NOT_READY, v1::DOCUMENTATION_NEEDED_BOTH, "covered",
      "auth-needed", "clinical",
-     "Prior auth not ready: 1 criterion not met (failed_two_classes_and_augmentation).", "",
+     "Prior auth not ready: 1 criterion not met (2 failed trials from 2 classes in the current "
+     "episode, plus an augmentation trial (8+ weeks at a therapeutic dose, intolerance counts)).",
+     "",
      "failed_two_classes_and_augmentation", kNotMet,
      "found 2 adequate trials (sertraline 150 mg, 8 weeks, SSRI; escitalopram 20 mg, 8 weeks, "
-     "SSRI) from 1 class; augmentation trial: aripiprazole 5 mg, 6 weeks, antipsychotic"},
+     "SSRI) from 1 class; augmentation trial: aripiprazole 5 mg, 8 weeks, antipsychotic"},
     {"aetna_tms_incomplete_no_psychotherapy_history", "aetna", "open_access_ppo", kTms,
      kConditional, v1::PRIOR_AUTH_READINESS_INFO_NEEDED, v1::DOCUMENTATION_NEEDED_BOTH,
      "conditional", "auth-needed", "clinical",
@@ -87,7 +90,9 @@ const Scenario kScenarios[] = {
     {"aetna_spravato_not_ready_no_oral_antidepressant", "aetna", "open_access_ppo", kSpravato,
      kCriteriaNotMet, v1::PRIOR_AUTH_READINESS_NOT_READY, v1::DOCUMENTATION_NEEDED_BOTH, "covered",
      "auth-needed", "clinical",
-     "Prior auth not ready: 1 criterion not met (oral_antidepressant_alongside).", "",
+     "Prior auth not ready: 1 criterion not met (An oral antidepressant taken alongside the "
+     "treatment).",
+     "",
      "oral_antidepressant_alongside", kNotMet,
      "an oral antidepressant taken alongside the treatment required; the patient takes none"},
     {"aetna_spravato_incomplete_no_contraindication_screening", "aetna", "open_access_ppo",
@@ -117,8 +122,9 @@ const Scenario kScenarios[] = {
      "missing (A PHQ-9 of 15 or more, HAM-D-17 of 20 or more, MADRS of 28 or more or BDI-II of "
      "29 or more, dated within the 30 days before the first session).",
      "", "severe_score_recent", kMissing,
-     "none met yet, information missing for phq9_at_least_15, hamd17_at_least_20, "
-     "madrs_at_least_28, bdi2_at_least_29"},
+     "none met yet, information missing for PHQ-9 of at least 15 within the last 30 days; HAM-D "
+     "(17-item) of at least 20 within the last 30 days; MADRS of at least 28 within the last 30 "
+     "days; BDI-II of at least 29 within the last 30 days"},
     {"spravato_ready", "medicare", "part_b", kSpravato, kCovered,
      v1::PRIOR_AUTH_READINESS_NOT_NEEDED, v1::DOCUMENTATION_NEEDED_NONE, "covered", "no-auth", "",
      "No prior auth needed; the documentation meets all 6 of the plan's coverage criteria for "
@@ -128,7 +134,7 @@ const Scenario kScenarios[] = {
      v1::PRIOR_AUTH_READINESS_NOT_NEEDED, v1::DOCUMENTATION_NEEDED_CLINICAL, "covered",
      "no-auth", "clinical",
      "No prior auth needed, but the plan pays for Spravato (esketamine) only when its criteria "
-     "are met: 1 criterion not met (rems_patient_enrolled).",
+     "are met: 1 criterion not met (Enrollment in the Spravato REMS).",
      "", "rems_patient_enrolled", kNotMet,
      "enrollment in the Spravato REMS required; not enrolled yet"},
     {"medicare_spravato_incomplete_rems_not_documented", "medicare", "part_b", kSpravato,
@@ -243,7 +249,18 @@ TEST_P(e2eReadinessScenario, Verdict) {
     }
   } else {
     ASSERT_NE(item_for_decisive, nullptr) << "no checklist item for " << s.criterion;
-    EXPECT_EQ(item_for_decisive->item(), rule->checklist_item());
+    // The item is the criterion's gap: counted from the chart for failed trials ("Found ...;
+    // add ..."), the rule file's checklist_item for the rest.
+    const v1::CriterionResult* decisive = FindResult(a.criteria(), s.criterion);
+    ASSERT_NE(decisive, nullptr);
+    EXPECT_EQ(item_for_decisive->item(), decisive->gap());
+    if (rule->has_failed_antidepressant_trials()) {
+      EXPECT_THAT(item_for_decisive->item(), StartsWith("Found "));
+      EXPECT_THAT(item_for_decisive->item(), HasSubstr("; add 1 antidepressant trial from a class not yet tried"));
+    } else if (!rule->checklist_item().empty()) {
+      EXPECT_EQ(item_for_decisive->item(), rule->checklist_item());
+    }
+    EXPECT_EQ(item_for_decisive->criterion_name(), decisive->name());
     EXPECT_EQ(item_for_decisive->criterion_status(), s.criterion_status);
   }
 }
@@ -272,9 +289,10 @@ TEST_F(e2eReadiness, MedicareTmsListsEveryAlternativeOfTheFailedAnyOf) {
       alternatives.push_back(child.id());
       EXPECT_EQ(child.status(), status) << child.id() << ": " << child.explanation();
     }
-    // Every alternative failed: the any_of is the one criterion not met, named by its id.
+    // Every alternative failed: the any_of is the one criterion not met, named in words.
     if (status == kNotMet) {
-      EXPECT_THAT(a.summary(), HasSubstr(absl::StrCat("1 criterion not met (", any_of, ")")));
+      EXPECT_THAT(a.summary(), HasSubstr(absl::StrCat("1 criterion not met (", r->name(), ")")));
+      EXPECT_THAT(a.summary(), Not(HasSubstr(any_of)));
     }
     // An any_of with its own checklist_item in the rule file is one item; otherwise one per branch.
     const v1::Criterion* rule = nullptr;
@@ -312,8 +330,9 @@ TEST_F(e2eReadiness, NoOralAntidepressantIsNotReadyForAetnaButCoveredByMedicare)
   EXPECT_EQ(FindResult(medicare.criteria(), "oral_antidepressant_alongside"), nullptr);
 }
 
-// A PHQ-9 under Aetna's cut-off is not a denial while the other scale the policy accepts (HAM-D)
-// has not been scored: the severity criterion is missing information, and prior auth waits for it.
+// A PHQ-9 under Aetna's cut-off is not a denial while the other scales the policy accepts (HAM-D,
+// BDI-II, MADRS) have not been scored: the severity criterion is missing information, and prior
+// auth waits for it.
 TEST_F(e2eReadiness, APhq9UnderTheCutOffLeavesTheOtherScaleOpen) {
   auto request = With(ReadinessRequest("aetna", "open_access_ppo", kTms), "aetna_tms_ready");
   request.mutable_documentation()->mutable_severity_scores(0)->set_score(12);
@@ -326,10 +345,11 @@ TEST_F(e2eReadiness, APhq9UnderTheCutOffLeavesTheOtherScaleOpen) {
   EXPECT_THAT(phq9->explanation(),
               HasSubstr("latest is PHQ-9 12 on 2026-11-10 (10 days old), below 15"));
   EXPECT_EQ(FindResult(a.criteria(), "severe_score_recent")->status(), kMissing);
-  // The rule file gives the any_of one checklist item naming both scales.
+  // The rule file gives the any_of one checklist item naming every scale.
   EXPECT_EQ(a.summary(),
-            "Prior auth not ready: 1 item missing (A PHQ-9 of 15 or more, or a HAM-D-17 of 20 or "
-            "more, dated within the last 30 days).");
+            "Prior auth not ready: 1 item missing (A PHQ-9 of 15 or more, a HAM-D-17 of 20 or "
+            "more, a BDI-II of 29 or more, or a MADRS of 35 or more, dated within the last 30 "
+            "days).");
 }
 
 // ---- IV ketamine: excluded by both plans -----------------------------------------------------------

@@ -72,12 +72,14 @@ TEST_F(e2eReadiness, AetnaTmsNotReadyIsQuotedAtSelfPayWithTheApprovedFiguresBesi
   EXPECT_EQ(e.readiness().prior_auth(), v1::PRIOR_AUTH_READINESS_NOT_READY);
   EXPECT_THAT(e.coverage().explanation(),
               HasSubstr("TMS is covered only when Aetna's criteria are met; the documentation "
-                        "does not show that yet. Prior auth not ready: 1 criterion not met "
-                        "(failed_two_classes_and_augmentation)."));
+                        "does not show that yet. Prior auth not ready: 1 criterion not met (2 "
+                        "failed trials from 2 classes in the current episode, plus an "
+                        "augmentation trial (8+ weeks at a therapeutic dose, intolerance "
+                        "counts))."));
   const v1::Notice* n = FindNotice(e.notices(), "PRIOR_AUTH_NOT_READY");
   ASSERT_NE(n, nullptr);
   EXPECT_EQ(n->kind(), v1::NOTICE_KIND_WARNING);
-  EXPECT_THAT(n->message(), HasSubstr("1 criterion not met (failed_two_classes_and_augmentation)"));
+  EXPECT_THAT(n->message(), HasSubstr("1 criterion not met (2 failed trials from 2 classes"));
   EXPECT_THAT(n->message(),
               HasSubstr(absl::StrCat("Every session is priced at the clinic's self-pay price until "
                                      "the plan approves; if it does, the patient would pay about ",

@@ -3,6 +3,7 @@
 //     judged by the same comparison `estimator check` uses in process; and
 // (2) quote every treatment of every plan version, at every clinic, in and out of network, with the
 //     coverage the plan file states and totals equal to the sum of their lines.
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -86,9 +87,17 @@ int64_t Sum(const v1::CourseEstimate& e, int64_t (v1::EstimateLine::*field)() co
 }
 
 // The treatment's policy in a listed plan version.
-v1::CoverageStatus ListedStatus(const v1::PlanInfo& plan, v1::Treatment t) {
+// The status ListPayers gives for `t`, in `network`: prior authorization asked only in another
+// network is no prior authorization here.
+v1::CoverageStatus ListedStatus(const v1::PlanInfo& plan, v1::Treatment t, v1::Network network) {
   for (const auto& s : plan.treatments()) {
-    if (s.treatment() == t) return s.status();
+    if (s.treatment() != t) continue;
+    if (s.status() == v1::COVERAGE_STATUS_COVERED_WITH_PRIOR_AUTH && !s.prior_auth_networks().empty() &&
+        std::find(s.prior_auth_networks().begin(), s.prior_auth_networks().end(), network) ==
+            s.prior_auth_networks().end()) {
+      return v1::COVERAGE_STATUS_COVERED;
+    }
+    return s.status();
   }
   return v1::COVERAGE_STATUS_UNSPECIFIED;
 }
@@ -120,7 +129,7 @@ TEST_F(e2eRuleLibrary, EveryPlanVersionIsQuotedForEveryTreatmentAtEveryClinic) {
         for (const v1::CourseEstimate& e : response.estimates()) {
           SCOPED_TRACE(v1::Treatment_Name(e.treatment()));
           ++quoted;
-          const v1::CoverageStatus listed = ListedStatus(plan, e.treatment());
+          const v1::CoverageStatus listed = ListedStatus(plan, e.treatment(), network);
           if (listed == v1::COVERAGE_STATUS_NOT_COVERED) {
             EXPECT_EQ(e.coverage().status(), v1::COVERAGE_STATUS_NOT_COVERED);
             EXPECT_EQ(e.totals().sessions_covered(), 0);

@@ -141,7 +141,7 @@ TEST_F(ReloadTest, PollSeesARenamedFileAndRejectsABrokenOneKeepingTheLastGoodRul
   EXPECT_EQ(at_start.successful_load_count(), 1);
   EXPECT_EQ(at_start.rejected_load_count(), 0);
   EXPECT_EQ(at_start.last_success().trigger(), v1::LOAD_TRIGGER_STARTUP);
-  EXPECT_EQ(at_start.plan_version_count(), 9);
+  EXPECT_EQ(at_start.plan_version_count(), 10);
   EXPECT_DOUBLE_EQ(at_start.poll_interval_seconds(), 0.05);
   EXPECT_FALSE(at_start.has_last_rejection());
 

@@ -501,7 +501,7 @@ TEST_F(CriteriaTest, AllOfFailsOnANotMetChildEvenWhenAnotherIsMissing) {
   const auto r = Judge(Composite("all_of", {kAdult, kRemsLeaf, kPrescriberLeaf}),
                        kLeavesDocumentation, v1::TREATMENT_SPRAVATO);
   EXPECT_EQ(r.status(), kNotMet);
-  EXPECT_EQ(r.explanation(), "1 of 3 not met: rems; information missing for 1 of 3: prescriber");
+  EXPECT_EQ(r.explanation(), "1 of 3 not met: Enrollment in the Spravato REMS; information missing for 1 of 3: Ordered by a psychiatrist");
   EXPECT_THAT(ChildStatuses(r), ElementsAre(kMet, kNotMet, kMissing));
 }
 
@@ -509,7 +509,7 @@ TEST_F(CriteriaTest, AllOfWithAMissingChildAndNoFailureIsMissingInformation) {
   const auto r = Judge(Composite("all_of", {kAdult, kPrescriberLeaf}), kLeavesDocumentation,
                        v1::TREATMENT_SPRAVATO);
   EXPECT_EQ(r.status(), kMissing);
-  EXPECT_EQ(r.explanation(), "information missing for 1 of 2: prescriber");
+  EXPECT_EQ(r.explanation(), "information missing for 1 of 2: Ordered by a psychiatrist");
 }
 
 TEST_F(CriteriaTest, AnyOfIsMetByOneChildWhateverTheOthers) {
@@ -517,7 +517,7 @@ TEST_F(CriteriaTest, AnyOfIsMetByOneChildWhateverTheOthers) {
                        kLeavesDocumentation, v1::TREATMENT_SPRAVATO);
   EXPECT_EQ(r.status(), kMet);
   EXPECT_EQ(r.kind(), "any_of");
-  EXPECT_EQ(r.explanation(), "one of 3 alternatives needed; met by adult");
+  EXPECT_EQ(r.explanation(), "one of 3 alternatives needed; met by Age 18 or older");
   EXPECT_THAT(ChildStatuses(r), ElementsAre(kNotMet, kMissing, kMet));
 }
 
@@ -526,7 +526,7 @@ TEST_F(CriteriaTest, AnyOfWithOneNotMetAndOneMissingIsMissingInformation) {
                        v1::TREATMENT_SPRAVATO);
   EXPECT_EQ(r.status(), kMissing);
   EXPECT_EQ(r.explanation(),
-            "one of 2 alternatives needed; none met yet, information missing for prescriber");
+            "one of 2 alternatives needed; none met yet, information missing for Ordered by a psychiatrist");
 }
 
 TEST_F(CriteriaTest, AnyOfWithEveryChildNotMetIsNotMet) {
@@ -540,17 +540,17 @@ TEST_F(CriteriaTest, NotSwapsMetAndNotMetAndKeepsMissingInformation) {
   auto r = Judge(Not(kAdult), kLeavesDocumentation, v1::TREATMENT_SPRAVATO);
   EXPECT_EQ(r.status(), kNotMet);
   EXPECT_EQ(r.kind(), "not");
-  EXPECT_EQ(r.explanation(), "must not hold, but adult does");
+  EXPECT_EQ(r.explanation(), "must not hold, but it does: Age 18 or older");
   ASSERT_EQ(r.children_size(), 1);
   EXPECT_EQ(r.children(0).status(), kMet);
 
   r = Judge(Not(kRemsLeaf), kLeavesDocumentation, v1::TREATMENT_SPRAVATO);
   EXPECT_EQ(r.status(), kMet);
-  EXPECT_EQ(r.explanation(), "must not hold, and rems does not");
+  EXPECT_EQ(r.explanation(), "must not hold, and it does not: Enrollment in the Spravato REMS");
 
   r = Judge(Not(kPrescriberLeaf), kLeavesDocumentation, v1::TREATMENT_SPRAVATO);
   EXPECT_EQ(r.status(), kMissing);
-  EXPECT_EQ(r.explanation(), "must not hold; information missing to judge prescriber");
+  EXPECT_EQ(r.explanation(), "must not hold; information missing to judge: Ordered by a psychiatrist");
 }
 
 TEST_F(CriteriaTest, CompositesNest) {
@@ -564,7 +564,7 @@ TEST_F(CriteriaTest, CompositesNest) {
   EXPECT_EQ(r.children(1).id(), "inner");
   EXPECT_EQ(r.children(1).status(), kMissing);
   EXPECT_EQ(r.children(1).children(1).children(0).id(), "prescriber");
-  EXPECT_EQ(r.explanation(), "information missing for 1 of 2: inner");
+  EXPECT_EQ(r.explanation(), "information missing for 1 of 2: Any one of the following");
 }
 
 // ---- checklist sentences ------------------------------------------------------------------------
@@ -603,7 +603,7 @@ TEST(ChecklistItemForTest, ASentenceIsMadeFromEachCheck) {
               policy_section: "P"
               age { min_years: 18 }
             })pb",
-       "Documentation that psychotic does not apply"},
+       "Documentation that this does not apply: Age 18 or older"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(ChecklistItemFor(FromText<v1::Criterion>(c.criterion), v1::TREATMENT_TMS), c.item)

@@ -443,7 +443,8 @@ TEST(ReadinessTest, MedicareTmsAcceptsIntoleranceOfTwoClassesAsTheAlternative) {
   const auto& any_of = a.criteria(0).children(2);
   ASSERT_EQ(any_of.id(), "resistance_intolerance_or_prior_response");
   EXPECT_EQ(any_of.status(), v1::CRITERION_STATUS_MET);
-  EXPECT_EQ(any_of.explanation(), "one of 3 alternatives needed; met by intolerant_two_classes");
+  EXPECT_EQ(any_of.explanation(), "one of 3 alternatives needed; met by 2 failed trials from 2 classes in the current episode "
+            "(6+ weeks at a therapeutic dose, intolerance counts)");
   EXPECT_EQ(any_of.children(0).status(), v1::CRITERION_STATUS_NOT_MET);
   EXPECT_EQ(any_of.children(2).status(), v1::CRITERION_STATUS_NOT_MET);  // a first course
 }
