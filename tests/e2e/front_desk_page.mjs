@@ -253,13 +253,15 @@ const VERDICTS = {
   PRIOR_AUTH_READINESS_NOT_READY: 'Not ready: a request would be denied as it stands',
 };
 async function readinessMatchesApi() {
+  // Out of network: from 2026-03-06 Evernorth asks Cigna's prior authorization for TMS only there.
   await page.selectOption('#plan', 'cigna/open_access_plus');
+  await page.selectOption('#network', 'NETWORK_OUT_OF_NETWORK');
   for (const [file, verdict, png] of [['patient_tms_ready.json', 'PRIOR_AUTH_READINESS_READY', 'readiness.png'],
     ['patient_incomplete.json', 'PRIOR_AUTH_READINESS_NOT_READY', 'readiness_incomplete.png']]) {
     await page.setInputFiles('#documentation', path.join(EXAMPLES, file));
     await page.selectOption('#readiness-treatment', 'TREATMENT_TMS');
-    const request = { payerId: 'cigna', planId: 'open_access_plus', treatment: 'TREATMENT_TMS',
-      plannedStartDate: '2026-12-14', documentation: example(file) };
+    const request = { payerId: 'cigna', planId: 'open_access_plus', network: 'NETWORK_OUT_OF_NETWORK',
+      treatment: 'TREATMENT_TMS', plannedStartDate: '2026-12-14', documentation: example(file) };
     const sent = await requestOf('EstimatorService/CheckPriorAuthReadiness', () => page.click('#check-readiness'));
     check(same(sent.body, request), `${file}: the page sends the file's documentation for the chosen plan`, JSON.stringify(sent.body));
     const { assessment } = await apiOk('EstimatorService/CheckPriorAuthReadiness', request);
@@ -275,6 +277,7 @@ async function readinessMatchesApi() {
     await shot(png, page.locator('#readiness'));
   }
   await page.selectOption('#plan', 'aetna/open_access_ppo');
+  await page.selectOption('#network', 'NETWORK_IN_NETWORK');
   await page.setInputFiles('#documentation', []);
 }
 
