@@ -21,19 +21,6 @@ namespace {
 
 using criteria_text::Count;
 
-// The schedule the request is counted from: the plan's default covered protocol, else the first
-// it covers, else the treatment's default.
-const v1::TreatmentProtocol* RequestedProtocol(const PacketInputs& in) {
-  for (const std::string& id : in.covered.covered_protocol_ids()) {
-    const v1::TreatmentProtocol* p = in.rules.FindProtocol(id);
-    if (p != nullptr && p->default_for_treatment()) return p;
-  }
-  if (!in.covered.covered_protocol_ids().empty()) {
-    return in.rules.FindProtocol(in.covered.covered_protocol_ids(0));
-  }
-  return in.rules.DefaultProtocol(in.treatment);
-}
-
 std::string MethodWord(v1::SubmissionMethod m) {
   switch (m) {
     case v1::SUBMISSION_METHOD_PORTAL: return "portal";
@@ -65,7 +52,7 @@ std::string PeriodWords(const v1::ApprovalPeriod& a) {
 // The sessions of the approval period, each code's units and sessions added up in `packet`.
 void WriteServices(const PacketInputs& in, const v1::PriorAuthProcess& process,
                    v1::PriorAuthRequestPacket& packet) {
-  const v1::TreatmentProtocol* protocol = RequestedProtocol(in);
+  const v1::TreatmentProtocol* protocol = PacketProtocol(in.rules, in.covered, in.treatment);
   if (protocol == nullptr) {  // validated rules always have one; say so rather than guess
     packet.add_notes("No schedule of this treatment is loaded, so the codes and units are not counted.");
     return;
@@ -230,6 +217,18 @@ std::string DraftLetter(const PacketInputs& in, const v1::ReadinessAssessment& a
 }
 
 }  // namespace
+
+const v1::TreatmentProtocol* PacketProtocol(const RuleSet& rules, const v1::TreatmentCovered& covered,
+                                            v1::Treatment treatment) {
+  for (const std::string& id : covered.covered_protocol_ids()) {
+    const v1::TreatmentProtocol* p = rules.FindProtocol(id);
+    if (p != nullptr && p->default_for_treatment()) return p;
+  }
+  if (!covered.covered_protocol_ids().empty()) {
+    return rules.FindProtocol(covered.covered_protocol_ids(0));
+  }
+  return rules.DefaultProtocol(treatment);
+}
 
 void WriteRequestPacket(const PacketInputs& in, v1::ReadinessAssessment& a) {
   const v1::PriorAuthProcess& process = in.covered.prior_auth_process();

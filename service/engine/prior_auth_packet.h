@@ -26,6 +26,11 @@ struct PacketInputs {
   int dose_mg = 0;  // Spravato's dose after the first session; 0: the schedule's highest
 };
 
+// The schedule a request for `treatment` under `covered` is counted from: the plan's default covered
+// protocol, else the first it covers, else the treatment's default. Null only for rules without one.
+const v1::TreatmentProtocol* PacketProtocol(const RuleSet& rules, const v1::TreatmentCovered& covered,
+                                            v1::Treatment treatment);
+
 // Writes `assessment.request_packet` from `in` and the assessment's criteria results (evaluated
 // against `in.covered.criteria()`, in the same order). Pure; safe from many threads.
 void WriteRequestPacket(const PacketInputs& in, v1::ReadinessAssessment& assessment);

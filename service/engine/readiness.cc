@@ -1,5 +1,6 @@
 #include "service/engine/readiness.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -322,6 +323,18 @@ absl::Status CheckPriorAuthReadinessInto(const RuleSet& rules,
         plan->plan.has_out_of_network() ? "whether prior authorization is needed depends on it"
                                         : "the plan pays nothing out of network",
         " (NETWORK_IN_NETWORK or NETWORK_OUT_OF_NETWORK)"));
+  }
+  if (const v1::TreatmentPolicy* policy = plan->Policy(request.treatment());
+      request.dose_mg() != 0 && policy != nullptr && policy->has_covered()) {
+    const v1::TreatmentProtocol* protocol =
+        PacketProtocol(rules, policy->covered(), request.treatment());
+    if (protocol != nullptr &&
+        std::find(protocol->allowed_doses_mg().begin(), protocol->allowed_doses_mg().end(),
+                  request.dose_mg()) == protocol->allowed_doses_mg().end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("dose_mg: ", request.dose_mg(), " mg is not a dose of ", protocol->name(),
+                       " (", absl::StrJoin(protocol->allowed_doses_mg(), " or "), " mg)"));
+    }
   }
   const PacketRequest packet{day, request.dose_mg()};
   AssessReadinessInto(rules, *plan, request.treatment(), request.network(),

@@ -431,6 +431,14 @@ absl::Status ValidateCheckPriorAuthReadinessRequest(
   RETURN_IF_ERROR(CheckId("plan_id", request.plan_id(), true));
   RETURN_IF_ERROR(CheckEnum("treatment", request.treatment(), v1::Treatment_IsValid, true));
   RETURN_IF_ERROR(CheckEnum("network", request.network(), v1::Network_IsValid, false));
+  if (request.dose_mg() != 0) {
+    if (request.treatment() != v1::TREATMENT_SPRAVATO) {
+      return Invalid("dose_mg", "is only for TREATMENT_SPRAVATO");
+    }
+    if (request.dose_mg() < 0 || request.dose_mg() > kMaxDoseMg) {
+      return Invalid("dose_mg", absl::StrCat(request.dose_mg(), " mg is not a dose"));
+    }
+  }
   if (!request.planned_start_date().empty()) {
     RETURN_IF_ERROR(CheckCourseStart("planned_start_date", request.planned_start_date()));
   }

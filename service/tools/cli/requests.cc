@@ -415,11 +415,17 @@ absl::StatusOr<CompareTreatmentsRequest> CompareRequestFromFlags() {
 }
 
 absl::StatusOr<CheckPriorAuthReadinessRequest> ReadinessRequestFromFlags() {
-  // Prior authorization depends on the plan and the patient, not on the clinic, the course's
-  // details or the benefits met so far: such flags would be silently ignored.
+  // Prior authorization depends on the plan, the network and the patient, not on the clinic, the
+  // course's details or the benefits met so far: such flags would be silently ignored.
   RETURN_IF_ERROR(RefuseFlags({"clinic", "self_pay", "lines"}, "does not apply to readiness"));
-  RETURN_IF_ERROR(RefuseFlags(kBenefitFlags, "does not apply to readiness"));
-  RETURN_IF_ERROR(RefuseFlags(kCourseFlags, "does not apply to readiness"));
+  for (const char* flag : kBenefitFlags) {
+    if (absl::string_view(flag) != "network") {
+      RETURN_IF_ERROR(RefuseFlags({flag}, "does not apply to readiness"));
+    }
+  }
+  // The dose counts the drug's units in the request packet; the other course flags do not apply.
+  RETURN_IF_ERROR(RefuseFlags({"protocol", "drug_benefit", "maintenance_months", "maintenance_frequency"},
+                              "does not apply to readiness"));
 
   CheckPriorAuthReadinessRequest request;
   ASSIGN_OR_RETURN(v1::Treatment treatment, TreatmentFromFlags("readiness"));
@@ -433,6 +439,11 @@ absl::StatusOr<CheckPriorAuthReadinessRequest> ReadinessRequestFromFlags() {
   // Whether prior authorization is needed can depend on it (e.g. in-network TMS under Evernorth).
   ASSIGN_OR_RETURN(v1::Network network, NetworkFromFlags());
   request.set_network(network);
+  // Spravato: the drug's units in the request packet (the server refuses a dose not of its schedule).
+  if (const int32_t dose = absl::GetFlag(FLAGS_dose); dose != 0) {
+    if (treatment != v1::TREATMENT_SPRAVATO) return FlagError("dose", "applies to Spravato only");
+    request.set_dose_mg(dose);
+  }
   // Not given: the server uses the documentation's as_of_date.
   ASSIGN_OR_RETURN(*request.mutable_planned_start_date(), StartFromFlags());
   ASSIGN_OR_RETURN(std::optional<PatientDocumentation> documentation, DocumentationFromFlags());

@@ -299,3 +299,25 @@ TEST(ReadinessNetworkTest, APlanWithoutOutOfNetworkBenefitsIsNotCoveredOutOfNetw
 
 }  // namespace
 }  // namespace estimator
+
+namespace estimator {
+namespace {
+
+TEST(PriorAuthPacketTest, ADoseNotOfTheScheduleOrForAnotherTreatmentIsRefusedNamingTheField) {
+  const std::vector<PlanVersion>* versions = BundledRules().FindPlanVersions("aetna", "open_access_ppo");
+  ASSERT_NE(versions, nullptr);
+  auto request = Request(*RuleSet::VersionOn(*versions, kToday), v1::TREATMENT_SPRAVATO);
+  request.set_dose_mg(70);
+  auto r = CheckPriorAuthReadiness(BundledRules(), request, kToday);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(r.status().message()), ::testing::StartsWith("dose_mg: 70 mg is not a dose of "));
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("(56 or 84 mg)"));
+  request.set_treatment(v1::TREATMENT_TMS);
+  request.set_dose_mg(84);
+  r = CheckPriorAuthReadiness(BundledRules(), request, kToday);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), "dose_mg: is only for TREATMENT_SPRAVATO");
+}
+
+}  // namespace
+}  // namespace estimator

@@ -2,6 +2,7 @@
 // request, and the flag a bad value is refused under.
 #include "service/tools/cli/requests.h"
 
+#include <cstdlib>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -104,6 +105,61 @@ TEST_F(CliRequestsTest, AmountsAreExactDecimals) {
   EXPECT_FALSE(ParseDollars("x", "").value().has_value());
   EXPECT_EQ(**ParsePercent("x", "20%"), 2000);
   EXPECT_FALSE(ParsePercent("x", "100.5").ok());
+}
+
+}  // namespace
+}  // namespace cli
+}  // namespace estimator
+
+namespace estimator {
+namespace cli {
+namespace {
+
+class CliReadinessRequestTest : public ::testing::Test {
+ protected:
+  CliReadinessRequestTest() {
+    const char* root = std::getenv("ESTIMATOR_SOURCE_DIR");
+    absl::SetFlag(&FLAGS_documentation,
+                  std::string(root != nullptr ? root : ".") +
+                      "/tests/testdata/documentation/spravato_ready.json");
+    absl::SetFlag(&FLAGS_payer, "cigna");
+    absl::SetFlag(&FLAGS_plan, "open_access_plus");
+  }
+
+ private:
+  absl::FlagSaver saver_;
+};
+
+// Readiness takes the network (prior authorization may depend on it) and, for Spravato, the dose
+// the request packet counts the drug's units at.
+TEST_F(CliReadinessRequestTest, NetworkAndDoseBecomeTheRequest) {
+  absl::SetFlag(&FLAGS_network, "out");
+  absl::SetFlag(&FLAGS_treatment, "spravato");
+  absl::SetFlag(&FLAGS_dose, 56);
+  auto r = ReadinessRequestFromFlags();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->network(), v1::NETWORK_OUT_OF_NETWORK);
+  EXPECT_EQ(r->dose_mg(), 56);
+  EXPECT_TRUE(r->has_documentation());
+
+  absl::SetFlag(&FLAGS_network, "in");
+  absl::SetFlag(&FLAGS_dose, 0);
+  r = ReadinessRequestFromFlags();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->network(), v1::NETWORK_IN_NETWORK);
+  EXPECT_EQ(r->dose_mg(), 0);
+}
+
+TEST_F(CliReadinessRequestTest, FlagsThatDoNotApplyAreRefusedUnderTheirName) {
+  absl::SetFlag(&FLAGS_treatment, "tms");
+  absl::SetFlag(&FLAGS_dose, 84);
+  auto r = ReadinessRequestFromFlags();
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("--dose"));
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("Spravato only"));
+  absl::SetFlag(&FLAGS_dose, 0);
+  absl::SetFlag(&FLAGS_tier, "family");
+  r = ReadinessRequestFromFlags();
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("--tier"));
 }
 
 }  // namespace
