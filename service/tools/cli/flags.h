@@ -76,7 +76,9 @@ Usage: estimator <quote|compare|payers|readiness|rules-status|reload|quotes|show
   compare    Every treatment the clinic offers (or --treatments) side by side.
   payers     The payers, plans, clinics and protocols the server knows, with their ids.
   readiness  Whether the patient's documentation meets the plan's prior-authorization criteria,
-             and what to obtain before submitting.
+             what is still lacking, and the request to submit (codes and units, approval period,
+             where to send it, supporting documents, a draft letter when ready); --network
+             (default in) and, for Spravato, --dose shape it.
   rules-status  The rules the server serves, and its last successful and last rejected load.
   reload     Ask the server to reload its rules now (admin role).
   quotes     Saved quotes of a --clinic (filters --from --to --patient_ref --kind --status).
