@@ -160,6 +160,50 @@ void NoContraindication(const v1::NoContraindicationCriterion& c, absl::string_v
   AppendJoined(present, ContraindicationOf, ", ", evidence);
 }
 
+// The latest course of the treatment in the history (the last session ends it), or null; its index.
+const v1::PriorCourse* LatestCourse(const DocumentedFacts& f, int* index) {
+  const v1::PriorCourse* last = nullptr;
+  absl::CivilDay last_end;
+  const auto& courses = f.doc->treatment_history().courses();
+  for (int i = 0; i < courses.size(); ++i) {
+    if (courses[i].treatment() != f.treatment) continue;
+    auto end = ParseDate(courses[i].end_date(), "end_date");
+    if (end.ok() && (last == nullptr || *end > last_end)) {
+      last = &courses[i];
+      last_end = *end;
+      *index = i;
+    }
+  }
+  return last;
+}
+
+// A renewal: the course so far (the latest of this treatment in the history) improved enough.
+void CourseResponse(const v1::CourseResponseCriterion& c, absl::string_view requirement,
+                    const DocumentedFacts& f, v1::CriterionResult& r) {
+  std::string text(requirement);
+  int index = -1;
+  const v1::PriorCourse* course =
+      f.doc->has_treatment_history() ? LatestCourse(f, &index) : nullptr;
+  if (course == nullptr) {
+    absl::StrAppend(&text, "; no course of ", TreatmentName(f.treatment),
+                    " documented in the treatment history");
+    return Set(r, kMissing, std::move(text));
+  }
+  r.add_evidence(absl::StrCat("treatment_history.courses[", index, "]: last session ",
+                              course->end_date(),
+                              course->has_improvement_percent()
+                                  ? absl::StrCat(", ", course->improvement_percent(), "% improvement")
+                                  : std::string(", improvement not documented")));
+  if (!course->has_improvement_percent()) {
+    absl::StrAppend(&text, "; the improvement of the course (last session ", course->end_date(),
+                    ") is not documented");
+    return Set(r, kMissing, std::move(text));
+  }
+  absl::StrAppend(&text, "; the course so far improved ", course->improvement_percent(), "%");
+  Set(r, course->improvement_percent() >= c.min_improvement_percent() ? kMet : kNotMet,
+      std::move(text));
+}
+
 void Retreatment(const v1::RetreatmentCriterion& c, absl::string_view requirement,
                  const DocumentedFacts& f, v1::CriterionResult& r) {
   const std::string treatment = TreatmentName(f.treatment);
@@ -170,19 +214,8 @@ void Retreatment(const v1::RetreatmentCriterion& c, absl::string_view requiremen
     absl::StrAppend(&text, "; whether the patient had ", treatment, " before is not documented");
     return Set(r, kMissing, std::move(text));
   }
-  const v1::PriorCourse* last = nullptr;
-  absl::CivilDay last_end;
   int index = -1;
-  const auto& courses = f.doc->treatment_history().courses();
-  for (int i = 0; i < courses.size(); ++i) {
-    if (courses[i].treatment() != f.treatment) continue;
-    auto end = ParseDate(courses[i].end_date(), "end_date");
-    if (end.ok() && (last == nullptr || *end > last_end)) {
-      last = &courses[i];
-      last_end = *end;
-      index = i;
-    }
-  }
+  const v1::PriorCourse* last = LatestCourse(f, &index);
   if (last == nullptr) {
     if (c.earlier_course_required()) {
       absl::StrAppend(&text, "; no earlier course of ", treatment, " documented");
@@ -191,6 +224,7 @@ void Retreatment(const v1::RetreatmentCriterion& c, absl::string_view requiremen
     absl::StrAppend(&text, "; first course of ", treatment, ", so this does not apply");
     return Set(r, kMet, std::move(text));
   }
+  const absl::CivilDay last_end = ParseDate(last->end_date(), "end_date").value_or(f.as_of);
   absl::StrAppend(&text, "; the last course ended ", last->end_date());
   if (last->has_improvement_percent()) {
     absl::StrAppend(&text, " with ", last->improvement_percent(), "% improvement");
@@ -448,6 +482,7 @@ void EvaluateCriterionInto(const v1::Criterion& c, const DocumentedFacts& f,
     case v1::Criterion::kPrescriber: Prescriber(c.prescriber(), requirement, f, r); break;
     case v1::Criterion::kRemsEnrollment: Rems(requirement, f, r); break;
     case v1::Criterion::kConcurrentAntidepressant: ConcurrentAntidepressant(requirement, f, r); break;
+    case v1::Criterion::kCourseResponse: CourseResponse(c.course_response(), requirement, f, r); break;
     case v1::Criterion::CHECK_NOT_SET:  // refused by the rule validator
       Set(r, kMissing, "the rule file gives this criterion no check");
       break;

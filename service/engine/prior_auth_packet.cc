@@ -250,7 +250,17 @@ void WriteRequestPacket(const PacketInputs& in, v1::ReadinessAssessment& a) {
   } else {
     *p.mutable_renewal_requirements() = process.renewal_requirements();
   }
-  WriteServices(in, process, p);
+  if (in.renewal_criteria != nullptr) {
+    std::vector<std::string> codes;
+    for (const v1::FeeScheduleEntry& fee : in.covered.fees()) {
+      if (std::find(codes.begin(), codes.end(), fee.code()) == codes.end()) codes.push_back(fee.code());
+    }
+    p.add_notes(absl::StrCat(
+        "A renewal: request the sessions planned for the next period, with the plan's codes (",
+        absl::StrJoin(codes, ", "), "); they are not counted here."));
+  } else {
+    WriteServices(in, process, p);
+  }
 
   for (const v1::SubmissionChannel& c : process.channels()) {
     v1::SubmissionRoute& route = *p.add_routes();
@@ -277,9 +287,9 @@ void WriteRequestPacket(const PacketInputs& in, v1::ReadinessAssessment& a) {
   }
 
   std::vector<std::pair<const v1::Criterion*, const v1::CriterionResult*>> leaves;
-  if (in.covered.has_criteria() && a.criteria_size() == 1) {
-    CollectLeaves(in.covered.criteria(), a.criteria(0), leaves);
-  }
+  const v1::Criterion& judged =
+      in.renewal_criteria != nullptr ? *in.renewal_criteria : in.covered.criteria();
+  if (a.criteria_size() == 1) CollectLeaves(judged, a.criteria(0), leaves);
   for (const auto& [criterion, result] : leaves) {
     v1::SupportingDocuments& d = *p.add_supporting_documents();
     d.set_criterion_name(result->name());

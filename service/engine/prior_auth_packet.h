@@ -24,6 +24,8 @@ struct PacketInputs {
   absl::CivilDay first_day;  // the planned start, or the day of the check
   absl::CivilDay as_of;
   int dose_mg = 0;  // Spravato's dose after the first session; 0: the schedule's highest
+  // A renewal: the criteria judged (the plan's renewal criteria); no sessions are counted.
+  const v1::Criterion* renewal_criteria = nullptr;
 };
 
 // The schedule a request for `treatment` under `covered` is counted from: the plan's default covered

@@ -131,16 +131,21 @@ std::string Summary(const v1::ReadinessAssessment& a, bool prior_auth, int crite
   const std::string treatment = TreatmentName(a.treatment());
   if (prior_auth) {
     if (gaps.empty()) {
-      std::string s = absl::StrCat("Prior auth ready to submit: all ", criteria_count,
-                                   " criteria met.");
+      std::string s = criteria_count == 1
+                          ? std::string("Prior auth ready to submit: its one criterion is met.")
+                          : absl::StrCat("Prior auth ready to submit: all ", criteria_count,
+                                         " criteria met.");
       if (!admin.empty()) absl::StrAppend(&s, " Include: ", absl::StrJoin(admin, "; "), ".");
       return s;
     }
     return absl::StrCat("Prior auth not ready: ", absl::StrJoin(gaps, "; "), ".");
   }
   if (gaps.empty()) {
-    return absl::StrCat("No prior auth needed; the documentation meets all ", criteria_count,
-                        " of the plan's coverage criteria for ", treatment, ".");
+    return criteria_count == 1
+               ? absl::StrCat("No prior auth needed; the documentation meets the plan's one "
+                              "coverage criterion for ", treatment, ".")
+               : absl::StrCat("No prior auth needed; the documentation meets all ", criteria_count,
+                              " of the plan's coverage criteria for ", treatment, ".");
   }
   return absl::StrCat("No prior auth needed, but the plan pays for ", treatment,
                       " only when its criteria are met: ", absl::StrJoin(gaps, "; "), ".");
@@ -254,10 +259,15 @@ void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Trea
   DocumentedFacts facts = DigestDocumentation(rules, documentation, treatment, as_of, &notices);
   facts.words = &plan.criterion_words;
   for (auto& n : notices) *a.add_notices() = std::move(n);
+  // A renewal is judged on the plan's renewal criteria, an initial request on its criteria.
+  const bool renewal = packet != nullptr && packet->renewal;
+  const v1::Criterion& criteria =
+      renewal ? covered.prior_auth_process().renewal_criteria() : covered.criteria();
+  if (renewal) a.set_policy_section(criteria.policy_section());
   // Evaluated in place: the result tree is the largest part of the answer, not worth a copy.
   v1::CriterionResult& root = *a.add_criteria();
-  EvaluateCriterionInto(covered.criteria(), facts, root);
-  CollectChecklist(covered.criteria(), root, {}, a);
+  EvaluateCriterionInto(criteria, facts, root);
+  CollectChecklist(criteria, root, {}, a);
   if (prior_auth) {
     for (const auto& doc : covered.submission_documents()) {
       v1::ChecklistItem* item = a.add_checklist();
@@ -282,9 +292,10 @@ void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Trea
                  a);
       break;
   }
-  SetSummary(Summary(a, prior_auth, CountCriteria(covered.criteria())), a);
+  SetSummary(Summary(a, prior_auth, CountCriteria(criteria)), a);
   if (prior_auth && packet != nullptr) {
-    WriteRequestPacket({rules, plan, covered, treatment, packet->first_day, as_of, packet->dose_mg},
+    WriteRequestPacket({rules, plan, covered, treatment, packet->first_day, as_of, packet->dose_mg,
+                        renewal ? &criteria : nullptr},
                        a);
   }
 }
@@ -336,7 +347,17 @@ absl::Status CheckPriorAuthReadinessInto(const RuleSet& rules,
                        " (", absl::StrJoin(protocol->allowed_doses_mg(), " or "), " mg)"));
     }
   }
-  const PacketRequest packet{day, request.dose_mg()};
+  const bool renewal = request.authorization() == v1::AUTHORIZATION_KIND_RENEWAL;
+  if (const v1::TreatmentPolicy* policy = plan->Policy(request.treatment());
+      renewal && policy->has_covered() && PriorAuthRequiredIn(policy->covered(), request.network()) &&
+      !policy->covered().prior_auth_process().has_renewal_criteria()) {
+    std::string needs = absl::StrJoin(policy->covered().prior_auth_process().renewal_requirements(), " ");
+    return absl::FailedPreconditionError(absl::StrCat(
+        "authorization: ", plan->plan.plan_name(), " states no renewal criteria for ",
+        TreatmentName(request.treatment()), " that can be judged",
+        needs.empty() ? "" : absl::StrCat("; in words, a renewal needs: ", needs)));
+  }
+  const PacketRequest packet{day, request.dose_mg(), renewal};
   AssessReadinessInto(rules, *plan, request.treatment(), request.network(),
                       request.documentation(), as_of, *response.mutable_assessment(), &packet);
   response.set_rule_set_version(rules.version());

@@ -38,6 +38,9 @@ absl::Status CheckPriorAuthReadinessInto(const RuleSet& rules,
 struct PacketRequest {
   absl::CivilDay first_day;  // the planned first session
   int dose_mg = 0;           // Spravato's dose after the first session; 0: not given
+  // A renewal: judged on the plan's renewal_criteria (which the caller checked it has), and the
+  // packet counts no sessions (what to request depends on the plan for the next period).
+  bool renewal = false;
 };
 void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Treatment treatment,
                          v1::Network network, const v1::PatientDocumentation& documentation,

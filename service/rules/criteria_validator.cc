@@ -142,6 +142,13 @@ class CriteriaChecker {
         break;
       case v1::Criterion::kConcurrentAntidepressant:
         break;
+      case v1::Criterion::kCourseResponse:
+        if (c.course_response().min_improvement_percent() < 1 ||
+            c.course_response().min_improvement_percent() > 100) {
+          p_.Add(w.In("course_response").At("min_improvement_percent"),
+                 "min_improvement_percent: use 1 to 100");
+        }
+        break;
       case v1::Criterion::CHECK_NOT_SET:
         p_.Add(w.At("id"), "criterion has no check: give all_of, any_of, not or one typed check "
                            "(failed_antidepressant_trials, severity, diagnosis, ...)");

@@ -204,6 +204,9 @@ std::vector<std::string> SupportingDocumentsFor(const v1::Criterion& c, v1::Trea
       return {"SPRAVATO REMS patient enrollment form, signed"};
     case v1::Criterion::kConcurrentAntidepressant:
       return {"Current medication list showing the oral antidepressant"};
+    case v1::Criterion::kCourseResponse:
+      return {absl::StrCat("Rating scales from the start of the ", TreatmentName(treatment),
+                           " course and from its latest sessions")};
     case v1::Criterion::kAllOf:
     case v1::Criterion::kAnyOf:
     case v1::Criterion::kNot:
@@ -252,6 +255,10 @@ std::string ChecklistItemFor(const v1::Criterion& c, v1::Treatment treatment) {
     case v1::Criterion::kRemsEnrollment: return "Spravato REMS patient enrollment form";
     case v1::Criterion::kConcurrentAntidepressant:
       return "Documentation of the oral antidepressant the patient takes now";
+    case v1::Criterion::kCourseResponse:
+      return absl::StrCat("Rating scales showing the ", TreatmentName(treatment),
+                          " course so far improved symptoms by at least ",
+                          c.course_response().min_improvement_percent(), "%");
     case v1::Criterion::kNot:
       return absl::StrCat("Documentation that this does not apply: ", NameOf(c.not_(), treatment));
     default:
@@ -284,6 +291,10 @@ std::string RequirementOf(const v1::Criterion& criterion, v1::Treatment treatmen
     case v1::Criterion::kRemsEnrollment: out = std::string(kRemsRequirement); break;
     case v1::Criterion::kConcurrentAntidepressant:
       out = std::string(kConcurrentRequirement);
+      break;
+    case v1::Criterion::kCourseResponse:
+      absl::StrAppend(&out, criterion.course_response().min_improvement_percent(),
+                      "%+ improvement in the ", TreatmentName(treatment), " course so far required");
       break;
     case v1::Criterion::kAllOf:
     case v1::Criterion::kAnyOf:

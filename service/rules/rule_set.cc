@@ -150,6 +150,10 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(RuleFiles files,
       for (const v1::TreatmentPolicy& policy : v.plan.treatments()) {
         if (policy.has_covered() && policy.covered().has_criteria()) {
           AddCriterionWords(policy.covered().criteria(), policy.treatment(), v.criterion_words);
+          if (policy.covered().prior_auth_process().has_renewal_criteria()) {
+            AddCriterionWords(policy.covered().prior_auth_process().renewal_criteria(),
+                              policy.treatment(), v.criterion_words);
+          }
         }
       }
     }

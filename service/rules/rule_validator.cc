@@ -371,6 +371,10 @@ void ValidateCovered(const Where& w, const v1::PayerPlan& plan, v1::Treatment tr
             "prior_auth_process: only where prior_auth_required is true");
     }
     ValidatePriorAuthProcess(w.In("prior_auth_process"), c.prior_auth_process(), p);
+    if (c.prior_auth_process().has_renewal_criteria()) {
+      ValidateCriteria(w.In("prior_auth_process").In("renewal_criteria"),
+                       c.prior_auth_process().renewal_criteria(), treatment, has_catalog, p);
+    }
   }
   ValidateSessionTerms(w, c, p);
 

@@ -692,6 +692,11 @@ TEST(CriterionWordsTest, EveryCriterionIsWordedOnceWhenTheRulesAreCompiled) {
       facts.words = &v->criterion_words;
       const v1::CriterionResult compiled = EvaluateCriterion(policy.covered().criteria(), facts);
       EXPECT_EQ(compiled.SerializeAsString(), on_the_spot.SerializeAsString());
+      // Renewal criteria are worded too.
+      if (policy.covered().prior_auth_process().has_renewal_criteria()) {
+        ExpectWorded(policy.covered().prior_auth_process().renewal_criteria(), policy.treatment(),
+                     v->criterion_words, in_plan);
+      }
     }
     EXPECT_EQ(static_cast<size_t>(in_plan), v->criterion_words.size()) << v->file;
     worded += in_plan;

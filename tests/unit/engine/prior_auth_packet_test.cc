@@ -321,3 +321,71 @@ TEST(PriorAuthPacketTest, ADoseNotOfTheScheduleOrForAnotherTreatmentIsRefusedNam
 
 }  // namespace
 }  // namespace estimator
+
+namespace estimator {
+namespace {
+
+v1::CheckPriorAuthReadinessRequest HumanaTmsRenewal(const char* history) {
+  v1::CheckPriorAuthReadinessRequest r;
+  r.set_payer_id("humana");
+  r.set_plan_id("medicare_advantage_hmo");
+  r.set_treatment(v1::TREATMENT_TMS);
+  r.set_network(v1::NETWORK_IN_NETWORK);
+  r.set_planned_start_date("2026-12-07");
+  r.set_authorization(v1::AUTHORIZATION_KIND_RENEWAL);
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      absl::StrCat(R"pb(as_of_date: "2026-11-20" )pb", history), r.mutable_documentation()));
+  return r;
+}
+
+// A renewal is judged on the plan's renewal criteria: Humana's TMS past 20 + 5 sessions needs the
+// course so far to have improved at least 25%.
+TEST(ReadinessRenewalTest, ARenewalIsJudgedOnTheRenewalCriteria) {
+  auto r = CheckPriorAuthReadiness(
+      BundledRules(),
+      HumanaTmsRenewal(R"pb(treatment_history { courses { treatment: TREATMENT_TMS end_date: "2026-11-18" improvement_percent: 30 } })pb"),
+      kToday);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const v1::ReadinessAssessment& a = r->assessment();
+  EXPECT_EQ(a.prior_auth(), v1::PRIOR_AUTH_READINESS_READY) << a.summary();
+  ASSERT_EQ(a.criteria_size(), 1);
+  EXPECT_EQ(a.criteria(0).id(), "course_improved_25_percent");
+  EXPECT_EQ(a.criteria(0).explanation(),
+            "25%+ improvement in the TMS course so far required; the course so far improved 30%");
+  EXPECT_EQ(a.summary(), "Prior auth ready to submit: its one criterion is met. Include: " +
+                             a.checklist(0).item() + "; " + a.checklist(1).item() + "; " +
+                             a.checklist(2).item() + ".");
+  EXPECT_THAT(a.request_packet().notes(), ::testing::Contains(HasSubstr("A renewal: request the sessions")));
+  EXPECT_EQ(a.request_packet().services_size(), 0);
+  EXPECT_THAT(a.request_packet().draft_letter(), HasSubstr("25%+ improvement in the TMS course so far: The course so far improved 30%."));
+
+  r = CheckPriorAuthReadiness(
+      BundledRules(),
+      HumanaTmsRenewal(R"pb(treatment_history { courses { treatment: TREATMENT_TMS end_date: "2026-11-18" improvement_percent: 20 } })pb"),
+      kToday);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->assessment().prior_auth(), v1::PRIOR_AUTH_READINESS_NOT_READY);
+  EXPECT_EQ(r->assessment().request_packet().draft_letter(), "");
+
+  r = CheckPriorAuthReadiness(BundledRules(), HumanaTmsRenewal(""), kToday);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->assessment().prior_auth(), v1::PRIOR_AUTH_READINESS_INFO_NEEDED);
+  EXPECT_THAT(r->assessment().checklist(0).item(),
+              HasSubstr("Rating scales showing the TMS course so far improved symptoms by at least 25%"));
+}
+
+// Where the plan file states no renewal criteria, a renewal cannot be judged: said, naming the field.
+TEST(ReadinessRenewalTest, NoRenewalCriteriaIsAFailedPreconditionNamingTheField) {
+  auto request = HumanaTmsRenewal("");
+  request.set_payer_id("aetna");
+  request.set_plan_id("open_access_ppo");
+  const auto r = CheckPriorAuthReadiness(BundledRules(), request, kToday);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(r.status().message()),
+              ::testing::StartsWith("authorization: Aetna Open Access PPO (illustrative 2026 plan design) "
+                                    "states no renewal criteria for TMS that can be judged; in words, "
+                                    "a renewal needs: A repeat course needs"));
+}
+
+}  // namespace
+}  // namespace estimator
