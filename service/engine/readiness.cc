@@ -311,6 +311,14 @@ absl::Status CheckPriorAuthReadinessInto(const RuleSet& rules,
                                          const v1::CheckPriorAuthReadinessRequest& request,
                                          absl::CivilDay today,
                                          v1::CheckPriorAuthReadinessResponse& response) {
+  RETURN_IF_ERROR(AssessReadinessRequestInto(rules, request, today, *response.mutable_assessment()));
+  response.set_rule_set_version(rules.version());
+  return absl::OkStatus();
+}
+
+absl::Status AssessReadinessRequestInto(const RuleSet& rules,
+                                        const v1::CheckPriorAuthReadinessRequest& request,
+                                        absl::CivilDay today, v1::ReadinessAssessment& assessment) {
   RETURN_IF_ERROR(ValidateCheckPriorAuthReadinessRequest(request, today));
   const absl::CivilDay as_of = AsOfDay(request.documentation(), today);
   absl::CivilDay day = as_of;
@@ -359,8 +367,7 @@ absl::Status CheckPriorAuthReadinessInto(const RuleSet& rules,
   }
   const PacketRequest packet{day, request.dose_mg(), renewal};
   AssessReadinessInto(rules, *plan, request.treatment(), request.network(),
-                      request.documentation(), as_of, *response.mutable_assessment(), &packet);
-  response.set_rule_set_version(rules.version());
+                      request.documentation(), as_of, assessment, &packet);
   return absl::OkStatus();
 }
 

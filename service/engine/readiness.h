@@ -33,6 +33,11 @@ absl::Status CheckPriorAuthReadinessInto(const RuleSet& rules,
                                          const v1::CheckPriorAuthReadinessRequest& request,
                                          absl::CivilDay today,
                                          v1::CheckPriorAuthReadinessResponse& response);
+// The same, the assessment alone: a batch writes each into its own result and states the
+// rule-set version once (readiness_batch.h).
+absl::Status AssessReadinessRequestInto(const RuleSet& rules,
+                                        const v1::CheckPriorAuthReadinessRequest& request,
+                                        absl::CivilDay today, v1::ReadinessAssessment& assessment);
 // What the request packet is counted from (CheckPriorAuthReadiness writes one; an estimate's
 // assessment carries none).
 struct PacketRequest {

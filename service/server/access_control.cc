@@ -45,6 +45,7 @@ const char* MethodName(Method method) {
     case Method::kCompareTreatments: return "CompareTreatments";
     case Method::kListPayers: return "ListPayers";
     case Method::kCheckPriorAuthReadiness: return "CheckPriorAuthReadiness";
+    case Method::kBatchCheckPriorAuthReadiness: return "BatchCheckPriorAuthReadiness";
     case Method::kGetRuleStatus: return "GetRuleStatus";
     case Method::kReloadRules: return "ReloadRules";
     case Method::kSaveQuote: return "SaveQuote";

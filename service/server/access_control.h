@@ -31,6 +31,7 @@ enum class Method {
   kCompareTreatments,
   kListPayers,
   kCheckPriorAuthReadiness,
+  kBatchCheckPriorAuthReadiness,
   kGetRuleStatus,
   kReloadRules,
   kSaveQuote,

@@ -1,7 +1,7 @@
-// Estimates, comparisons, readiness and the payer list: the handlers, and their gRPC face. Each
-// handler takes one rule-set snapshot and calls the engine; no money is computed here. The gRPC
-// methods check the caller (unary_call.h) and answer the three engine calls on a per-call arena
-// (arena_allocator.h); the HTTP front (http/connect_front.h) calls the same handlers.
+// Estimates, comparisons, readiness (one patient or a worklist) and the payer list: the handlers,
+// and their gRPC face. Each handler takes one rule-set snapshot and calls the engine; no money is
+// computed here. The gRPC methods check the caller (unary_call.h) and answer the engine calls on a
+// per-call arena (arena_allocator.h); the HTTP front (http/connect_front.h) calls the same handlers.
 #ifndef ESTIMATOR_SERVER_ESTIMATOR_SERVICE_H_
 #define ESTIMATOR_SERVER_ESTIMATOR_SERVICE_H_
 
@@ -20,6 +20,7 @@ class EstimatorService final : public v1::EstimatorService::CallbackService {
     SetMessageAllocatorFor_EstimateCourse(&estimate_allocator_);
     SetMessageAllocatorFor_CompareTreatments(&compare_allocator_);
     SetMessageAllocatorFor_CheckPriorAuthReadiness(&readiness_allocator_);
+    SetMessageAllocatorFor_BatchCheckPriorAuthReadiness(&batch_allocator_);
   }
 
   // The handlers, independent of the transport (the gRPC methods below and the HTTP front call
@@ -32,6 +33,12 @@ class EstimatorService final : public v1::EstimatorService::CallbackService {
                          AuditFields& audit, v1::CheckPriorAuthReadinessResponse& response) const;
   absl::Status Payers(const Caller& caller, const v1::ListPayersRequest& request,
                       AuditFields& audit, v1::ListPayersResponse& response) const;
+  // A worklist: every item on one snapshot, stopped with DEADLINE_EXCEEDED if `deadline` passes
+  // between two items; the audit fields carry the counts.
+  absl::Status BatchReadiness(const Caller& caller,
+                              const v1::BatchCheckPriorAuthReadinessRequest& request,
+                              absl::Time deadline, AuditFields& audit,
+                              v1::BatchCheckPriorAuthReadinessResponse& response) const;
 
   // gRPC.
   grpc::ServerUnaryReactor* EstimateCourse(grpc::CallbackServerContext* context,
@@ -46,6 +53,9 @@ class EstimatorService final : public v1::EstimatorService::CallbackService {
   grpc::ServerUnaryReactor* ListPayers(grpc::CallbackServerContext* context,
                                        const v1::ListPayersRequest* request,
                                        v1::ListPayersResponse* response) override;
+  grpc::ServerUnaryReactor* BatchCheckPriorAuthReadiness(
+      grpc::CallbackServerContext* context, const v1::BatchCheckPriorAuthReadinessRequest* request,
+      v1::BatchCheckPriorAuthReadinessResponse* response) override;
 
  private:
   const RuleStore* store_;
@@ -54,6 +64,8 @@ class EstimatorService final : public v1::EstimatorService::CallbackService {
   ArenaAllocator<v1::CompareTreatmentsRequest, v1::CompareTreatmentsResponse> compare_allocator_;
   ArenaAllocator<v1::CheckPriorAuthReadinessRequest, v1::CheckPriorAuthReadinessResponse>
       readiness_allocator_;
+  ArenaAllocator<v1::BatchCheckPriorAuthReadinessRequest, v1::BatchCheckPriorAuthReadinessResponse>
+      batch_allocator_;
 };
 
 // What the audit line says of a request's coverage: "payer/plan" when the rules know both ids
@@ -61,6 +73,9 @@ class EstimatorService final : public v1::EstimatorService::CallbackService {
 // "self_pay" or "-".
 std::string PlanLabel(const RuleSet& rules, const std::string& payer_id, const std::string& plan_id);
 std::string PlanLabel(const RuleSet& rules, const v1::Coverage& coverage);
+
+// What a batch's audit line says (AuditFields::counts): the items asked and each outcome's count.
+std::string BatchCounts(int items, const v1::BatchReadinessSummary& summary);
 
 // Fills a ListPayers answer from a rule set.
 void DescribeRules(const RuleSet& rules, v1::ListPayersResponse& out);

@@ -1,5 +1,7 @@
 #include "service/server/public_api.h"
 
+#include <type_traits>
+
 #include "absl/strings/str_cat.h"
 #include "estimator/v1/estimator.grpc.pb.h"
 #include "estimator/v1/quotes.grpc.pb.h"
@@ -17,6 +19,12 @@ bool CarriesDocumentation(const v1::CompareTreatmentsRequest& request) {
 bool CarriesDocumentation(const v1::CheckPriorAuthReadinessRequest& request) {
   return request.has_documentation();
 }
+bool CarriesDocumentation(const v1::BatchCheckPriorAuthReadinessRequest& request) {
+  for (const v1::BatchReadinessItem& item : request.items()) {
+    if (item.request().has_documentation()) return true;
+  }
+  return false;
+}
 bool CarriesDocumentation(const v1::SaveQuoteRequest& request) {
   return (request.has_estimate() && request.estimate().has_documentation()) ||
          (request.has_comparison() && request.comparison().has_documentation());
@@ -24,7 +32,8 @@ bool CarriesDocumentation(const v1::SaveQuoteRequest& request) {
 
 namespace {
 
-// One row of the table: `handler` is a member of `Service` taking the method's own types.
+// One row of the table: `handler` is a member of `Service` taking the method's own types, and the
+// caller's deadline after the request when it uses it.
 template <typename Request, typename Response, typename Service, typename Handler>
 ApiMethod Row(absl::string_view service_name, absl::string_view rpc, Method method,
               Service* service, Handler handler, WorkQueue* queue) {
@@ -38,9 +47,16 @@ ApiMethod Row(absl::string_view service_name, absl::string_view rpc, Method meth
     return CarriesDocumentation(static_cast<const Request&>(request));
   };
   m.handle = [service, handler](const Caller& caller, const google::protobuf::Message& request,
-                                AuditFields& audit, google::protobuf::Message& response) {
-    return (service->*handler)(caller, static_cast<const Request&>(request), audit,
-                               static_cast<Response&>(response));
+                                absl::Time deadline, AuditFields& audit,
+                                google::protobuf::Message& response) {
+    const Request& typed = static_cast<const Request&>(request);
+    Response& answer = static_cast<Response&>(response);
+    if constexpr (std::is_invocable_v<Handler, Service*, const Caller&, const Request&, absl::Time,
+                                      AuditFields&, Response&>) {
+      return (service->*handler)(caller, typed, deadline, audit, answer);
+    } else {
+      return (service->*handler)(caller, typed, audit, answer);
+    }
   };
   return m;
 }
@@ -64,6 +80,9 @@ PublicApi::PublicApi(const EstimatorService* estimator, QuoteService* quotes) {
       Row<v1::CheckPriorAuthReadinessRequest, v1::CheckPriorAuthReadinessResponse>(
           e, "CheckPriorAuthReadiness", Method::kCheckPriorAuthReadiness, estimator,
           &ES::Readiness, nullptr),
+      Row<v1::BatchCheckPriorAuthReadinessRequest, v1::BatchCheckPriorAuthReadinessResponse>(
+          e, "BatchCheckPriorAuthReadiness", Method::kBatchCheckPriorAuthReadiness, estimator,
+          &ES::BatchReadiness, nullptr),
       Row<v1::ListPayersRequest, v1::ListPayersResponse>(e, "ListPayers", Method::kListPayers,
                                                          estimator, &ES::Payers, nullptr),
       Row<v1::SaveQuoteRequest, v1::SaveQuoteResponse>(q, "SaveQuote", Method::kSaveQuote, quotes,

@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "estimator/v1/estimator.pb.h"
 #include "estimator/v1/quotes.pb.h"
 #include "google/protobuf/message.h"
@@ -32,6 +33,7 @@ class QuoteService;
 bool CarriesDocumentation(const v1::EstimateCourseRequest& request);
 bool CarriesDocumentation(const v1::CompareTreatmentsRequest& request);
 bool CarriesDocumentation(const v1::CheckPriorAuthReadinessRequest& request);
+bool CarriesDocumentation(const v1::BatchCheckPriorAuthReadinessRequest& request);
 bool CarriesDocumentation(const v1::SaveQuoteRequest& request);
 // The other requests never do.
 inline bool CarriesDocumentation(const google::protobuf::Message&) { return false; }
@@ -45,9 +47,12 @@ struct ApiMethod {
   // its own (quote calls, which wait on the database).
   WorkQueue* queue = nullptr;
   std::function<bool(const google::protobuf::Message& request)> carries_documentation;
-  // `request` and `response` are of the prototypes' types.
+  // `request` and `response` are of the prototypes' types. `deadline` is the caller's
+  // (absl::InfiniteFuture() for none): every call is admitted only before it, and a handler that
+  // works through many parts (a batch) checks it between them; the others ignore it.
   std::function<absl::Status(const Caller&, const google::protobuf::Message& request,
-                             AuditFields&, google::protobuf::Message& response)>
+                             absl::Time deadline, AuditFields&,
+                             google::protobuf::Message& response)>
       handle;
 };
 

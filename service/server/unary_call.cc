@@ -34,14 +34,16 @@ void LogCall(Method method, const Caller& caller, const AuditFields& audit,
         absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
         " info audit method=", MethodName(method), " caller=", caller.name, " role=",
         caller.role == v1::ROLE_UNSPECIFIED ? "-" : RoleName(caller.role), " plan=", audit.plan,
-        " rules=", audit.rules, " quote=", audit.quote, " status=", absl::StatusCodeToString(status.code()),
+        " rules=", audit.rules, " quote=", audit.quote, audit.counts.empty() ? "" : " ",
+        audit.counts, " status=", absl::StatusCodeToString(status.code()),
         " latency_us=", absl::ToInt64Microseconds(latency), " via=", via));
     return;
   }
-  spdlog::info("audit method={} caller={} role={} plan={} rules={} quote={} status={} latency_us={} via={}",
+  spdlog::info("audit method={} caller={} role={} plan={} rules={} quote={}{}{} status={} latency_us={} via={}",
                MethodName(method), caller.name,
                caller.role == v1::ROLE_UNSPECIFIED ? "-" : RoleName(caller.role), audit.plan,
-               audit.rules, audit.quote, absl::StatusCodeToString(status.code()),
+               audit.rules, audit.quote, audit.counts.empty() ? "" : " ", audit.counts,
+               absl::StatusCodeToString(status.code()),
                absl::ToInt64Microseconds(latency), via);
 }
 

@@ -24,6 +24,10 @@ struct AuditFields {
   std::string plan = "-";   // "payer/plan" when the rules know both ids, "unknown" otherwise
   std::string rules = "-";  // the rule-set version used
   std::string quote = "-";  // quote calls: "<quote id>/<status>" (ids and statuses only)
+  // Batch calls only: how many items and how many of each outcome, e.g. "items=100 ready=40
+  // not_ready=30 info_needed=20 not_covered=5 no_prior_auth=4 errors=1" (counts only, never an
+  // item's id or plan). Empty: not written, so other calls' lines keep their shape.
+  std::string counts;
 };
 
 // Which transport a call came by; the audit line says it (via=grpc, via=http).

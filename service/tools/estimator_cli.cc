@@ -9,6 +9,7 @@
 //   estimator payers --server=estimator.internal:50051
 //   estimator readiness --payer=aetna --plan=open_access_ppo --treatment=spravato
 //       --documentation=deploy/examples/patient_tms_ready.json      (one command line)
+//   estimator worklist --items=deploy/examples/worklist.json   (many patients in one call)
 //   estimator check --rules_dir=payer_rules                 (offline: no server)
 //   estimator check --rules_dir=payer_rules --policy=medicare/part_b --date=2026-03-02
 //
@@ -22,7 +23,9 @@
 //
 // Exit codes: 0 success, 1 the call failed (printed as "error: <grpc code>: <message>") or the
 // rule check failed, 2 usage error (unknown subcommand or flag, or a flag value that cannot be used);
-// `readiness` also 3 when the patient is not ready and 4 when the plan excludes the treatment.
+// `readiness` also 3 when the patient is not ready and 4 when the plan excludes the treatment;
+// `worklist` 1 when any item has an error, else 3 when any is not ready, else 4 when any is not
+// covered (worklist.h).
 //
 // One file per concern under cli/: flags.h (flags, usage, exit codes), requests.h (flags ->
 // requests), client.h (channel, credentials, token, calls), estimate_format.h and
@@ -50,6 +53,7 @@
 #include "service/tools/cli/flags.h"
 #include "service/tools/cli/quote_commands.h"
 #include "service/tools/cli/requests.h"
+#include "service/tools/cli/worklist.h"
 #include "service/tools/policy_summary.h"
 #include "service/tools/rule_check.h"
 
@@ -163,8 +167,8 @@ int Main(int argc, char** argv) {
 
   if (args.size() < 2) {
     return UsageError(absl::InvalidArgumentError(
-        "missing subcommand: quote, compare, payers, readiness, rules-status, reload, check or "
-        "hash-token (see --help)"));
+        "missing subcommand: quote, compare, payers, readiness, worklist, rules-status, reload, "
+        "check or hash-token (see --help)"));
   }
   if (args.size() > 2) {
     return UsageError(absl::InvalidArgumentError(
@@ -174,11 +178,18 @@ int Main(int argc, char** argv) {
   if (command == "check") return RunCheck();
   if (command == "hash-token") return RunHashToken();
   if (command != "quote" && command != "compare" && command != "payers" && command != "readiness" &&
-      command != "rules-status" && command != "reload" && !IsQuoteCommand(command)) {
+      command != "worklist" && command != "rules-status" && command != "reload" &&
+      !IsQuoteCommand(command)) {
     return UsageError(absl::InvalidArgumentError(absl::StrCat(
         "unknown subcommand '", command,
-        "': use quote, compare, payers, readiness, rules-status, reload, quotes, show, void, gfe, "
-        "dispute, check or hash-token (see --help)")));
+        "': use quote, compare, payers, readiness, worklist, rules-status, reload, quotes, show, "
+        "void, gfe, dispute, check or hash-token (see --help)")));
+  }
+  if (command != "worklist") {
+    if (absl::Status refused = RefuseFlags(kWorklistFlags, "applies to `worklist` only");
+        !refused.ok()) {
+      return UsageError(refused);
+    }
   }
   if (!IsQuoteCommand(command)) {
     if (absl::Status refused = RefuseFlags(kQuoteFlags, "applies to saved quotes only (--save, "
@@ -214,6 +225,7 @@ int Main(int argc, char** argv) {
                PrintComparison);
   }
   if (command == "readiness") return RunReadiness(client);
+  if (command == "worklist") return RunWorklist(client);
   if (command == "rules-status") {
     return Run(client, client.admin(), &Admin::GetRuleStatus,
                absl::StatusOr<v1::GetRuleStatusRequest>(v1::GetRuleStatusRequest()),

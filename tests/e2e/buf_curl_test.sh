@@ -6,7 +6,7 @@
 #
 # Starts the server on 127.0.0.1:0 with the bundled rules, calls the health service,
 # CompareTreatments, an invalid EstimateCourse and CheckPriorAuthReadiness with the example patient's
-# JSON documentation, saves and reads back a quote and issues a Good Faith Estimate through the
+# JSON documentation, BatchCheckPriorAuthReadiness with the example worklist, saves and reads back a quote and issues a Good Faith Estimate through the
 # quote service, checks the JSON answers with node; then the same calls over the Connect protocol
 # (buf curl --protocol connect, HTTP/1.1) answer what gRPC answers; stops the server with SIGTERM and expects exit code 0. Prints "buf curl e2e: N checks passed".
 set -euo pipefail
@@ -151,6 +151,26 @@ else
   fail "a PHQ-9 of 30 did not fail with invalid_argument naming the field" "$out"
 fi
 
+# ---- BatchCheckPriorAuthReadiness: the example worklist (deploy/examples/worklist.json) --------------
+BATCH="$(cat "$ROOT/deploy/examples/worklist.json")"
+if out="$(bufcurl -d "$BATCH" "$URL/estimator.v1.EstimatorService/BatchCheckPriorAuthReadiness" 2>&1)" &&
+   node -e '
+     const r = JSON.parse(process.argv[1]);
+     const ids = r.results.map((x) => x.itemId).join(",");
+     const s = r.summary;
+     const ok = ids === "row-1,row-2,row-3,row-4,row-5,row-6" &&
+                r.results[0].assessment.priorAuth === "PRIOR_AUTH_READINESS_READY" &&
+                r.results[5].error.code === 3 &&
+                r.results[5].error.message.startsWith("items[5].request.documentation.age_years: ") &&
+                s.total === 6 && s.ready === 1 && s.notReady === 1 && s.informationNeeded === 1 &&
+                s.notCovered === 1 && s.priorAuthNotNeeded === 1 && s.errors === 1 &&
+                r.ruleSetVersion.length > 0;
+     process.exit(ok ? 0 : 1)' "$out"; then
+  pass "BatchCheckPriorAuthReadiness: the example worklist, one result per row in order, the bad row its own error, the summary"
+else
+  fail "BatchCheckPriorAuthReadiness did not answer the example worklist as expected" "$out"
+fi
+
 # ---- saved quotes and a Good Faith Estimate, through the quote service --------------------------------
 if out="$(bufcurl -d '{"service":"estimator.v1.QuoteService"}' "$URL/grpc.health.v1.Health/Check" 2>&1)" &&
    node -e 'process.exit(JSON.parse(process.argv[1]).status === "SERVING" ? 0 : 1)' "$out"; then
@@ -201,7 +221,8 @@ fi
 # The same request answers the same JSON over both protocols.
 same_json='const [a, b] = process.argv.slice(1).map((t) => JSON.stringify(JSON.parse(t)));
            process.exit(a === b ? 0 : 1)'
-for method in CompareTreatments:COMPARE CheckPriorAuthReadiness:READINESS; do
+for method in CompareTreatments:COMPARE CheckPriorAuthReadiness:READINESS \
+              BatchCheckPriorAuthReadiness:BATCH; do
   name="${method%%:*}"; variable="${method##*:}"; body="${!variable}"
   if over_grpc="$(bufcurl -d "$body" "$URL/estimator.v1.EstimatorService/$name" 2>&1)" &&
      over_connect="$(bufconnect -d "$body" "$HTTP_URL/estimator.v1.EstimatorService/$name" 2>&1)" &&

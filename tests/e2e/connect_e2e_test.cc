@@ -22,6 +22,7 @@
 #include "tests/e2e/quote_e2e_support.h"
 #include "tests/e2e/sample_requests.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/worklist_requests.h"
 
 namespace estimator::e2e {
 namespace {
@@ -31,6 +32,7 @@ using ::testing::HasSubstr;
 constexpr char kEstimate[] = "/estimator.v1.EstimatorService/EstimateCourse";
 constexpr char kCompare[] = "/estimator.v1.EstimatorService/CompareTreatments";
 constexpr char kReadiness[] = "/estimator.v1.EstimatorService/CheckPriorAuthReadiness";
+constexpr char kBatchReadiness[] = "/estimator.v1.EstimatorService/BatchCheckPriorAuthReadiness";
 constexpr char kPayers[] = "/estimator.v1.EstimatorService/ListPayers";
 constexpr char kQuotes[] = "/estimator.v1.QuoteService/";
 constexpr char kPortal[] = "https://portal.example.org";
@@ -125,6 +127,65 @@ TEST_F(ConnectTest, EstimatorMethodsAnswerAsGrpcDoes) {
     EXPECT_EQ(Diff(over_grpc, over_http), "");
     EXPECT_GE(over_http.plans_size(), 7);
   }
+}
+
+// A billing team's worklist over Connect JSON (what a browser or a script would send): the gRPC
+// answer, item for item, with the two bad patients in the middle answered as their own errors,
+// and one audit line marked http with the counts. Only the batch's own shape is a Connect error.
+TEST_F(ConnectTest, AWorklistOverConnectJsonIsTheGrpcAnswer) {
+  v1::ListPayersResponse payers;
+  ASSERT_TRUE(Estimates().ListPayers(Context().get(), {}, &payers).ok());
+  const Worklist w = WorklistAcrossPlans(PlansServed(payers));
+  std::string json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(w.request, &json).ok());
+  EXPECT_LT(json.size(), kBodyLimit) << "the worklist fits the HTTP body limit";
+
+  v1::BatchCheckPriorAuthReadinessResponse over_http, over_grpc;
+  ASSERT_TRUE(Call(kBatchReadiness, w.request, over_http));
+  ASSERT_TRUE(
+      Estimates().BatchCheckPriorAuthReadiness(Context().get(), w.request, &over_grpc).ok());
+  EXPECT_EQ(Diff(over_grpc, over_http), "");
+  ASSERT_EQ(over_http.results_size(), w.request.items_size());
+  EXPECT_EQ(over_http.summary().total(), w.request.items_size());
+  EXPECT_EQ(over_http.summary().errors(), 2);
+  EXPECT_EQ(over_http.results(w.bad_age).error().message(),
+            absl::StrCat("items[", w.bad_age,
+                         "].request.documentation.age_years: 200 is outside 0-130 years"));
+  EXPECT_EQ(over_http.results(w.unknown_plan).error().code(), 5);  // NOT_FOUND
+  // Each result as CheckPriorAuthReadiness over Connect answers it.
+  for (int i : {0, w.bad_age - 1, w.unknown_plan + 1, w.request.items_size() - 1}) {
+    v1::CheckPriorAuthReadinessResponse alone;
+    ASSERT_TRUE(Call(kReadiness, w.request.items(i).request(), alone)) << i;
+    EXPECT_EQ(Diff(alone.assessment(), over_http.results(i).assessment()), "") << i;
+  }
+
+  // Its audit line (the writer flushes every 100 ms): the HTTP call's, with the counts.
+  std::vector<std::string> http_lines;
+  for (int i = 0; i < 40 && http_lines.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (absl::string_view line : absl::StrSplit(Log(), '\n')) {
+      if (absl::StrContains(line, "method=BatchCheckPriorAuthReadiness ") &&
+          absl::EndsWith(line, " via=http")) {
+        http_lines.emplace_back(line);
+      }
+    }
+  }
+  ASSERT_EQ(http_lines.size(), 1u) << Log();
+  EXPECT_THAT(http_lines[0], HasSubstr(absl::StrCat(
+                                 "method=BatchCheckPriorAuthReadiness caller=anonymous role=admin "
+                                 "plan=- rules=", over_http.rule_set_version(), " quote=- items=",
+                                 w.request.items_size(), " ready=", over_http.summary().ready())));
+  EXPECT_THAT(http_lines[0], HasSubstr(" errors=2 status=OK latency_us="));
+
+  // The batch's own shape: a Connect error, 400, naming the item.
+  v1::BatchCheckPriorAuthReadinessRequest repeated = w.request;
+  repeated.mutable_items(3)->set_item_id(repeated.items(0).item_id());
+  const HttpReply refused = ConnectJson(Port(), kBatchReadiness, repeated);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  const ConnectErrorText error = DecodeConnectError(refused);
+  EXPECT_EQ(error.code, "invalid_argument");
+  EXPECT_EQ(error.message,
+            "items[3].item_id: repeats items[0].item_id; ids must be unique within a batch");
 }
 
 TEST_F(ConnectTest, BinaryProtobufBodiesAnswerTheSameBytes) {

@@ -662,6 +662,45 @@ std::vector<HostileCase> Catalogue() {
       {kSizeLimit, "GFE with a 1.125 MiB patient name",
        Gfe([](auto& r) { r.mutable_patient()->set_name(std::string(kOverLimit, 'a')); }),
        kExhausted, kTooLarge},
+
+      // ---- worklists (BatchCheckPriorAuthReadiness): only the batch's own shape refuses the call;
+      // a bad patient is that item's error (hostile_requests_test.cc, HostileItemsAreEachTheirOwnError).
+      {kEmpty, "BatchCheckPriorAuthReadiness {}",
+       Serialized(kBatchReadiness, v1::BatchCheckPriorAuthReadinessRequest()), kInvalid,
+       "items: at least one item is required"},
+      {kEmpty, "worklist item 250 of 500 without an item_id",
+       Batch([](auto& r) { r.mutable_items(250)->clear_item_id(); }, 500), kInvalid,
+       "items[250].item_id: is required"},
+      {kHugeRepeated, "worklist of 501 items, one over the limit", Batch([](auto&) {}, 501),
+       kInvalid, "items: 501 items; at most 500 per call"},
+      {kHugeRepeated, "worklist of 100k empty items",
+       Batch([](auto& r) {
+         r.clear_items();
+         for (int i = 0; i < kHugeList; ++i) r.add_items();
+       }),
+       kInvalid, "items: 100000 items; at most 500 per call"},
+      {kHugeString, "900 KB item_id", Batch([&](auto& r) { r.mutable_items(1)->set_item_id(huge); }),
+       kInvalid, "items[1].item_id: is 900000 characters; at most 64"},
+      {kHugeString, "65-character item_id, one over the limit",
+       Batch([](auto& r) { r.mutable_items(2)->set_item_id(std::string(65, 'r')); }), kInvalid,
+       "items[2].item_id: is 65 characters; at most 64"},
+      {kHugeString, "item_id with a NUL, a newline and an escape sequence",
+       Batch([](auto& r) { r.mutable_items(0)->set_item_id(std::string("a\0b\n\x1b[2J", 7)); }),
+       kInvalid, "items[0].item_id: letters, digits and '-', '_', '.', ':' only"},
+      {kHugeString, "item_id that is a patient's name",
+       Batch([](auto& r) { r.mutable_items(0)->set_item_id("Jane Doe"); }), kInvalid,
+       "items[0].item_id: letters, digits"},
+      {kDeepList, "worklist whose last of 500 ids repeats the first",
+       Batch([](auto& r) { r.mutable_items(499)->set_item_id("row-0"); }, 500), kInvalid,
+       "items[499].item_id: repeats items[0].item_id"},
+      {kSizeLimit, "worklist of 2 items with 0.6 MiB of documentation each",
+       Batch([](auto& r) {
+         for (auto& item : *r.mutable_items()) {
+           item.mutable_request()->mutable_documentation()->set_oral_antidepressant(
+               std::string(600'000, 'z'));
+         }
+       }, 2),
+       kExhausted, kTooLarge},
   };
   return c;
 }

@@ -36,6 +36,8 @@ using grpc::StatusCode;
 inline constexpr char kEstimateCourse[] = "/estimator.v1.EstimatorService/EstimateCourse";
 inline constexpr char kCompareTreatments[] = "/estimator.v1.EstimatorService/CompareTreatments";
 inline constexpr char kCheckReadiness[] = "/estimator.v1.EstimatorService/CheckPriorAuthReadiness";
+inline constexpr char kBatchReadiness[] =
+    "/estimator.v1.EstimatorService/BatchCheckPriorAuthReadiness";
 inline constexpr char kListPayers[] = "/estimator.v1.EstimatorService/ListPayers";
 inline constexpr char kSaveQuote[] = "/estimator.v1.QuoteService/SaveQuote";
 inline constexpr char kGetQuote[] = "/estimator.v1.QuoteService/GetQuote";
@@ -150,6 +152,24 @@ inline Request ReadinessRequest(const std::function<void(v1::CheckPriorAuthReadi
   v1::CheckPriorAuthReadinessRequest r = GoodReadiness();
   change(r);
   return Serialized(kCheckReadiness, r);
+}
+
+// A worklist of `n` good readiness requests, ids "row-0"...
+inline v1::BatchCheckPriorAuthReadinessRequest GoodBatch(int n = 3) {
+  v1::BatchCheckPriorAuthReadinessRequest r;
+  for (int i = 0; i < n; ++i) {
+    v1::BatchReadinessItem* item = r.add_items();
+    item->set_item_id(absl::StrCat("row-", i));
+    *item->mutable_request() = GoodReadiness();
+  }
+  return r;
+}
+
+inline Request Batch(const std::function<void(v1::BatchCheckPriorAuthReadinessRequest&)>& change,
+                     int n = 3) {
+  v1::BatchCheckPriorAuthReadinessRequest r = GoodBatch(n);
+  change(r);
+  return Serialized(kBatchReadiness, r);
 }
 
 inline v1::InsuranceCoverage& Insurance(v1::EstimateCourseRequest& r) {

@@ -137,9 +137,9 @@ TEST_F(e2eHostileRequests, CatalogueCoversEveryCategoryAndEveryRpc) {
                                kEnum, kSizeLimit}) {
     EXPECT_GE(per_category[category], 1) << category;
   }
-  for (const char* method : {kEstimateCourse, kCompareTreatments, kCheckReadiness, kListPayers,
-                             kSaveQuote, kGetQuote, kListQuotes, kVoidQuote, kIssueGfe,
-                             kCheckDispute}) {
+  for (const char* method : {kEstimateCourse, kCompareTreatments, kCheckReadiness, kBatchReadiness,
+                             kListPayers, kSaveQuote, kGetQuote, kListQuotes, kVoidQuote,
+                             kIssueGfe, kCheckDispute}) {
     EXPECT_GE(per_method[method], 1) << method;
   }
   // Printed for the record (ctest -V).
@@ -164,6 +164,72 @@ TEST_F(e2eHostileRequests, EachIsRefusedWithItsCodeAndTheFieldNamedAndTheServerS
   const grpc::Status listed = g_server->stub->ListPayers(Context().get(), {}, &payers);
   ASSERT_TRUE(listed.ok()) << StatusText(listed);
   EXPECT_EQ(payers.rule_set_version(), after.rule_set_version());
+}
+
+// Inside a worklist a hostile patient is that item's error only: every readiness case of the
+// catalogue that fits, as items of one batch around a good patient, each answered with the code
+// and field its own call gets, named from the batch; the good patient as its own call answers.
+TEST_F(e2eHostileRequests, HostileItemsOfAWorklistAreEachTheirOwnError) {
+  struct Item {
+    std::string name;
+    StatusCode code;
+    std::string mentions;
+  };
+  std::vector<Item> expected;
+  v1::BatchCheckPriorAuthReadinessRequest batch;
+  size_t bytes = 0;
+  for (const HostileCase& c : Catalogue()) {
+    if (c.request.method != kCheckReadiness || c.gzip || c.code == StatusCode::RESOURCE_EXHAUSTED) {
+      continue;
+    }
+    v1::CheckPriorAuthReadinessRequest request;
+    // Bytes a typed message cannot hold (invalid UTF-8...) are not a batch's to carry.
+    if (!request.ParseFromString(c.request.bytes)) continue;
+    if (bytes + c.request.bytes.size() > kUnderLimit) continue;
+    bytes += c.request.bytes.size();
+    if (batch.items_size() == 10) {  // a good patient among them
+      v1::BatchReadinessItem& good = *batch.add_items();
+      good.set_item_id("good");
+      *good.mutable_request() = GoodReadiness();
+      expected.push_back({"good", StatusCode::OK, ""});
+    }
+    v1::BatchReadinessItem& item = *batch.add_items();
+    item.set_item_id(absl::StrCat("h", batch.items_size()));
+    *item.mutable_request() = std::move(request);
+    expected.push_back({c.name, c.code, c.mentions});
+  }
+  ASSERT_GE(batch.items_size(), 30) << "the catalogue's readiness cases";
+  ASSERT_LE(batch.items_size(), 500);
+  std::cout << batch.items_size() << " items, " << batch.ByteSizeLong() << " bytes\n";
+
+  v1::BatchCheckPriorAuthReadinessResponse response;
+  const grpc::Status s =
+      g_server->stub->BatchCheckPriorAuthReadiness(Context().get(), batch, &response);
+  ASSERT_TRUE(s.ok()) << StatusText(s);
+  ASSERT_EQ(response.results_size(), batch.items_size());
+  for (int i = 0; i < batch.items_size(); ++i) {
+    const v1::BatchReadinessResult& r = response.results(i);
+    SCOPED_TRACE(absl::StrCat("items[", i, "]: ", expected[i].name));
+    EXPECT_EQ(r.item_id(), batch.items(i).item_id());
+    if (expected[i].code == StatusCode::OK) {
+      v1::CheckPriorAuthReadinessResponse alone;
+      ASSERT_TRUE(g_server->stub->CheckPriorAuthReadiness(Context().get(), batch.items(i).request(),
+                                                           &alone).ok());
+      EXPECT_EQ(r.assessment().SerializeAsString(), alone.assessment().SerializeAsString());
+      continue;
+    }
+    ASSERT_TRUE(r.has_error());
+    EXPECT_EQ(r.error().code(), static_cast<int>(expected[i].code));
+    const std::string prefix = absl::StrCat("items[", i, "].request.");
+    EXPECT_TRUE(absl::StartsWith(r.error().message(), prefix)) << r.error().message();
+    EXPECT_TRUE(absl::StrContains(r.error().message(), expected[i].mentions))
+        << r.error().message().substr(0, 300) << " does not contain " << expected[i].mentions;
+    EXPECT_LE(r.error().message().size(), prefix.size() + kMaxMessageBytes)
+        << "the message echoes the request";
+  }
+  EXPECT_EQ(response.summary().errors(), batch.items_size() - 1);
+  EXPECT_EQ(response.summary().total(), batch.items_size());
+  ExpectServingAndAlive();
 }
 
 // Unknown fields are kept out of the answer and otherwise ignored, as proto3 asks of a server (a

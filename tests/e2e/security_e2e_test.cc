@@ -143,6 +143,17 @@ v1::CheckPriorAuthReadinessRequest ReadinessRequest() {
   return r;
 }
 
+// A worklist of two patients.
+v1::BatchCheckPriorAuthReadinessRequest BatchRequest() {
+  v1::BatchCheckPriorAuthReadinessRequest r;
+  for (const char* id : {"row-1", "row-2"}) {
+    v1::BatchReadinessItem* item = r.add_items();
+    item->set_item_id(id);
+    *item->mutable_request() = ReadinessRequest();
+  }
+  return r;
+}
+
 // The methods of the role table, each called with a valid request so that an allowed call is OK.
 struct MethodCase {
   std::string name;
@@ -186,6 +197,11 @@ std::vector<MethodCase> Methods() {
        [=](grpc::Channel& ch, grpc::ClientContext* c) {
          v1::CheckPriorAuthReadinessResponse r;
          return estimator(ch)->CheckPriorAuthReadiness(c, ReadinessRequest(), &r);
+       }},
+      {"BatchCheckPriorAuthReadiness",
+       [=](grpc::Channel& ch, grpc::ClientContext* c) {
+         v1::BatchCheckPriorAuthReadinessResponse r;
+         return estimator(ch)->BatchCheckPriorAuthReadiness(c, BatchRequest(), &r);
        }},
       {"GetRuleStatus",
        [=](grpc::Channel& ch, grpc::ClientContext* c) {
@@ -273,14 +289,14 @@ TEST_F(SecurityTest, EachRoleMayCallExactlyWhatTheTableSays) {
     std::string authorization;       // "" for none
     std::vector<std::string> expected;  // in the order of Methods()
   };
-  const std::vector<std::string> staff = {kOk, kOk, kOk, kOk, kOk, kOk, kOk, kDenied};
-  const std::vector<std::string> unknown(8, kNobody);
+  const std::vector<std::string> staff = {kOk, kOk, kOk, kOk, kOk, kOk, kOk, kOk, kDenied};
+  const std::vector<std::string> unknown(9, kNobody);
   const std::vector<Who> table = {
       {"portal token", "", "Bearer " + Tokens().at("portal"),
-       {kOk, kDenied, kOk, kDenied, kOk, kDenied, kDenied, kDenied}},
+       {kOk, kDenied, kOk, kDenied, kOk, kDenied, kDenied, kDenied, kDenied}},
       {"front_desk token", "", "Bearer " + Tokens().at("front_desk"), staff},
       {"billing token", "", "Bearer " + Tokens().at("billing"), staff},
-      {"admin token", "", "Bearer " + Tokens().at("admin"), std::vector<std::string>(8, kOk)},
+      {"admin token", "", "Bearer " + Tokens().at("admin"), std::vector<std::string>(9, kOk)},
       {"front_desk client certificate", "desk", "", staff},
       {"no credentials", "", "", unknown},
       {"unknown token", "", "Bearer not-a-token-we-issued", unknown},
@@ -333,6 +349,8 @@ TEST_F(SecurityTest, TheRoleTableIsTheSameOverHttps) {
       {"ListPayers", e + "ListPayers", [] { return std::string("{}"); }},
       {"CheckPriorAuthReadiness", e + "CheckPriorAuthReadiness",
        [&] { return json(ReadinessRequest()); }},
+      {"BatchCheckPriorAuthReadiness", e + "BatchCheckPriorAuthReadiness",
+       [&] { return json(BatchRequest()); }},
   };
   struct Who {
     std::string name;
@@ -530,19 +548,39 @@ TEST_F(SecurityTest, AuditLogHasOneLinePerCallAndNoPatientData) {
   s = stub->EstimateCourse(with_patient_metadata().get(), estimate, &estimate_answer);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 
+  // A worklist: the same chart, and a patient whose plan id is a name (that item's NOT_FOUND,
+  // whose message names it in the answer, never in the log).
+  v1::BatchCheckPriorAuthReadinessRequest batch;
+  v1::BatchReadinessItem* item = batch.add_items();
+  item->set_item_id("worklist-row-17");
+  *item->mutable_request() = readiness;
+  item = batch.add_items();
+  item->set_item_id("worklist-row-18");
+  *item->mutable_request() = readiness;
+  item->mutable_request()->set_plan_id("mary_ann_recognizable");
+  v1::BatchCheckPriorAuthReadinessResponse batch_answer;
+  s = stub->BatchCheckPriorAuthReadiness(with_patient_metadata().get(), batch, &batch_answer);
+  ASSERT_TRUE(s.ok()) << StatusText(s);
+  ASSERT_TRUE(absl::StrContains(batch_answer.results(1).error().message(), "mary_ann_recognizable"));
+  // The first patient is the single call's, whose unknown drug leaves information needed.
+  EXPECT_EQ(readiness_answer.assessment().coverage(), v1::COVERAGE_REQUIREMENT_CONDITIONAL);
+  EXPECT_EQ(batch_answer.results(0).assessment().SerializeAsString(),
+            readiness_answer.assessment().SerializeAsString());
+
   // The server logs synchronously, but give the last line a moment to reach the file.
   std::string log;
   for (int i = 0; i < 100; ++i) {
     log = server_->StderrText().substr(log_before.size());
-    if (std::count(log.begin(), log.end(), '\n') >= 4) break;
+    if (std::count(log.begin(), log.end(), '\n') >= 5) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   const std::string whole_log = server_->StderrText();
   for (const std::string& value : patient_data) {
     EXPECT_FALSE(absl::StrContains(whole_log, value)) << "the log holds \"" << value << "\"";
   }
+  EXPECT_FALSE(absl::StrContains(whole_log, "worklist-row-1")) << "the log holds an item id";
   const std::vector<std::string> lines = absl::StrSplit(log, '\n', absl::SkipEmpty());
-  ASSERT_EQ(lines.size(), 4u) << log;
+  ASSERT_EQ(lines.size(), 5u) << log;
   const char* expected[] = {
       "audit method=CheckPriorAuthReadiness caller=billing_caller role=billing "
       "plan=aetna/open_access_ppo rules=",
@@ -551,9 +589,12 @@ TEST_F(SecurityTest, AuditLogHasOneLinePerCallAndNoPatientData) {
       "audit method=CompareTreatments caller=billing_caller role=billing plan=unknown rules=",
       "audit method=EstimateCourse caller=billing_caller role=billing plan=aetna/open_access_ppo "
       "rules=",
+      "audit method=BatchCheckPriorAuthReadiness caller=billing_caller role=billing plan=- rules=",
   };
   const char* statuses[] = {" status=OK latency_us=", " status=NOT_FOUND latency_us=",
-                            " status=NOT_FOUND latency_us=", " status=INVALID_ARGUMENT latency_us="};
+                            " status=NOT_FOUND latency_us=", " status=INVALID_ARGUMENT latency_us=",
+                            " quote=- items=2 ready=0 not_ready=0 info_needed=1 not_covered=0 "
+                            "no_prior_auth=0 errors=1 status=OK latency_us="};
   for (size_t i = 0; i < lines.size(); ++i) {
     EXPECT_TRUE(absl::StrContains(lines[i], expected[i])) << lines[i];
     EXPECT_TRUE(absl::StrContains(lines[i], statuses[i])) << lines[i];

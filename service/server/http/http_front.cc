@@ -312,7 +312,7 @@ void HttpFront::Call(const ApiMethod& method, HttpRequest request, const Peer& p
     if (absl::Now() > call->deadline) {
       status = absl::DeadlineExceededError("the call's deadline passed before it was served");
     } else {
-      status = method.handle(call->caller, *call->message, audit, *call->answer);
+      status = method.handle(call->caller, *call->message, call->deadline, audit, *call->answer);
     }
     reply(Finish(method, *call, audit, status));
   };

@@ -43,11 +43,15 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFrom
 // The bearer token from --token_file or $ESTIMATOR_TOKEN; "" for none.
 absl::StatusOr<std::string> TokenFromFlags();
 
+// The largest answer the client accepts: the server's own send limit (server_runner.cc). gRPC's
+// default of 4 MiB is less than a 500-patient worklist's answer (up to about 6 MB).
+inline constexpr int kMaxAnswerBytes = 16 << 20;
+
 class Client {
  public:
   Client(const std::string& server, std::shared_ptr<grpc::ChannelCredentials> credentials,
          std::string token)
-      : channel_(grpc::CreateChannel(server, std::move(credentials))),
+      : channel_(grpc::CreateCustomChannel(server, std::move(credentials), ChannelArguments())),
         token_(std::move(token)) {}
 
   // A fresh context per call: a ClientContext cannot be reused.
@@ -64,6 +68,12 @@ class Client {
   v1::QuoteService::Stub& quotes() { return quotes_; }
 
  private:
+  static grpc::ChannelArguments ChannelArguments() {
+    grpc::ChannelArguments arguments;
+    arguments.SetMaxReceiveMessageSize(kMaxAnswerBytes);
+    return arguments;
+  }
+
   std::shared_ptr<grpc::Channel> channel_;
   std::string token_;
   v1::EstimatorService::Stub stub_{channel_};

@@ -210,6 +210,7 @@ void PrintHelp() {
        {"deductible_met", "oop_met", "family_deductible_met", "family_oop_met", "plan_year_start",
         "verified_deductible", "verified_oop_max", "verified_copay", "verified_coinsurance"}},
       {"What is documented about the patient", {"documentation"}},
+      {"Worklist (many patients)", {"items"}},
       {"Saved quotes and Good Faith Estimates",
        {"save", "patient_ref", "channel", "id", "reason", "from", "to", "kind", "status", "page_size",
         "page_token", "patient_name", "birth_date", "diagnoses", "scheduled_on", "replaces",

@@ -58,8 +58,8 @@ namespace cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitCallFailed = 1;
 inline constexpr int kExitUsage = 2;
-// `readiness` (so that a billing work queue can filter on it): the documentation does not show the
-// plan's criteria met yet (not ready, or information missing) ...
+// `readiness` and `worklist` (so that a billing work queue can filter on it): the documentation
+// does not show the plan's criteria met yet (not ready, or information missing) ...
 inline constexpr int kExitNotReady = 3;
 // ... or the plan does not cover the treatment at all (excluded; no documentation changes that).
 inline constexpr int kExitNotCovered = 4;
@@ -69,8 +69,8 @@ inline constexpr size_t kTextWidth = 100;
 
 inline constexpr char kUsage[] = R"(the front-desk client of the treatment cost estimator.
 
-Usage: estimator <quote|compare|payers|readiness|rules-status|reload|quotes|show|void|gfe|dispute|
-                  check|hash-token> [flags]
+Usage: estimator <quote|compare|payers|readiness|worklist|rules-status|reload|quotes|show|void|gfe|
+                  dispute|check|hash-token> [flags]
 
   quote      One treatment's course for one patient: coverage, cost per phase and plan year.
   compare    Every treatment the clinic offers (or --treatments) side by side.
@@ -79,6 +79,9 @@ Usage: estimator <quote|compare|payers|readiness|rules-status|reload|quotes|show
              what is still lacking, and the request to submit (codes and units, approval period,
              where to send it, supporting documents, a draft letter when ready); --network
              (default in) and, for Spravato, --dose shape it.
+  worklist   Readiness for up to 500 patients in one call, from a JSON file (--items): one row per
+             patient (item, plan, treatment, verdict, first gap) and how many are ready, not
+             ready, missing information, not covered or need no prior auth.
   rules-status  The rules the server serves, and its last successful and last rejected load.
   reload     Ask the server to reload its rules now (admin role).
   quotes     Saved quotes of a --clinic (filters --from --to --patient_ref --kind --status).
@@ -99,6 +102,7 @@ Examples:
   estimator compare --clinic=downtown --self_pay
   estimator readiness --payer=aetna --plan=open_access_ppo --treatment=spravato \
       --documentation=deploy/examples/patient_tms_ready.json
+  estimator worklist --items=deploy/examples/worklist.json
   estimator quote --clinic=downtown --self_pay --treatment=ketamine --save --patient_ref=MRN123
   estimator gfe --clinic=downtown --self_pay --treatment=ketamine --start=2026-03-02 \
       --patient_name="Jane Doe" --birth_date=1980-02-03 --diagnoses=F33.2 --html_out=gfe.html
@@ -108,7 +112,10 @@ Examples:
 
 Exit codes: 0 success, 1 the call failed (or the server is unreachable) or the rule check found a
 problem, 2 usage error; readiness also exits 3 when the patient is not ready (criteria not shown
-met, or information missing) and 4 when the plan does not cover the treatment at all.)";
+met, or information missing) and 4 when the plan does not cover the treatment at all. worklist
+exits 0 when every patient is ready to submit or needs no prior auth, 3 when any is not ready or
+needs information, 4 when any is not covered and none is in the former, and 1 when any item was
+answered with an error (its row says which) or the call failed.)";
 
 absl::Status FlagError(absl::string_view flag, absl::string_view problem);
 

@@ -1,6 +1,7 @@
 // The server's pieces without a running server: the role table (Authorize), reading an access
-// config, the audit line's format and content, and the rule store's swap (a broken file never
-// replaces rules that work). The same behaviour over real TLS and gRPC is in
+// config, the audit line's format and content, the rule store's swap (a broken file never
+// replaces rules that work), and the batch readiness handler through the table of methods both
+// transports use. The same behaviour over real TLS and gRPC is in
 // tests/e2e/security_e2e_test.cc and tests/e2e/rule_reload_e2e_test.cc.
 #include <unistd.h>
 
@@ -18,6 +19,10 @@
 #include "gtest/gtest.h"
 #include "service/server/access_control.h"
 #include "service/server/audit_log.h"
+#include "service/server/estimator_service.h"
+#include "service/server/public_api.h"
+#include "service/server/quote_service.h"
+#include "service/server/quote_store_link.h"
 #include "service/server/rule_store.h"
 #include "service/server/unary_call.h"
 #include "spdlog/sinks/ostream_sink.h"
@@ -74,8 +79,9 @@ TEST(AccessControlTest, VerifiedTokensFindOnlyWhatWasAdded) {
 }
 
 TEST(AccessControlTest, RoleTable) {
-  const Method all[] = {Method::kEstimateCourse, Method::kCompareTreatments, Method::kListPayers,
-                        Method::kCheckPriorAuthReadiness, Method::kGetRuleStatus,
+  const Method all[] = {Method::kEstimateCourse,          Method::kCompareTreatments,
+                        Method::kListPayers,              Method::kCheckPriorAuthReadiness,
+                        Method::kBatchCheckPriorAuthReadiness, Method::kGetRuleStatus,
                         Method::kReloadRules};
   auto allowed = [](v1::Role role, Method m, bool documentation = false) {
     return Authorize(Caller{"someone", role}, m, documentation).ok();
@@ -90,12 +96,32 @@ TEST(AccessControlTest, RoleTable) {
   EXPECT_TRUE(allowed(v1::ROLE_PORTAL, Method::kListPayers));
   EXPECT_FALSE(allowed(v1::ROLE_PORTAL, Method::kEstimateCourse, /*documentation=*/true));
   EXPECT_FALSE(allowed(v1::ROLE_PORTAL, Method::kCheckPriorAuthReadiness));
+  EXPECT_FALSE(allowed(v1::ROLE_PORTAL, Method::kBatchCheckPriorAuthReadiness));
+  EXPECT_FALSE(allowed(v1::ROLE_PORTAL, Method::kBatchCheckPriorAuthReadiness, true));
   EXPECT_FALSE(allowed(v1::ROLE_PORTAL, Method::kGetRuleStatus));
   EXPECT_FALSE(allowed(v1::ROLE_PORTAL, Method::kReloadRules));
   const absl::Status denied = Authorize(Caller{"desk", v1::ROLE_FRONT_DESK}, Method::kReloadRules);
   EXPECT_EQ(denied.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(std::string(denied.message()), HasSubstr("front_desk"));
   EXPECT_THAT(std::string(denied.message()), HasSubstr("ReloadRules"));
+}
+
+// A worklist is readiness for many patients: the same roles, whatever the batch holds.
+TEST(AccessControlTest, BatchReadinessHasTheRolesOfReadiness) {
+  EXPECT_STREQ(MethodName(Method::kBatchCheckPriorAuthReadiness), "BatchCheckPriorAuthReadiness");
+  for (v1::Role role :
+       {v1::ROLE_UNSPECIFIED, v1::ROLE_PORTAL, v1::ROLE_FRONT_DESK, v1::ROLE_BILLING, v1::ROLE_ADMIN}) {
+    for (bool documentation : {false, true}) {
+      const Caller caller{"someone", role};
+      const absl::Status single = Authorize(caller, Method::kCheckPriorAuthReadiness, documentation);
+      const absl::Status batch =
+          Authorize(caller, Method::kBatchCheckPriorAuthReadiness, documentation);
+      EXPECT_EQ(batch.code(), single.code()) << v1::Role_Name(role) << " " << documentation;
+    }
+  }
+  EXPECT_EQ(Authorize(Caller{"portal_web", v1::ROLE_PORTAL}, Method::kBatchCheckPriorAuthReadiness)
+                .message(),
+            "role portal may not call BatchCheckPriorAuthReadiness");
 }
 
 TEST(AccessControlTest, ReadsAConfigAndRefusesATokenInClear) {
@@ -137,6 +163,182 @@ TEST(AuditLineTest, OneLineWithIdsAndOutcomeOnly) {
             "plan=aetna/open_access_ppo rules=0123abcd quote=- status=INVALID_ARGUMENT latency_us=85 via=grpc\n");
   // The error message (which may quote what the caller sent) is never written.
   EXPECT_THAT(stream->str(), testing::Not(HasSubstr("Jane")));
+}
+
+// A batch's line adds its counts (and nothing of any item) before the status.
+TEST(AuditLineTest, ABatchLineCarriesItsCountsOnly) {
+  v1::BatchReadinessSummary summary;
+  summary.set_total(6);
+  summary.set_ready(1);
+  summary.set_not_ready(2);
+  summary.set_information_needed(1);
+  summary.set_not_covered(1);
+  summary.set_prior_auth_not_needed(0);
+  summary.set_errors(1);
+  EXPECT_EQ(BatchCounts(7, summary),
+            "items=7 ready=1 not_ready=2 info_needed=1 not_covered=1 no_prior_auth=0 errors=1");
+
+  auto stream = std::make_shared<std::ostringstream>();
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(*stream)));
+  spdlog::set_pattern("%v");
+  AuditFields fields;
+  fields.rules = "0123abcd";
+  fields.counts = BatchCounts(7, summary);
+  LogCall(Method::kBatchCheckPriorAuthReadiness, Caller{"billing_team", v1::ROLE_BILLING}, fields,
+          absl::OkStatus(), absl::Microseconds(900), Transport::kHttp);
+  spdlog::set_default_logger(previous);
+  EXPECT_EQ(stream->str(),
+            "audit method=BatchCheckPriorAuthReadiness caller=billing_team role=billing plan=- "
+            "rules=0123abcd quote=- items=7 ready=1 not_ready=2 info_needed=1 not_covered=1 "
+            "no_prior_auth=0 errors=1 status=OK latency_us=900 via=http\n");
+}
+
+// ---- the batch readiness handler, through the table both transports use ------------------------
+
+class BatchHandlerTest : public ::testing::Test {
+ protected:
+  BatchHandlerTest()
+      : rules_(SourceDir() + "/tests/testdata/rules"),
+        open_(AccessControl::AllowEveryone()),
+        // Never started: the quote service is here only because the table holds its methods too.
+        quote_store_("postgresql://test@127.0.0.1:1/none?connect_timeout=1", absl::Hours(1),
+                     [](bool) {}),
+        estimator_(&rules_, &open_),
+        quotes_(&rules_, &open_, &quote_store_, QuoteSettings{}),
+        api_(&estimator_, &quotes_) {}
+
+  void SetUp() override { ASSERT_TRUE(rules_.Load(v1::LOAD_TRIGGER_STARTUP).ok()); }
+
+  // One patient of tests/testdata/rules' test plan; age 0 leaves the documentation out.
+  static void Add(v1::BatchCheckPriorAuthReadinessRequest& batch, v1::Treatment treatment, int age) {
+    v1::BatchReadinessItem& item = *batch.add_items();
+    item.set_item_id(absl::StrCat("row-", batch.items_size()));
+    v1::CheckPriorAuthReadinessRequest& r = *item.mutable_request();
+    r.set_payer_id("testpayer");
+    r.set_plan_id("ppo");
+    r.set_treatment(treatment);
+    if (age == 0) return;
+    r.mutable_documentation()->set_as_of_date("2026-11-20");
+    r.mutable_documentation()->set_age_years(age);
+    r.mutable_documentation()->add_diagnosis_codes("F33.2");
+  }
+
+  // One patient per outcome: ready, not ready (under 18), information needed (nothing documented),
+  // no prior auth needed (Spravato, no criteria), not covered (IV ketamine), and an error.
+  static v1::BatchCheckPriorAuthReadinessRequest OnePerOutcome() {
+    v1::BatchCheckPriorAuthReadinessRequest batch;
+    Add(batch, v1::TREATMENT_TMS, 42);
+    Add(batch, v1::TREATMENT_TMS, 15);
+    Add(batch, v1::TREATMENT_TMS, 0);
+    Add(batch, v1::TREATMENT_SPRAVATO, 42);
+    Add(batch, v1::TREATMENT_IV_KETAMINE, 42);
+    Add(batch, v1::TREATMENT_TMS, 200);
+    return batch;
+  }
+
+  const ApiMethod& Batch() const {
+    const ApiMethod* m = api_.Find("/estimator.v1.EstimatorService/BatchCheckPriorAuthReadiness");
+    EXPECT_NE(m, nullptr);
+    return *m;
+  }
+
+  RuleStore rules_;
+  AccessControl open_;
+  QuoteStoreLink quote_store_;
+  EstimatorService estimator_;
+  QuoteService quotes_;
+  PublicApi api_;
+};
+
+TEST_F(BatchHandlerTest, TheTableAnswersEachItemAndAuditsTheCounts) {
+  const ApiMethod& m = Batch();
+  EXPECT_EQ(m.method, Method::kBatchCheckPriorAuthReadiness);
+  EXPECT_EQ(m.queue, nullptr) << "in memory, on the caller's thread, as readiness is";
+  EXPECT_EQ(m.request_prototype->GetDescriptor()->full_name(),
+            "estimator.v1.BatchCheckPriorAuthReadinessRequest");
+  const v1::BatchCheckPriorAuthReadinessRequest batch = OnePerOutcome();
+  EXPECT_TRUE(m.carries_documentation(batch));
+  v1::BatchCheckPriorAuthReadinessRequest undocumented;
+  Add(undocumented, v1::TREATMENT_TMS, 0);
+  EXPECT_FALSE(m.carries_documentation(undocumented));
+
+  v1::BatchCheckPriorAuthReadinessResponse response;
+  AuditFields audit;
+  const absl::Status status =
+      m.handle(Caller{"billing_team", v1::ROLE_BILLING}, batch, absl::InfiniteFuture(), audit,
+               response);
+  ASSERT_TRUE(status.ok()) << status;
+  ASSERT_EQ(response.results_size(), 6);
+  EXPECT_EQ(response.rule_set_version(), rules_.Current()->version());
+  EXPECT_EQ(response.results(0).assessment().prior_auth(), v1::PRIOR_AUTH_READINESS_READY);
+  EXPECT_EQ(response.results(5).error().message(),
+            "items[5].request.documentation.age_years: 200 is outside 0-130 years");
+  EXPECT_EQ(audit.counts,
+            "items=6 ready=1 not_ready=1 info_needed=1 not_covered=1 no_prior_auth=1 errors=1");
+  EXPECT_EQ(audit.rules, rules_.Current()->version());
+  EXPECT_EQ(audit.plan, "-") << "a batch may name many plans";
+}
+
+TEST_F(BatchHandlerTest, ADeadlineThatPassesStopsTheBatchBetweenItems) {
+  v1::BatchCheckPriorAuthReadinessResponse response;
+  AuditFields audit;
+  // Passed already: admission refuses such a call, so here it stands for one that passes while
+  // the batch runs; the handler checks before each item.
+  const absl::Status status = Batch().handle(Caller{"billing_team", v1::ROLE_BILLING},
+                                             OnePerOutcome(), absl::Now() - absl::Seconds(1),
+                                             audit, response);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(status.message(), "the call's deadline passed during the batch");
+  EXPECT_EQ(response.results_size(), 0);
+  EXPECT_EQ(audit.counts,
+            "items=6 ready=0 not_ready=0 info_needed=0 not_covered=0 no_prior_auth=0 errors=0");
+
+  // The handler itself, as the gRPC method calls it: the deadline is honoured there too.
+  response.Clear();
+  EXPECT_EQ(estimator_
+                .BatchReadiness(Caller{"billing_team", v1::ROLE_BILLING}, OnePerOutcome(),
+                                absl::Now() - absl::Seconds(1), audit, response)
+                .code(),
+            absl::StatusCode::kDeadlineExceeded);
+  response.Clear();
+  EXPECT_TRUE(estimator_
+                  .BatchReadiness(Caller{"billing_team", v1::ROLE_BILLING}, OnePerOutcome(),
+                                  absl::Now() + absl::Minutes(1), audit, response)
+                  .ok());
+  EXPECT_EQ(response.results_size(), 6);
+}
+
+TEST_F(BatchHandlerTest, TheBatchsShapeIsTheOnlyWholeCallError) {
+  v1::BatchCheckPriorAuthReadinessResponse response;
+  AuditFields audit;
+  v1::BatchCheckPriorAuthReadinessRequest batch = OnePerOutcome();
+  batch.mutable_items(4)->set_item_id("row-2");
+  const absl::Status status = Batch().handle(Caller{"billing_team", v1::ROLE_BILLING}, batch,
+                                             absl::InfiniteFuture(), audit, response);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(),
+            "items[4].item_id: repeats items[1].item_id; ids must be unique within a batch");
+  EXPECT_EQ(audit.counts,
+            "items=6 ready=0 not_ready=0 info_needed=0 not_covered=0 no_prior_auth=0 errors=0");
+}
+
+// The other handlers take no deadline: the table calls them as before.
+TEST_F(BatchHandlerTest, TheTableStillCallsHandlersWithoutADeadline) {
+  const ApiMethod* single =
+      api_.Find("/estimator.v1.EstimatorService/CheckPriorAuthReadiness");
+  ASSERT_NE(single, nullptr);
+  const v1::BatchCheckPriorAuthReadinessRequest batch = OnePerOutcome();
+  v1::CheckPriorAuthReadinessResponse response;
+  AuditFields audit;
+  ASSERT_TRUE(single
+                  ->handle(Caller{"billing_team", v1::ROLE_BILLING}, batch.items(0).request(),
+                           absl::Now() - absl::Seconds(1), audit, response)
+                  .ok());
+  EXPECT_EQ(response.assessment().prior_auth(), v1::PRIOR_AUTH_READINESS_READY);
+  EXPECT_EQ(audit.plan, "testpayer/ppo");
+  EXPECT_EQ(audit.counts, "") << "only a batch's line has counts";
 }
 
 // ---- the rule store ------------------------------------------------------------------------------
