@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
 namespace estimator {
@@ -22,6 +23,82 @@ TEST(DoseTest, ParsesMilligramsAndMicrogramsWhateverTheCaseAndSpacing) {
     auto mcg = ParseDoseMcg(c.text, "d");
     ASSERT_TRUE(mcg.ok()) << "'" << c.text << "': " << mcg.status();
     EXPECT_EQ(*mcg, c.mcg) << c.text;
+  }
+}
+
+// Every way a chart writes "a day" after the unit: accepted, and the amount is unchanged (the field
+// is already the total for one day).
+TEST(DoseTest, PerDayWordsAfterTheUnitAreAcceptedAndChangeNothing) {
+  const struct {
+    const char* text;
+    int64_t mcg;
+  } cases[] = {
+      {"100 mg", 100000},          {"100mg", 100000},          {"100 mg/day", 100000},
+      {"100mg/day", 100000},       {"100 mg / day", 100000},   {"100 mg daily", 100000},
+      {"100mg daily", 100000},     {"100 mg per day", 100000}, {"100 mg/d", 100000},
+      {"100 mg a day", 100000},    {"100 mg qd", 100000},      {"100 MG QD", 100000},
+      {"100 Mg/Day", 100000},      {"100 mg Daily", 100000},   {"100 mg  per   day", 100000},
+      {"100 mg once daily", 100000}, {"100 mg once a day", 100000}, {"150 mg qhs", 150000},
+      {"37.5 mg/day", 37500},      {"37.5mg/day", 37500},      {"6 mg/24 h", 6000},
+      {"6 mg/24h", 6000},          {"25 mcg daily", 25},       {"25mcg/day", 25},
+      {"25 MCG/D", 25},            {"25 ug per day", 25},      {"25 \xC2\xB5g/day", 25},
+      {"25 \xCE\xBCg a day", 25},  // Greek small mu
+      {"  100 mg daily  ", 100000},
+  };
+  for (const auto& c : cases) {
+    auto mcg = ParseDoseMcg(c.text, "d");
+    ASSERT_TRUE(mcg.ok()) << "'" << c.text << "': " << mcg.status();
+    EXPECT_EQ(*mcg, c.mcg) << c.text;
+  }
+}
+
+// Anything that would change what the number means is refused, never read: several intakes a day
+// (the number would be one intake, not the day's total), fewer than daily, a range, a dose per
+// body weight, any other word. Each refusal names the field, says why, and gives the accepted forms.
+TEST(DoseTest, FormsThatWouldChangeTheMeaningAreRefusedWithTheAcceptedForms) {
+  const struct {
+    const char* text;
+    const char* why;
+  } cases[] = {
+      {"100 mg bid", "has 'bid' after the unit, which is not a per-day word"},
+      {"100 mg BID", "has 'BID' after the unit"},
+      {"50 mg twice daily", "has 'twice daily' after the unit"},
+      {"50 mg b.i.d.", "has 'b.i.d.' after the unit"},
+      {"25 mg tid", "has 'tid' after the unit"},
+      {"25 mg qid", "has 'qid' after the unit"},
+      {"50 mg twice a day", "has 'twice a day' after the unit"},
+      {"50 mg x2", "has 'x2' after the unit"},
+      {"100 mg/week", "has '/week' after the unit"},
+      {"90 mg weekly", "has 'weekly' after the unit"},
+      {"100 mg every other day", "has 'every other day' after the unit"},
+      {"100 mg qod", "has 'qod' after the unit"},
+      {"100 mg/12h", "has '/12h' after the unit"},
+      {"100 mg/dose", "has '/dose' after the unit"},
+      {"100 mg daily.", "has 'daily.' after the unit"},
+      {"100 mg tablet", "has 'tablet' after the unit"},
+      {"50-100 mg", "is a range"},
+      {"50 - 100 mg", "is a range"},
+      {"50 to 100 mg", "is a range"},
+      {"50mg-100mg", "is a range"},
+      {"50 mg - 100 mg", "is a range"},
+      {"50 mg to 100 mg", "is a range"},
+      {"50\xE2\x80\x93" "100 mg", "is a range"},  // en dash
+      {"2 mg/kg", "is a dose per kilogram of body weight"},
+      {"2 mg/kg/day", "is a dose per kilogram of body weight"},
+      {"5 mcg per kg", "is a dose per kilogram of body weight"},
+      {"100 mgdaily", "unit 'mgdaily' is not a dose unit"},
+      {"100 milligrams", "unit 'milligrams' is not a dose unit"},
+      {"100 /day", "has no unit"},
+  };
+  for (const auto& c : cases) {
+    auto dose = ParseDoseMcg(c.text, "documentation.antidepressant_history.trials[2].daily_dose");
+    ASSERT_FALSE(dose.ok()) << "'" << c.text << "' parsed as " << dose.value();
+    EXPECT_EQ(dose.status().code(), absl::StatusCode::kInvalidArgument) << c.text;
+    const std::string message(dose.status().message());
+    EXPECT_EQ(message.rfind("documentation.antidepressant_history.trials[2].daily_dose", 0), 0u)
+        << message;
+    EXPECT_NE(message.find(c.why), std::string::npos) << "'" << c.text << "': " << message;
+    EXPECT_NE(message.find(std::string(kDoseForms)), std::string::npos) << message;
   }
 }
 
@@ -72,6 +149,9 @@ TEST(DoseTest, EachMistakeIsRefusedNamingTheFieldAndSayingWhy) {
     const std::string message(dose.status().message());
     EXPECT_EQ(message.rfind("trials[0].daily_dose", 0), 0u) << message;
     EXPECT_NE(message.find(c.why), std::string::npos) << "'" << c.text << "': " << message;
+    if (!absl::EndsWith(message, "is required")) {
+      EXPECT_NE(message.find(std::string(kDoseForms)), std::string::npos) << message;
+    }
   }
 }
 
@@ -79,8 +159,10 @@ TEST(DoseTest, WrongUnitMessageTellsHowToWriteADose) {
   auto dose = ParseDoseMcg("150 mL", "trials[0].daily_dose");
   ASSERT_FALSE(dose.ok());
   EXPECT_EQ(dose.status().message(),
-            "trials[0].daily_dose: unit 'mL' is not a dose unit; write the daily dose in mg or "
-            "mcg, e.g. \"100 mg\"");
+            "trials[0].daily_dose: unit 'mL' is not a dose unit; write a number and mg or mcg "
+            "(also ug, \xC2\xB5g), optionally followed by /day, /d, daily, per day, a day, once "
+            "daily, once a day, qd, qhs or /24 h, e.g. \"100 mg\", \"37.5mg/day\", \"25 mcg "
+            "daily\"");
 }
 
 TEST(DoseTest, FormatsWholeMilligramsDecimalsAndMicrograms) {

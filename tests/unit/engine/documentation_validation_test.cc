@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "service/common/dose.h"
 #include "service/engine/request_validation.h"
 #include "tests/unit/engine/test_rules.h"
 
@@ -82,6 +83,28 @@ TEST(DocumentationValidationTest, EmptyDocumentationPasses) {
   EXPECT_TRUE(Validate(v1::PatientDocumentation()).ok());
 }
 
+// Doses as charts write them pass validation; what is refused is refused naming the trial's own
+// field (here the third trial's) and listing the accepted forms.
+TEST(DocumentationValidationTest, DosesAsChartsWriteThemPassAndRefusalsGiveTheAcceptedForms) {
+  for (const char* dose : {"100 mg", "100mg", "100 mg/day", "100mg/day", "100 mg daily",
+                           "100mg daily", "100 mg per day", "100 mg/d", "100 mg a day", "100 mg qd",
+                           "25 mcg/day", "25 \xC2\xB5g daily", "25 ug qd"}) {
+    v1::PatientDocumentation d = Good();
+    Trial(d)->set_daily_dose(dose);
+    EXPECT_TRUE(Validate(d).ok()) << dose << ": " << Validate(d);
+  }
+  v1::PatientDocumentation d = Good();
+  v1::AntidepressantHistory& history = *d.mutable_antidepressant_history();
+  *history.add_trials() = history.trials(0);
+  history.mutable_trials(2)->set_daily_dose("50 mg twice daily");
+  const absl::Status status = Validate(d);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message().rfind("documentation.antidepressant_history.trials[2].daily_dose: ", 0),
+            0u)
+      << status;
+  EXPECT_NE(status.message().find(std::string(kDoseForms)), std::string::npos) << status;
+}
+
 struct BadCase {
   const char* name;
   std::function<void(v1::PatientDocumentation&)> spoil;
@@ -134,6 +157,16 @@ TEST(DocumentationValidationTest, EachMistakeIsRefusedNamingItsField) {
       {"dose 0", [](auto& d) { Trial(d)->set_daily_dose("0 mg"); }, "daily_dose",
        "is not a positive dose"},
       {"dose missing", [](auto& d) { Trial(d)->clear_daily_dose(); }, "daily_dose", "is required"},
+      {"dose twice a day", [](auto& d) { Trial(d)->set_daily_dose("50 mg twice daily"); },
+       "daily_dose", "has 'twice daily' after the unit, which is not a per-day word"},
+      {"dose bid", [](auto& d) { Trial(d)->set_daily_dose("100 mg bid"); }, "daily_dose",
+       "has 'bid' after the unit"},
+      {"dose a week", [](auto& d) { Trial(d)->set_daily_dose("100 mg/week"); }, "daily_dose",
+       "has '/week' after the unit"},
+      {"dose range", [](auto& d) { Trial(d)->set_daily_dose("50-100 mg"); }, "daily_dose",
+       "is a range"},
+      {"dose per kg", [](auto& d) { Trial(d)->set_daily_dose("2 mg/kg"); }, "daily_dose",
+       "is a dose per kilogram of body weight"},
       {"drug missing", [](auto& d) { Trial(d)->set_drug("  "); }, "drug", "is required"},
       {"drug name too long", [](auto& d) { Trial(d)->set_drug(std::string(65, 'x')); }, "drug",
        "is 65 characters"},
@@ -244,7 +277,7 @@ TEST(DocumentationValidationTest, EachMistakeIsRefusedNamingItsField) {
 TEST(DocumentationValidationTest, EveryShapeOfPathIsSpelledOutInFull) {
   struct Case {
     std::function<void(v1::PatientDocumentation&)> spoil;
-    const char* message;
+    std::string message;
   };
   auto fill = [](auto* list) {  // to 51 copies of its first entry
     const auto first = list->Get(0);
@@ -252,8 +285,8 @@ TEST(DocumentationValidationTest, EveryShapeOfPathIsSpelledOutInFull) {
   };
   const std::vector<Case> cases = {
       {[](auto& d) { d.mutable_antidepressant_history()->mutable_trials(1)->set_daily_dose("5 mL"); },
-       "documentation.antidepressant_history.trials[1].daily_dose: unit 'mL' is not a dose unit; "
-       "write the daily dose in mg or mcg, e.g. \"100 mg\""},
+       absl::StrCat("documentation.antidepressant_history.trials[1].daily_dose: unit 'mL' is not a "
+                    "dose unit; write ", kDoseForms)},
       {[](auto& d) {
          d.mutable_antidepressant_history()->mutable_trials(1)->set_start_date("2026-02-30");
        },
