@@ -1,5 +1,5 @@
 # Shared by the end-to-end scripts that call the real server through `buf curl` (buf_curl_test.sh,
-# hostile_json_test.sh): checks the tools, starts the server on a free port with the bundled rules,
+# hostile_json_test.sh) or the `estimator` CLI (cli_worklist_test.sh): checks the tools, starts the server on a free port with the bundled rules,
 # with its HTTP listener too ($HTTP_URL), counts checks, and on exit stops the server (SIGTERM, SIGKILL after 10 s), showing its log if the
 # script failed. Sourced, not run:
 #

@@ -13,59 +13,15 @@
 # "cli worklist e2e: N checks passed".
 set -euo pipefail
 [ "$#" -eq 3 ] || { echo "usage: $0 ESTIMATOR_SERVER ESTIMATOR_CLI REPO_ROOT" >&2; exit 2; }
-SERVER="$1" CLI="$2" ROOT="$3"
+CLI="$2"
+E2E_NAME="cli worklist e2e"
+# The server on a free port, pass / fail, finish_e2e (shared with the buf curl tests).
+# shellcheck source=tests/e2e/buf_server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/buf_server.sh" "$1" "$3"
+[ -x "$CLI" ] || { echo "$E2E_NAME: FAIL: '$CLI' is not executable" >&2; exit 1; }
 EXAMPLE="$ROOT/deploy/examples/worklist.json"
 DOCS="$ROOT/tests/testdata/documentation"
-for binary in "$SERVER" "$CLI"; do
-  if [ ! -x "$binary" ]; then
-    echo "cli worklist e2e: FAIL: '$binary' is not executable" >&2
-    exit 1
-  fi
-done
-
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/estimator_cli_worklist.XXXXXX")"
-SERVER_PID=""
-PASSED=0
-FAILED=0
-
-# On exit: stop the server if it still runs (SIGTERM, SIGKILL after 10 s), show its log on failure.
-finish() {
-  local status=$?
-  if [ -n "$SERVER_PID" ]; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    timeout 10 tail --pid="$SERVER_PID" -f /dev/null || kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  if [ "$status" -ne 0 ]; then
-    echo "---- estimator_server stderr ----" >&2
-    cat "$TMP/server.stderr" >&2 2>/dev/null || true
-  fi
-  rm -rf "$TMP"
-  exit "$status"
-}
-trap finish EXIT
-
-# result ok|FAIL WHAT [FILE]: prints and counts one check; a failure shows the start of FILE.
-result() {
-  echo "$1: $2"
-  if [ "$1" = ok ]; then
-    PASSED=$((PASSED + 1))
-  else
-    FAILED=$((FAILED + 1))
-    [ -z "${3:-}" ] || head -c 4000 "$3"
-  fi
-}
-
-"$SERVER" --rules_dir="$ROOT/payer_rules" --listen=127.0.0.1:0 --plaintext --port_file="$TMP/port" \
-  --quote_store="sqlite:$TMP/quotes.db" >"$TMP/server.stdout" 2>"$TMP/server.stderr" &
-SERVER_PID=$!
-for _ in $(seq 1 200); do  # the port file appears (by rename) within 10 s
-  [ -s "$TMP/port" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "cli worklist e2e: FAIL: the server exited" >&2; exit 1; }
-  sleep 0.05
-done
-[ -s "$TMP/port" ] || { echo "cli worklist e2e: FAIL: no port file after 10 s" >&2; exit 1; }
-SERVER_ADDRESS="127.0.0.1:$(tr -d '[:space:]' <"$TMP/port")"
+SERVER_ADDRESS="127.0.0.1:$PORT"
 
 # worklist NAME FILE [flags...]: runs the command; output in $TMP/NAME.out and $TMP/NAME.err, exit
 # code in $CODE.
@@ -82,16 +38,15 @@ expect() {
   local name="$1" code="$2"
   shift 2
   if [ "$CODE" -ne "$code" ]; then
-    result FAIL "$name: exit code $CODE, expected $code" "$TMP/$name.err"
-    head -c 3000 "$TMP/$name.out"
+    fail "$name: exit code $CODE, expected $code" "$(cat "$TMP/$name.err" "$TMP/$name.out")"
     return
   fi
-  result ok "$name: exit code $code"
+  pass "$name: exit code $code"
   for pattern in "$@"; do
     if grep -Eq -- "$pattern" "$TMP/$name.out" "$TMP/$name.err"; then
-      result ok "$name: prints /$pattern/"
+      pass "$name: prints /$pattern/"
     else
-      result FAIL "$name: nothing matches /$pattern/" "$TMP/$name.out"
+      fail "$name: nothing matches /$pattern/" "$(cat "$TMP/$name.out")"
     fi
   done
 }
@@ -122,9 +77,9 @@ expect example 1 \
 # The rows follow the file's order, one each.
 if [ "$(grep -Ec '^row-[0-9] ' "$TMP/example.out")" -eq 6 ] &&
    [ "$(grep -Eo '^row-[0-9]' "$TMP/example.out" | tr '\n' ' ')" = "row-1 row-2 row-3 row-4 row-5 row-6 " ]; then
-  result ok "example: six rows in the file's order"
+  pass "example: six rows in the file's order"
 else
-  result FAIL "example: not six rows in order" "$TMP/example.out"
+  fail "example: not six rows in order" "$(cat "$TMP/example.out")"
 fi
 
 # ---- exit codes: the worst outcome decides --------------------------------------------------------
@@ -158,9 +113,9 @@ assert s == {"total": 6, "ready": 1, "not_ready": 1, "information_needed": 1, "n
              "prior_auth_not_needed": 1, "errors": 1}, s
 EOF
 then
-  result ok "json: the response, each item and the summary"
+  pass "json: the response, each item and the summary"
 else
-  result FAIL "json: not the expected JSON" "$TMP/json.out"
+  fail "json: not the expected JSON" "$(cat "$TMP/json.out")"
 fi
 
 # ---- 500 patients ready to submit: the largest answer (~6 MB) arrives ----------------------------
@@ -204,39 +159,24 @@ expect misplaced 2 '^error: --items: applies to `worklist` only$'
 # (Read from a file: grep -q would stop reading early, and pipefail count the writer's SIGPIPE.)
 "$CLI" --help >"$TMP/help.out" 2>&1 || true
 if grep -q '^  worklist ' "$TMP/help.out"; then
-  result ok "help: lists worklist"
+  pass "help: lists worklist"
 else
-  result FAIL "help: no worklist" "$TMP/help.out"
+  fail "help: no worklist" "$(cat "$TMP/help.out")"
 fi
 if grep -Eq '^exits 0 when every patient is ready to submit or needs no prior auth, 3 when any is not ready or$' "$TMP/help.out" &&
    grep -Eq '^needs information, 4 when any is not covered and none is in the former, and 1 when any item was$' "$TMP/help.out"; then
-  result ok "help: documents worklist's exit codes"
+  pass "help: documents worklist's exit codes"
 else
-  result FAIL "help: worklist's exit codes are not documented" "$TMP/help.out"
+  fail "help: worklist's exit codes are not documented" "$(cat "$TMP/help.out")"
 fi
 
 # ---- the audit log: one line per call, counts only ---------------------------------------------------
 sleep 0.3  # lines are written from a buffer at least every 100 ms
 if grep -q 'method=BatchCheckPriorAuthReadiness .* items=6 ready=1 not_ready=1 info_needed=1 not_covered=1 no_prior_auth=1 errors=1 status=OK ' "$TMP/server.stderr" &&
    ! grep -q 'row-' "$TMP/server.stderr"; then
-  result ok "audit: the example's line carries its counts, no item id"
+  pass "audit: the example's line carries its counts, no item id"
 else
-  result FAIL "audit: no counts line for the example, or an item id logged" "$TMP/server.stderr"
+  fail "audit: no counts line for the example, or an item id logged" "$(cat "$TMP/server.stderr")"
 fi
 
-# ---- SIGTERM: a clean exit --------------------------------------------------------------------------
-kill -TERM "$SERVER_PID"
-CODE=0
-wait "$SERVER_PID" || CODE=$?
-SERVER_PID=""
-if [ "$CODE" -eq 0 ]; then
-  result ok "SIGTERM: the server exits with code 0"
-else
-  result FAIL "SIGTERM: the server exited with code $CODE"
-fi
-
-if [ "$FAILED" -ne 0 ]; then
-  echo "cli worklist e2e: $FAILED checks FAILED, $PASSED passed" >&2
-  exit 1
-fi
-echo "cli worklist e2e: $PASSED checks passed"
+finish_e2e
