@@ -1,7 +1,8 @@
 // In-process costs of the engine, no gRPC, on the bundled rules (payer_rules/):
 //   - a full-course estimate of each treatment, alone and with its response serialized as the
 //     server sends it, and the serialization alone (building the response's wire bytes);
-//   - the three-treatment comparison, and a readiness check against Aetna's TMS policy;
+//   - the three-treatment comparison, and a readiness check against Aetna's TMS policy, alone and
+//     as a worklist of 1 to 500 such patients (BatchCheckPriorAuthReadiness);
 //   - how an estimate grows with the course's length (1 to 200 sessions) and with the number of
 //     payer plans loaded (1 to 10,000).
 // The requests are in bench_scenarios.h. BENCHMARKS.md has the figures and how to rerun them:
@@ -19,6 +20,7 @@
 #include "absl/time/clock.h"
 #include "service/engine/course_estimate.h"
 #include "service/engine/readiness.h"
+#include "service/engine/readiness_batch.h"
 #include "service/rules/rule_set.h"
 #include "tests/bench/bench_scenarios.h"
 #include "tests/bench/generated_rules.h"
@@ -197,6 +199,35 @@ void BM_ReadinessTmsOnArena(benchmark::State& state) {
   state.counters["bytes"] = static_cast<double>(bytes);
 }
 BENCHMARK(BM_ReadinessTmsOnArena);
+
+// A worklist of N patients (the readiness request above, N times) on one arena and serialized, as
+// the server answers BatchCheckPriorAuthReadiness: per patient, it should cost what
+// BM_ReadinessTmsOnArena costs (the batch adds an id, a result and a count per item).
+void BM_ReadinessBatchOnArena(benchmark::State& state) {
+  const RuleSet& rules = BundledRules();
+  v1::BatchCheckPriorAuthReadinessRequest batch;
+  for (int i = 0; i < state.range(0); ++i) {
+    v1::BatchReadinessItem* item = batch.add_items();
+    item->set_item_id("row-" + std::to_string(i));
+    *item->mutable_request() = ReadinessRequest();
+  }
+  size_t bytes = 0;
+  for (auto _ : state) {
+    google::protobuf::Arena arena(CallArenaOptions());
+    auto* response =
+        google::protobuf::Arena::CreateMessage<v1::BatchCheckPriorAuthReadinessResponse>(&arena);
+    if (!BatchCheckPriorAuthReadinessInto(rules, batch, kBenchToday, NoInterruption, *response)
+             .ok()) {
+      std::abort();
+    }
+    bytes = SerializeAsGrpcDoes(*response);
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+  state.counters["patients/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * state.range(0)), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ReadinessBatchOnArena)->Arg(1)->Arg(100)->Arg(500)->Unit(benchmark::kMicrosecond);
 
 // ---- growth with the course's length ------------------------------------------------------------
 

@@ -37,25 +37,8 @@ GENERATED_PLANS="${GENERATED_PLANS:-1000}"
 HALF_SECONDS="${HALF_SECONDS:-10}"
 ROUNDS="${ROUNDS:-3}"
 
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need h2load || ! need nghttp; then
-  echo "installing nghttp2-client (h2load, nghttp)..." >&2
-  SUDO=""; [[ "$(id -u)" != 0 ]] && SUDO="sudo"
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nghttp2-client >&2
-fi
-need protoc || { echo "protoc missing: apt-get install protobuf-compiler" >&2; exit 1; }
-[[ -x "$SERVER" ]] || { echo "no server binary at $SERVER" >&2; exit 1; }
-
-WORK="$(mktemp -d)"
-SERVER_PID=""
-stop_server() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-  fi
-}
-trap 'stop_server; rm -rf "$WORK"' EXIT
+# Tools, work folder, start_server / stop_server, cpu_ticks, grpc_status, rps_of, percentile.
+source "$ROOT/tests/load/load_server.sh"
 
 # ---- request bodies: 1 flag byte, 4-byte big-endian length, the serialized request ----------------
 source "$ROOT/tests/load/grpc_body.sh"
@@ -91,31 +74,6 @@ declare -A NAME_OF=([health]=Health/Check [estimate]=EstimateCourse [compare]=Co
   [estimate_summary]="EstimateCourse (summary)" [compare_summary]="CompareTreatments (summary)"
   [readiness]=CheckPriorAuthReadiness)
 
-start_server() {  # start_server RULES_DIR
-  rm -f "$WORK/port"
-  "$SERVER" --rules_dir="$1" --listen=127.0.0.1:0 --port_file="$WORK/port" --plaintext --quote_store="sqlite:$WORK/quotes.db" \
-    > "$WORK/server.out" 2> "$WORK/server.log" &
-  SERVER_PID=$!
-  for _ in $(seq 600); do
-    [[ -s "$WORK/port" ]] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  PORT="$(cat "$WORK/port")"
-  URL="http://127.0.0.1:$PORT"
-}
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; }
-# CPU time the server process has used (user + system), in clock ticks: per call, it does not
-# depend on how busy the rest of the machine is the way requests per second does.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
-TICKS_PER_SECOND=$(getconf CLK_TCK)
-
-# The grpc-status trailer of one call, through nghttp (an HTTP/2 client that shows trailers).
-grpc_status() {  # grpc_status KEY
-  nghttp -v -H 'content-type: application/grpc' -H 'te: trailers' -d "$WORK/$1.bin" \
-    "$URL${PATH_OF[$1]}" 2>&1 | awk '/recv \(stream_id=[0-9]+\) grpc-status:/ {print $NF}' | tail -1
-}
-
 h2() {  # h2 KEY REQUESTS LOG [extra h2load options...]: runs h2load, prints its summary lines
   local key=$1 n=$2 log=$3; shift 3
   rm -f "$log"  # h2load appends to its log file
@@ -123,11 +81,6 @@ h2() {  # h2 KEY REQUESTS LOG [extra h2load options...]: runs h2load, prints its
     -H 'content-type: application/grpc' -H 'te: trailers' -d "$WORK/$key.bin" \
     --log-file="$log" "$@" "$URL${PATH_OF[$key]}" > "$WORK/h2load.out"
   grep -E "^finished in|^requests:|^status codes:" "$WORK/h2load.out"
-}
-rps_of() { awk '/^finished in/ {gsub(",", "", $4); print $4}' "$WORK/h2load.out"; }
-# Percentile of the per-request times (third column of h2load's log, microseconds), in ms.
-percentile() {  # percentile LOG P
-  cut -f3 "$1" | sort -n | awk -v p="$2" '{v[NR]=$1} END {i=int(NR*p/100+0.999999); if (i<1) i=1; printf "%.2f", v[i]/1000}'
 }
 
 echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -167,7 +120,6 @@ for round in $(seq "$ROUNDS"); do
       "$codes" "$failed"
   done
 done
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 echo
 for key in $KEYS; do
   RPS[$key]=$(echo "${ALL[$key]}" | median)
