@@ -162,5 +162,53 @@ TEST_F(e2eReadinessBatch, FiveHundredPatientsReadyToSubmitFitTheServersLimits) {
   EXPECT_EQ(over.error_message(), "items: 501 items; at most 500 per call");
 }
 
+// The largest answer a valid worklist gets under the 1 MiB request limit: 500 long charts (40
+// antidepressant trials and 20 scores each, every one cited as evidence). It must still be answered
+// within the 16 MiB send limit, or the whole worklist would fail.
+TEST_F(e2eReadinessBatch, FiveHundredLongChartsStayWithinTheAnswerLimit) {
+  v1::PatientDocumentation chart = Documentation("aetna_tms_ready");
+  const char* drugs[] = {"sertraline", "fluoxetine", "paroxetine", "citalopram", "escitalopram",
+                         "venlafaxine", "duloxetine", "bupropion", "mirtazapine", "nortriptyline"};
+  v1::AntidepressantHistory& history = *chart.mutable_antidepressant_history();
+  history.clear_trials();
+  for (int i = 0; i < 40; ++i) {
+    v1::AntidepressantTrial& trial = *history.add_trials();
+    trial.set_drug(drugs[i % 10]);
+    trial.set_daily_dose("200 mg");
+    trial.set_weeks(8);
+    trial.set_outcome(v1::TRIAL_OUTCOME_NO_RESPONSE);
+    trial.set_episode(v1::EPISODE_CURRENT);
+  }
+  chart.clear_severity_scores();
+  for (int i = 0; i < 20; ++i) {
+    v1::SeverityScore& score = *chart.add_severity_scores();
+    score.set_instrument(v1::SEVERITY_INSTRUMENT_PHQ9);
+    score.set_score(20);
+    score.set_date(absl::StrCat("2026-11-", i < 9 ? "0" : "", i + 1));
+  }
+  v1::BatchCheckPriorAuthReadinessRequest batch;
+  for (int i = 0; i < kMaxItems; ++i) {
+    v1::BatchReadinessItem& item = *batch.add_items();
+    item.set_item_id(absl::StrCat("long-", i));
+    v1::CheckPriorAuthReadinessRequest& r = *item.mutable_request();
+    r = ReadinessRequest("aetna", "open_access_ppo", i % 2 == 0 ? kTms : kSpravato);
+    r.set_network(v1::NETWORK_IN_NETWORK);
+    *r.mutable_documentation() = chart;
+  }
+  const size_t request_bytes = batch.ByteSizeLong();
+  ASSERT_LT(request_bytes, kRequestLimit);
+  EXPECT_GT(request_bytes, kRequestLimit / 2) << "test setup: near the request limit";
+
+  v1::BatchCheckPriorAuthReadinessResponse response;
+  const grpc::Status s = WideStub()->BatchCheckPriorAuthReadiness(Context().get(), batch, &response);
+  ASSERT_TRUE(s.ok()) << StatusText(s);
+  EXPECT_EQ(response.summary().errors(), 0);
+  EXPECT_EQ(response.summary().total(), kMaxItems);
+  const size_t answer_bytes = response.ByteSizeLong();
+  EXPECT_LT(answer_bytes, kAnswerLimit * 3 / 4) << "within the send limit, with room";
+  std::cout << kMaxItems << " long charts: request " << request_bytes << " bytes, answer "
+            << answer_bytes << " bytes\n";
+}
+
 }  // namespace
 }  // namespace estimator::e2e

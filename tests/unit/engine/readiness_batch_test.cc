@@ -306,7 +306,8 @@ TEST(BatchReadinessTest, TheCallerCanStopTheBatchBetweenItems) {
 
 // The batch names an item's field by prefixing "items[i].request." to the single call's message,
 // which is right only if every such message starts with the field's path in the request. Held here
-// over every kind of refusal the single call makes.
+// over every kind of refusal the single call makes (INVALID_ARGUMENT, NOT_FOUND, and
+// FAILED_PRECONDITION for a renewal the plan states no criteria for).
 TEST(BatchReadinessTest, EveryErrorOfTheSingleCallStartsWithTheFieldItNames) {
   using Change = std::function<void(v1::CheckPriorAuthReadinessRequest&)>;
   const std::vector<Change> changes = {
@@ -357,6 +358,11 @@ TEST(BatchReadinessTest, EveryErrorOfTheSingleCallStartsWithTheFieldItNames) {
         r.set_plan_id("open_access_plus");
         r.clear_network();
       },
+      [](auto& r) {
+        r.set_treatment(v1::TREATMENT_SPRAVATO);
+        r.set_dose_mg(70);
+      },
+      [](auto& r) { r.set_authorization(v1::AUTHORIZATION_KIND_RENEWAL); },
   };
   // A field path: names and [index] parts joined by dots, then ": ".
   const std::regex field_path("^[a-z_]+(\\[[0-9]+\\])?(\\.[a-z_]+(\\[[0-9]+\\])?)*: .+");
