@@ -24,12 +24,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-BUILD="${1:-}"
-if [[ -z "$BUILD" ]]; then
-  for d in build-bench build; do [[ -x "$ROOT/$d/estimator_server" ]] && { BUILD="$ROOT/$d"; break; }; done
-fi
-BUILD="$(cd "${BUILD:?no build directory with estimator_server (build it first)}" && pwd)"
-SERVER="$BUILD/estimator_server"
+# The build directory and its server, tools, work folder, start_server / stop_server, cpu_ticks,
+# grpc_status, rps_of, percentile, median.
+source "$ROOT/tests/load/load_server.sh" "${1:-}"
 BUF="${BUF:-$ROOT/build/tools/node_modules/.bin/buf}"
 ROUNDS="${ROUNDS:-3}"
 CLIENTS="${CLIENTS:-4}"
@@ -38,8 +35,6 @@ BATCH_STREAMS="${BATCH_STREAMS:-4}"
 PATIENTS="${PATIENTS:-200000}"
 TARGET_PER_MINUTE=20000
 
-# Tools, work folder, start_server / stop_server, cpu_ticks, grpc_status, rps_of, percentile, median.
-source "$ROOT/tests/load/load_server.sh"
 need python3 || { echo "python3 missing" >&2; exit 1; }
 [[ -x "$BUF" ]] || { echo "no buf at $BUF: run deploy/install-deps.sh (or set BUF)" >&2; exit 1; }
 

@@ -1,7 +1,18 @@
-# Sourced by the h2load tests of the real server (load_test.sh, batch_load_test.sh): the tools
+# Sourced by the h2load tests of the real server (load_test.sh, batch_load_test.sh): the build
+# directory (the script's argument, default build-bench, else build) and its server, the tools
 # (h2load and nghttp, installed with apt-get if missing; protoc), a work folder, the server started
-# on a free port and stopped on exit, and what the tests read from h2load and /proc. Needs ROOT and
-# SERVER set; sets WORK, and after start_server RULES_DIR also SERVER_PID, PORT and URL.
+# on a free port and stopped on exit, and what the tests read from h2load and /proc.
+#
+#   source "$ROOT/tests/load/load_server.sh" "${1:-}"   # needs ROOT; sets BUILD, SERVER, WORK
+#   start_server "$ROOT/payer_rules"                    # sets SERVER_PID, PORT, URL
+
+BUILD="${1:-}"
+if [[ -z "$BUILD" ]]; then
+  for d in build-bench build; do [[ -x "$ROOT/$d/estimator_server" ]] && { BUILD="$ROOT/$d"; break; }; done
+fi
+BUILD="$(cd "${BUILD:?no build directory with estimator_server (build it first)}" && pwd)"
+SERVER="$BUILD/estimator_server"
+
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need h2load || ! need nghttp; then

@@ -22,12 +22,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-BUILD="${1:-}"
-if [[ -z "$BUILD" ]]; then
-  for d in build-bench build; do [[ -x "$ROOT/$d/estimator_server" ]] && { BUILD="$ROOT/$d"; break; }; done
-fi
-BUILD="$(cd "${BUILD:?no build directory with estimator_server (build it first)}" && pwd)"
-SERVER="$BUILD/estimator_server"
+# The build directory and its server, tools, work folder, start_server / stop_server, cpu_ticks,
+# grpc_status, rps_of, percentile, median.
+source "$ROOT/tests/load/load_server.sh" "${1:-}"
 GENERATE="$BUILD/tests/bench/generate_rules"
 REQUESTS="${REQUESTS:-200000}"
 CLIENTS="${CLIENTS:-4}"
@@ -36,9 +33,6 @@ MEMORY_REQUESTS="${MEMORY_REQUESTS:-1000000}"
 GENERATED_PLANS="${GENERATED_PLANS:-1000}"
 HALF_SECONDS="${HALF_SECONDS:-10}"
 ROUNDS="${ROUNDS:-3}"
-
-# Tools, work folder, start_server / stop_server, cpu_ticks, grpc_status, rps_of, percentile.
-source "$ROOT/tests/load/load_server.sh"
 
 # ---- request bodies: 1 flag byte, 4-byte big-endian length, the serialized request ----------------
 source "$ROOT/tests/load/grpc_body.sh"
