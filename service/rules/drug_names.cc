@@ -1,10 +1,7 @@
 #include "service/rules/drug_names.h"
 
-#include <algorithm>
-#include <cstdlib>
-
-#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
+#include "service/common/edit_distance.h"
 
 namespace estimator {
 
@@ -20,37 +17,6 @@ std::string NormalizeDrugName(absl::string_view name) {
   }
   if (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
-}
-
-int EditDistance(absl::string_view a, absl::string_view b, int limit) {
-  const int n = static_cast<int>(a.size());
-  const int m = static_cast<int>(b.size());
-  if (std::abs(n - m) > limit) return limit + 1;
-  // Three rows of the table (the swap looks two rows back), rotated rather than copied.
-  absl::InlinedVector<int, 3 * 24> cells(3 * (m + 1));
-  int* before = cells.data();
-  int* above = before + (m + 1);
-  int* row = above + (m + 1);
-  for (int j = 0; j <= m; ++j) above[j] = j;
-  for (int i = 1; i <= n; ++i) {
-    row[0] = i;
-    int row_min = i;
-    for (int j = 1; j <= m; ++j) {
-      int d = std::min({above[j] + 1, row[j - 1] + 1, above[j - 1] + (a[i - 1] != b[j - 1])});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d = std::min(d, before[j - 2] + 1);
-      }
-      row[j] = d;
-      row_min = std::min(row_min, d);
-    }
-    // No later row can get below this one's least by more than a swap, which costs 1 itself.
-    if (row_min > limit) return limit + 1;
-    int* oldest = before;
-    before = above;
-    above = row;
-    row = oldest;
-  }
-  return std::min(above[m], limit + 1);
 }
 
 int SuggestionLimit(size_t length) {

@@ -37,12 +37,8 @@ struct DrugSuggestion {
 // "sertraline hcl".
 std::string NormalizeDrugName(absl::string_view name);
 
-// The Damerau-Levenshtein distance between `a` and `b` in its optimal-string-alignment form (each
-// insertion, deletion, substitution or swap of two adjacent characters costs 1; "setraline" ->
-// "sertraline" is 1), or `limit` + 1 as soon as it must be more than `limit`.
-int EditDistance(absl::string_view a, absl::string_view b, int limit);
-
-// How far a written name of `length` characters may be from a catalog name to be suggested:
+// How far (EditDistance, common/edit_distance.h) a written name of `length` characters may be from a
+// catalog name to be suggested:
 // 2 edits from 6 characters ("setralin" -> "sertraline" is 2), 1 for 4 or 5 ("paxl" -> "paxil"),
 // none under 4, where one edit turns a name into a different drug's ("t4", levothyroxine, is one
 // edit from "t3", liothyronine).
