@@ -50,6 +50,10 @@ absl::string_view DrugNames::DropFormWords(absl::string_view name, bool stop_at_
 }
 
 const CatalogDrug* DrugNames::Find(absl::string_view written) const {
+  // Most charts write a catalog name as listed ("sertraline"): found without building a string.
+  if (const auto it = by_name_.find(written); it != by_name_.end()) {
+    return entries_[it->second].suggestion.drug;
+  }
   const std::string normalized = NormalizeDrugName(written);
   const auto it = by_name_.find(DropFormWords(normalized, /*stop_at_name=*/true));
   return it == by_name_.end() ? nullptr : entries_[it->second].suggestion.drug;
