@@ -288,7 +288,14 @@ void ConcurrentAntidepressant(absl::string_view need, const DocumentedFacts& f,
   } else if (drug.empty()) {
     Set(r, kMet, absl::StrCat(need, "; the patient takes one (name not given)"));
   } else if (f.oral_antidepressant == nullptr) {
-    Set(r, kMissing, absl::StrCat(need, "; '", drug, "' is not in the drug catalog"));
+    // Not recognised, so not judged: correcting or confirming the name is what is missing.
+    const std::string mean = f.oral_antidepressant_suggestion != nullptr
+                                 ? absl::StrCat(" (did you mean ",
+                                                f.oral_antidepressant_suggestion->text, "?)")
+                                 : "";
+    Set(r, kMissing, absl::StrCat(need, "; '", drug, "' is not in the drug catalog", mean));
+    r.set_gap(absl::StrCat("Correct or confirm the name of the oral antidepressant, '", drug, "'",
+                           mean, ": it is not in the drug catalog, so it is not recognised"));
   } else if (!f.oral_antidepressant->is_antidepressant()) {
     Set(r, kNotMet, absl::StrCat(need, "; ", f.oral_antidepressant->drug.name(), " is ",
                                      WithArticle(DrugClassName(f.oral_antidepressant->drug.drug_class())),
@@ -388,13 +395,21 @@ DocumentedFacts DigestDocumentation(const RuleSet& rules, const v1::PatientDocum
   f.doc = &doc;
   f.as_of = as_of;
   f.treatment = treatment;
+  // Reports a name the catalog does not have, with the catalog name near it if there is one; the
+  // suggestion is only offered, never used in its place.
   auto unknown_drug = [&](const std::string& field, const std::string& name) {
+    const DrugSuggestion* suggestion = rules.SuggestDrug(name);
     v1::Notice n;
     n.set_kind(v1::NOTICE_KIND_WARNING);
     n.set_code("UNKNOWN_DRUG");
-    n.set_message(absl::StrCat(field, ": '", name, "' is not in the drug catalog, so it is not "
-                               "counted; check the spelling or use the generic name"));
+    n.set_message(suggestion != nullptr
+                      ? absl::StrCat(field, ": '", name, "' is not in the drug catalog; did you mean ",
+                                     suggestion->text, "? It is not counted until the name is "
+                                     "corrected")
+                      : absl::StrCat(field, ": '", name, "' is not in the drug catalog, so it is not "
+                                     "counted; check the spelling or use the generic name"));
     notices->push_back(std::move(n));
+    return suggestion;
   };
   std::optional<absl::CivilDay> episode_start;
   if (!doc.current_episode_start().empty()) {
@@ -408,7 +423,8 @@ DocumentedFacts DigestDocumentation(const RuleSet& rules, const v1::PatientDocum
     t.trial = &trials[i];
     t.drug = rules.FindDrug(trials[i].drug());
     if (t.drug == nullptr) {
-      unknown_drug(absl::StrCat("antidepressant_history.trials[", i, "].drug"), trials[i].drug());
+      t.suggestion =
+          unknown_drug(absl::StrCat("antidepressant_history.trials[", i, "].drug"), trials[i].drug());
     }
     t.dose_mcg = ParseDoseMcg(trials[i].daily_dose(), "daily_dose").value_or(0);
     // Dates were validated; a trial's start places it in an episode, and so does an end before the
@@ -434,7 +450,9 @@ DocumentedFacts DigestDocumentation(const RuleSet& rules, const v1::PatientDocum
   }
   if (!doc.oral_antidepressant().empty()) {
     f.oral_antidepressant = rules.FindDrug(doc.oral_antidepressant());
-    if (f.oral_antidepressant == nullptr) unknown_drug("oral_antidepressant", doc.oral_antidepressant());
+    if (f.oral_antidepressant == nullptr) {
+      f.oral_antidepressant_suggestion = unknown_drug("oral_antidepressant", doc.oral_antidepressant());
+    }
   }
   return f;
 }

@@ -25,6 +25,9 @@ struct DocumentedTrial {
   int index = 0;                            // in antidepressant_history.trials
   const v1::AntidepressantTrial* trial = nullptr;
   const CatalogDrug* drug = nullptr;        // nullptr: not in the catalog (reported as a notice)
+  // For a drug not in the catalog: the catalog name near it, to offer ("did you mean sertraline?"),
+  // never to count. nullptr: none near, or a tie.
+  const DrugSuggestion* suggestion = nullptr;
   int64_t dose_mcg = 0;
   v1::Episode episode = v1::EPISODE_UNSPECIFIED;  // as documented, or derived from dates
   std::optional<int> weeks;                 // as documented, or whole weeks from start to end date
@@ -39,13 +42,15 @@ struct DocumentedFacts {
   v1::Treatment treatment = v1::TREATMENT_UNSPECIFIED;
   std::vector<DocumentedTrial> trials;
   const CatalogDrug* oral_antidepressant = nullptr;
+  const DrugSuggestion* oral_antidepressant_suggestion = nullptr;  // as DocumentedTrial::suggestion
   // The plan's criteria worded when its rule set was compiled (criteria_words.h). Without it (a
   // criterion made outside a rule set, in tests) the words are made on the spot.
   const CriterionWordsMap* words = nullptr;
 };
 
 // `doc` must have passed request validation and must outlive the result. Drugs not in the catalog
-// are reported in `notices` (code UNKNOWN_DRUG) and their trials are not counted.
+// are reported in `notices` (code UNKNOWN_DRUG, with "did you mean ...?" when one catalog name is
+// near) and their trials are not counted.
 DocumentedFacts DigestDocumentation(const RuleSet& rules, const v1::PatientDocumentation& doc,
                                     v1::Treatment treatment, absl::CivilDay as_of,
                                     std::vector<v1::Notice>* notices);

@@ -34,6 +34,20 @@ bool IsAugmentation(const DocumentedTrial& t) {
   return t.drug != nullptr && (t.drug->drug.augmentation_agent() || t.trial->augmentation());
 }
 
+// "'setraline' (did you mean sertraline?)" or "'xyzzy'": a drug name the catalog does not have.
+std::string UnknownName(const DocumentedTrial& t) {
+  std::string s = absl::StrCat("'", t.trial->drug(), "'");
+  if (t.suggestion != nullptr) absl::StrAppend(&s, " (did you mean ", t.suggestion->text, "?)");
+  return s;
+}
+
+// "'setraline' is not in the drug catalog (did you mean sertraline?)".
+std::string UnknownDrug(const DocumentedTrial& t) {
+  std::string s = absl::StrCat("'", t.trial->drug(), "' is not in the drug catalog");
+  if (t.suggestion != nullptr) absl::StrAppend(&s, " (did you mean ", t.suggestion->text, "?)");
+  return s;
+}
+
 TrialJudgement JudgeTrial(const DocumentedTrial& t, const v1::FailedTrialsCriterion& c,
                           absl::CivilDay as_of) {
   const v1::AntidepressantTrial& trial = *t.trial;
@@ -59,9 +73,10 @@ TrialJudgement JudgeTrial(const DocumentedTrial& t, const v1::FailedTrialsCriter
             absl::StrCat(name, " trial ended ", FormatDate(*t.end), ", more than ",
                          Count(c.max_months_since_end(), "month", "months"), " ago")};
   }
-  // Past this point the catalog decides (dose, class): a drug it does not know might count.
+  // Past this point the catalog decides (dose, class): a drug it does not know might count. A
+  // suggestion is only words: the trial is judged unknown whether or not one is offered.
   if (t.drug == nullptr) {
-    return {Verdict::kUnknown, absl::StrCat("'", trial.drug(), "' is not in the drug catalog")};
+    return {Verdict::kUnknown, UnknownDrug(t)};
   }
   absl::InlinedVector<absl::string_view, 4> unknown;
   if (trial.outcome() == v1::TRIAL_OUTCOME_UNSPECIFIED) unknown.push_back("outcome");
@@ -155,11 +170,25 @@ std::string TrialEvidence(const DocumentedTrial& t) {
 
 // The gap, e.g. "Found 2 adequate antidepressant trials from 2 classes and no augmentation trial;
 // add 1 augmentation trial of at least 6 weeks at a therapeutic dose in the current episode".
-// `unknowns` lists, each after "; ", the trials that might count once their records are complete.
+// `unknowns` lists, each after "; ", the trials that might count once their records are complete;
+// `unknown_names` (UnknownName, joined by " and ") the drug names the catalog does not have, whose
+// trials might count once a name is corrected or confirmed: asked for first, as the cheapest fix.
 std::string TrialsGap(const v1::FailedTrialsCriterion& c, int trials, int classes,
-                      int augmentations, int augmentation_classes, absl::string_view unknowns) {
-  std::string gap = absl::StrCat("Found ", Count(trials, "adequate antidepressant trial",
-                                                 "adequate antidepressant trials"));
+                      int augmentations, int augmentation_classes, absl::string_view unknowns,
+                      absl::string_view unknown_names, int unknown_name_count) {
+  std::string gap;
+  if (unknown_name_count > 0) {
+    absl::StrAppend(&gap, "Correct or confirm the drug name", unknown_name_count == 1 ? " " : "s ",
+                    unknown_names,
+                    unknown_name_count == 1
+                        ? ": it is not in the drug catalog, so its trial is not counted; found "
+                        : ": they are not in the drug catalog, so their trials are not counted; "
+                          "found ");
+  } else {
+    gap = "Found ";
+  }
+  absl::StrAppend(&gap, Count(trials, "adequate antidepressant trial",
+                              "adequate antidepressant trials"));
   if (c.min_distinct_classes() > 1 && trials > 0) {
     absl::StrAppend(&gap, " from ", Count(classes, "class", "classes"));
   }
@@ -264,8 +293,8 @@ void EvaluateFailedTrials(const v1::FailedTrialsCriterion& c, absl::string_view 
   };
   Tally counted, possible;
   // The lists of the explanation, each joined by "; " as the trials are judged.
-  std::string adequate = NewText(), augmentations, reasons, unknowns;
-  int augmentations_listed = 0;
+  std::string adequate = NewText(), augmentations, reasons, unknowns, unknown_drugs, unknown_names;
+  int augmentations_listed = 0, unknown_name_count = 0;
   r.mutable_evidence()->Reserve(static_cast<int>(f.trials.size()));
   for (const DocumentedTrial& t : f.trials) {
     r.add_evidence(TrialEvidence(t));
@@ -285,14 +314,22 @@ void EvaluateFailedTrials(const v1::FailedTrialsCriterion& c, absl::string_view 
         absl::StrAppend(&reasons, "; ", j.why);
         break;
       case Verdict::kUnknown:
-        absl::StrAppend(&unknowns, "; ", j.why);
         if (t.drug != nullptr) {
+          absl::StrAppend(&unknowns, "; ", j.why);
           possible.Add(t);
         } else {
-          possible.trials = c.min_trials();  // an unknown drug could be anything
-          possible.augmentations = c.min_augmentation_trials();
-          for (int k = 0; k < c.min_distinct_classes(); ++k) possible.AddClass(100 + k);
-          for (int k = 0; k < c.min_augmentation_classes(); ++k) possible.AddAugmentationClass(200 + k);
+          absl::StrAppend(&unknown_drugs, "; ", j.why);
+          absl::StrAppend(&unknown_names, unknown_name_count == 0 ? "" : " and ", UnknownName(t));
+          ++unknown_name_count;
+          // A drug the catalog does not know (a near miss or not: a suggestion is never used)
+          // could be any drug, so it may add the most one trial can: one antidepressant trial of a
+          // class not yet counted and one augmentation trial of a new class (an antidepressant
+          // given as augmentation is both). The criterion is then missing information when that
+          // could meet it, and not met when even that could not.
+          ++possible.trials;
+          possible.AddClass(-1 - t.index);  // no DrugClass is negative: a class not yet counted
+          ++possible.augmentations;
+          possible.AddAugmentationClass(-1 - t.index);
         }
         break;
     }
@@ -313,12 +350,12 @@ void EvaluateFailedTrials(const v1::FailedTrialsCriterion& c, absl::string_view 
                                               c.min_augmentation_trials(), " augmentation trials"));
   }
   if (f.trials.empty()) absl::StrAppend(&text, "; no trials documented");
-  absl::StrAppend(&text, reasons, unknowns);
+  absl::StrAppend(&text, reasons, unknowns, unknown_drugs);
   Set(r, counted.Meets(c) ? kMet : possible.Meets(c) ? kMissing : kNotMet, std::move(text));
   if (r.status() != kMet) {
     r.set_gap(TrialsGap(c, counted.trials, static_cast<int>(counted.classes.size()),
                         counted.augmentations, static_cast<int>(counted.augmentation_classes.size()),
-                        unknowns));
+                        unknowns, unknown_names, unknown_name_count));
   }
 }
 

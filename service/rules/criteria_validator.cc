@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "service/common/dose.h"
 #include "service/rules/clinical_vocabulary.h"
@@ -249,6 +251,7 @@ void ValidateCriteria(const Where& w, const v1::Criterion& root, v1::Treatment t
 
 void ValidateDrugCatalogs(const std::vector<RuleFile<v1::DrugCatalog>>& catalogs, Problems& p) {
   std::map<std::string, std::string> names;  // name or alias -> file that has it
+  std::vector<std::pair<std::string, std::string>> form_words;  // where, word
   for (const auto& f : catalogs) {
     const Where w = Where::Of(f);
     CheckSources(w, f.message.sources(), /*required=*/true, p);
@@ -278,8 +281,44 @@ void ValidateDrugCatalogs(const std::vector<RuleFile<v1::DrugCatalog>>& catalogs
                            d.augmentation_agent() ? "false" : "true", " for class ",
                            v1::DrugClass_Name(d.drug_class())));
       }
-      auto dose = ParseDoseMcg(d.min_daily_dose(), "min_daily_dose");
-      if (!dose.ok()) p.Add(dw.At("min_daily_dose"), dose.status().message());
+      auto min = ParseDoseMcg(d.min_daily_dose(), "min_daily_dose");
+      if (!min.ok()) p.Add(dw.At("min_daily_dose"), min.status().message());
+      if (!d.max_daily_dose().empty()) {
+        auto max = ParseDoseMcg(d.max_daily_dose(), "max_daily_dose");
+        if (!max.ok()) {
+          p.Add(dw.At("max_daily_dose"), max.status().message());
+        } else if (min.ok() && *max < *min) {
+          p.Add(dw.At("max_daily_dose"),
+                absl::StrCat("max_daily_dose ", FormatDose(*max), " is under min_daily_dose ",
+                             FormatDose(*min), "; the maximum is at least the minimum"));
+        }
+      }
+    }
+    // Form words: one lower-case word each, once in the file; checked against every file's names
+    // below, once all are known.
+    std::set<std::string> in_file;
+    for (int i = 0; i < f.message.form_words_size(); ++i) {
+      const std::string& word = f.message.form_words(i);
+      const bool one_word =
+          !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+            return absl::ascii_islower(static_cast<unsigned char>(c)) ||
+                   absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+          });
+      if (!one_word) {
+        p.Add(w.At("form_words", i),
+              absl::StrCat("form_words '", word, "' must be one lower-case word (letters, digits, "
+                           "'-' or '.')"));
+      } else if (!in_file.insert(word).second) {
+        p.Add(w.At("form_words", i), absl::StrCat("form_words '", word, "' is listed twice"));
+      }
+      form_words.push_back({w.At("form_words", i), word});
+    }
+  }
+  // A form word that is also a name would make "x y" mean drug x and drug y at once.
+  for (const auto& [where, word] : form_words) {
+    if (auto it = names.find(word); it != names.end()) {
+      p.Add(where, absl::StrCat("form_words '", word, "' is a drug name or alias (", it->second,
+                                "); a form word is dropped after a name, so it cannot be one"));
     }
   }
 }

@@ -15,7 +15,9 @@ namespace estimator {
 void ValidateCriteria(const Where& w, const v1::Criterion& root, v1::Treatment treatment,
                       bool has_catalog, Problems& p);
 
-// Drug names and aliases are unique across files; doses parse; classes agree with augmentation_agent.
+// Drug names and aliases are unique across files; doses parse, the maximum at least the minimum;
+// classes agree with augmentation_agent; form words are single lower-case words, once per file, no
+// drug's name or alias.
 void ValidateDrugCatalogs(const std::vector<RuleFile<v1::DrugCatalog>>& catalogs, Problems& p);
 
 }  // namespace estimator

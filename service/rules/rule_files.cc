@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/stubs/common.h"
+#include "service/common/edit_distance.h"
 #include "service/common/sha256.h"
 
 namespace estimator {
@@ -26,22 +27,6 @@ std::string Quoted(const std::string& message, const std::string& lead) {
   return end == std::string::npos ? "" : message.substr(begin, end - begin);
 }
 
-// Edit distance, for "did you mean".
-size_t Distance(absl::string_view a, absl::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // " Did you mean \"x\"?" for the closest of `names` to `wrong` within `max_distance` edits, else the
 // names in full.
 std::string Suggest(const std::string& wrong, const std::vector<std::string>& names,
@@ -49,7 +34,7 @@ std::string Suggest(const std::string& wrong, const std::vector<std::string>& na
   const std::string* best = nullptr;
   size_t best_distance = max_distance + 1;
   for (const std::string& name : names) {
-    const size_t d = Distance(wrong, name);
+    const size_t d = static_cast<size_t>(EditDistance(wrong, name, static_cast<int>(max_distance)));
     if (d < best_distance) best = &name, best_distance = d;
   }
   if (best != nullptr) return absl::StrCat(" Did you mean \"", *best, "\"?");

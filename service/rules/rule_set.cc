@@ -2,9 +2,7 @@
 
 #include <algorithm>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "service/common/dates.h"
 #include "service/common/dose.h"
 #include "service/common/sha256.h"
@@ -126,11 +124,19 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(RuleFiles files,
     for (auto& d : *f.message.mutable_drugs()) {
       auto drug = std::make_unique<CatalogDrug>();
       ASSIGN_OR_RETURN(drug->min_daily_dose_mcg, ParseDoseMcg(d.min_daily_dose(), "min_daily_dose"));
+      if (!d.max_daily_dose().empty()) {
+        ASSIGN_OR_RETURN(drug->max_daily_dose_mcg,
+                         ParseDoseMcg(d.max_daily_dose(), "max_daily_dose"));
+      }
       drug->drug = std::move(d);
-      set->drugs_by_name_[drug->drug.name()] = drug.get();
-      for (const auto& alias : drug->drug.aliases()) set->drugs_by_name_[alias] = drug.get();
+      const std::string& generic = drug->drug.name();
+      set->drug_names_.AddName(generic, generic, drug.get());
+      for (const auto& alias : drug->drug.aliases()) {
+        set->drug_names_.AddName(alias, generic, drug.get());
+      }
       set->drugs_.push_back(std::move(drug));
     }
+    for (const auto& word : f.message.form_words()) set->drug_names_.AddFormWord(word);
   }
   for (const auto& f : files.code_catalogs) manifest.emplace_back(f.path, f.sha256);
   for (size_t i = 0; i < files.plans.size(); ++i) {
@@ -210,11 +216,6 @@ bool AnswerDependsOnNetwork(const v1::PayerPlan& plan, const v1::TreatmentPolicy
   if (!policy.has_covered()) return false;
   return !plan.has_out_of_network() ||
          (policy.covered().prior_auth_required() && !policy.covered().prior_auth_networks().empty());
-}
-
-const CatalogDrug* RuleSet::FindDrug(absl::string_view name) const {
-  auto it = drugs_by_name_.find(absl::AsciiStrToLower(absl::StripAsciiWhitespace(name)));
-  return it == drugs_by_name_.end() ? nullptr : it->second;
 }
 
 const ClinicRules* RuleSet::FindClinic(absl::string_view clinic_id) const {

@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "service/common/holidays.h"
 #include "service/rules/criteria_words.h"
+#include "service/rules/drug_names.h"
 #include "service/rules/rule_files.h"
 
 namespace estimator {
@@ -108,8 +109,14 @@ class RuleSet {
   const ClinicRules* FindClinic(absl::string_view clinic_id) const;
   const v1::TreatmentProtocol* FindProtocol(absl::string_view protocol_id) const;
   const v1::TreatmentProtocol* DefaultProtocol(v1::Treatment treatment) const;
-  // A drug by generic name or alias, case-insensitive; nullptr when the catalog has none.
-  const CatalogDrug* FindDrug(absl::string_view name) const;
+  // A drug by generic name or alias, case and spacing aside, or one followed by the catalog's salt
+  // and release-form words ("Sertraline HCl", "bupropion XL"); nullptr when the catalog has none.
+  const CatalogDrug* FindDrug(absl::string_view name) const { return drug_names_.Find(name); }
+  // For a name FindDrug does not know: the one catalog name close to it ("setraline": sertraline),
+  // to offer as a suggestion, never to count (drug_names.h). nullptr: none close, or a tie.
+  const DrugSuggestion* SuggestDrug(absl::string_view name) const {
+    return drug_names_.Suggest(name);
+  }
 
   // For listing: every plan version (by payer, plan, date), clinic and protocol.
   std::vector<const PlanVersion*> AllPlanVersions() const;
@@ -131,8 +138,7 @@ class RuleSet {
   std::vector<std::string> protocol_ids_sorted_;
   absl::flat_hash_map<int, const v1::TreatmentProtocol*> default_protocols_;
   std::vector<std::unique_ptr<CatalogDrug>> drugs_;
-  // key: lower-case name or alias
-  absl::flat_hash_map<std::string, const CatalogDrug*> drugs_by_name_;
+  DrugNames drug_names_;  // every name and alias of drugs_, and the catalogs' form words
 };
 
 }  // namespace estimator

@@ -158,9 +158,8 @@ BENCHMARK(BM_CompareThreeTreatmentsSummaryOnArena);
 // Aetna's TMS policy: 8 criteria, one of them an any_of of two scores (10 checks in all). The
 // target of issue 6 (<= 3 us median) is the check; the variant with its response serialized is
 // what the server does.
-void BM_ReadinessTms(benchmark::State& state) {
+void RunReadiness(benchmark::State& state, const v1::CheckPriorAuthReadinessRequest& request) {
   const RuleSet& rules = BundledRules();
-  const v1::CheckPriorAuthReadinessRequest request = ReadinessRequest();
   v1::PriorAuthReadiness verdict = v1::PRIOR_AUTH_READINESS_UNSPECIFIED;
   for (auto _ : state) {
     auto r = CheckPriorAuthReadiness(rules, request, kBenchToday);
@@ -169,6 +168,8 @@ void BM_ReadinessTms(benchmark::State& state) {
   }
   state.SetLabel(v1::PriorAuthReadiness_Name(verdict));
 }
+
+void BM_ReadinessTms(benchmark::State& state) { RunReadiness(state, ReadinessRequest()); }
 BENCHMARK(BM_ReadinessTms);
 
 void BM_ReadinessTmsWithResponse(benchmark::State& state) {
@@ -228,6 +229,37 @@ void BM_ReadinessBatchOnArena(benchmark::State& state) {
       static_cast<double>(state.iterations() * state.range(0)), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ReadinessBatchOnArena)->Arg(1)->Arg(100)->Arg(500)->Unit(benchmark::kMicrosecond);
+
+// The same check with the first trial's drug written as charts hold it: 0 as the ready chart
+// ("sertraline"), 1 with a salt form and a per-day word ("Sertraline HCl", "150 mg/day": the
+// form-word path), 2 misspelt ("setraline": not found, a suggestion looked for, information needed).
+void BM_ReadinessTmsDrugName(benchmark::State& state) {
+  v1::CheckPriorAuthReadinessRequest request = ReadinessRequest();
+  v1::AntidepressantTrial& trial =
+      *request.mutable_documentation()->mutable_antidepressant_history()->mutable_trials(0);
+  if (state.range(0) == 1) {
+    trial.set_drug("Sertraline HCl");
+    trial.set_daily_dose(trial.daily_dose() + "/day");
+  } else if (state.range(0) == 2) {
+    trial.set_drug("setraline");
+  }
+  RunReadiness(state, request);
+}
+BENCHMARK(BM_ReadinessTmsDrugName)->DenseRange(0, 2);
+
+// The name lookups alone: found, found after dropping a form word, and a near miss's suggestion.
+void BM_DrugLookup(benchmark::State& state) {
+  const RuleSet& rules = BundledRules();
+  const char* const names[] = {"sertraline", "Bupropion HCl XL", "setraline"};
+  const char* name = names[state.range(0)];
+  for (auto _ : state) {
+    const void* found = rules.FindDrug(name);
+    if (found == nullptr) found = rules.SuggestDrug(name);
+    benchmark::DoNotOptimize(found);
+  }
+  state.SetLabel(name);
+}
+BENCHMARK(BM_DrugLookup)->DenseRange(0, 2);
 
 // ---- growth with the course's length ------------------------------------------------------------
 

@@ -13,6 +13,7 @@
 // Every document says as_of_date 2026-11-20, so nothing here depends on the clock.
 //
 // Environment (set by ctest): ESTIMATOR_SERVER (the binary), ESTIMATOR_SOURCE_DIR (repo root).
+#include "service/common/dose.h"
 #include "tests/e2e/readiness_e2e_support.h"
 #include "tests/unit/engine/crd_invariants.h"
 
@@ -393,6 +394,56 @@ TEST_F(e2eReadiness, IvKetamineIsNotCoveredByEitherPlanAndNeedsNoAuth) {
                   .assessment()
                   .summary(),
               HasSubstr("Medicare does not pay for ketamine infusions for depression"));
+}
+
+// ---- drug names and doses as charts write them --------------------------------------------------------
+
+// Over the real server: "setraline" is answered with a suggestion and information needed, never
+// counted as sertraline; the chart with the name corrected (salt form, dose with a per-day word) is
+// ready; a dose that would change meaning is refused naming its field and the accepted forms.
+TEST_F(e2eReadiness, ADrugNameNearMissAsksForTheNameAndTheCorrectedChartIsReady) {
+  auto request = With(ReadinessRequest("aetna", "open_access_ppo", kTms), "aetna_tms_ready");
+  v1::AntidepressantTrial& trial =
+      *request.mutable_documentation()->mutable_antidepressant_history()->mutable_trials(0);
+  trial.set_drug("setraline");
+  const v1::ReadinessAssessment a = Assess(request).assessment();
+  EXPECT_EQ(a.prior_auth(), v1::PRIOR_AUTH_READINESS_INFO_NEEDED);
+  EXPECT_EQ(a.coverage(), kConditional);
+  const v1::Notice* n = FindNotice(a.notices(), "UNKNOWN_DRUG");
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(n->message(),
+            "antidepressant_history.trials[0].drug: 'setraline' is not in the drug catalog; did you "
+            "mean sertraline? It is not counted until the name is corrected");
+  const v1::CriterionResult* trials = FindResult(a.criteria(), "failed_two_classes_and_augmentation");
+  ASSERT_NE(trials, nullptr);
+  EXPECT_EQ(trials->status(), kMissing) << trials->explanation();
+  EXPECT_THAT(trials->explanation(), HasSubstr("found 1 adequate trial (venlafaxine 150 mg"));
+  EXPECT_THAT(trials->explanation(), Not(HasSubstr("sertraline 150 mg")));
+  bool asked = false;
+  for (const auto& item : a.checklist()) {
+    if (item.criterion_id() != "failed_two_classes_and_augmentation") continue;
+    asked = true;
+    EXPECT_EQ(item.criterion_status(), kMissing);
+    EXPECT_THAT(item.item(), StartsWith("Correct or confirm the drug name 'setraline' (did you "
+                                        "mean sertraline?)"));
+  }
+  EXPECT_TRUE(asked) << "no checklist item for the trials criterion";
+
+  trial.set_drug("Sertraline Hydrochloride");
+  trial.set_daily_dose("150mg daily");
+  const v1::ReadinessAssessment corrected = Assess(request).assessment();
+  EXPECT_EQ(corrected.prior_auth(), v1::PRIOR_AUTH_READINESS_READY) << corrected.summary();
+  EXPECT_EQ(FindNotice(corrected.notices(), "UNKNOWN_DRUG"), nullptr);
+
+  request.mutable_documentation()->mutable_antidepressant_history()->mutable_trials(2)
+      ->set_daily_dose("2.5 mg twice daily");
+  v1::CheckPriorAuthReadinessResponse refused;
+  const grpc::Status s = Check(request, &refused);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(),
+              StartsWith("documentation.antidepressant_history.trials[2].daily_dose: '2.5 mg twice "
+                         "daily' has 'twice daily' after the unit"));
+  EXPECT_THAT(s.error_message(), HasSubstr(std::string(kDoseForms)));
 }
 
 // ---- no documentation at all -----------------------------------------------------------------------

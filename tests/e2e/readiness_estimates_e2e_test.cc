@@ -267,13 +267,14 @@ TEST_F(e2eReadiness, AnUnknownDrugIsANoticeAndItsTrialIsNotCounted) {
   ASSERT_NE(n, nullptr);
   EXPECT_EQ(n->kind(), v1::NOTICE_KIND_WARNING);
   EXPECT_THAT(n->message(), HasSubstr("antidepressant_history.trials[1].drug: 'venlafaxinne' is "
-                                      "not in the drug catalog, so it is not counted"));
+                                      "not in the drug catalog; did you mean venlafaxine?"));
   const v1::CriterionResult* trials = FindResult(a.criteria(), "failed_two_classes_and_augmentation");
   ASSERT_NE(trials, nullptr);
   // Not counted, yet it could be the missing antidepressant: missing information, not a failure.
   EXPECT_EQ(trials->status(), kMissing) << trials->explanation();
   EXPECT_THAT(trials->explanation(), HasSubstr("found 1 adequate trial (sertraline 150 mg"));
-  EXPECT_THAT(trials->explanation(), HasSubstr("'venlafaxinne' is not in the drug catalog"));
+  EXPECT_THAT(trials->explanation(),
+              HasSubstr("'venlafaxinne' is not in the drug catalog (did you mean venlafaxine?)"));
   EXPECT_THAT(trials->evidence(), ::testing::Contains(HasSubstr("venlafaxinne")));
   EXPECT_EQ(a.prior_auth(), v1::PRIOR_AUTH_READINESS_INFO_NEEDED);
 }

@@ -436,14 +436,32 @@ TEST_F(CriteriaTest, ConcurrentAntidepressantMissingInformation) {
                                           oral_antidepressant: "sertralin")pb",
             v1::TREATMENT_SPRAVATO);
   EXPECT_EQ(r.status(), kMissing);
-  EXPECT_EQ(r.explanation(),
-            std::string(kWithOralText) + "; 'sertralin' is not in the drug catalog");
+  EXPECT_EQ(r.explanation(), std::string(kWithOralText) +
+                                 "; 'sertralin' is not in the drug catalog (did you mean sertraline?)");
+  EXPECT_EQ(r.gap(),
+            "Correct or confirm the name of the oral antidepressant, 'sertralin' (did you mean "
+            "sertraline?): it is not in the drug catalog, so it is not recognised");
   ASSERT_EQ(notices_.size(), 1u);
   EXPECT_EQ(notices_[0].code(), "UNKNOWN_DRUG");
-  EXPECT_EQ(
-      notices_[0].message(),
-      "oral_antidepressant: 'sertralin' is not in the drug catalog, so it is not counted; check "
-      "the spelling or use the generic name");
+  EXPECT_EQ(notices_[0].message(),
+            "oral_antidepressant: 'sertralin' is not in the drug catalog; did you mean sertraline? "
+            "It is not counted until the name is corrected");
+
+  // Nothing close: no suggestion, still missing information (it may be an antidepressant the
+  // catalog lacks).
+  r = Judge(kWithOralAntidepressant, R"pb(takes_oral_antidepressant: true
+                                          oral_antidepressant: "nefazodone")pb",
+            v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_EQ(r.gap(),
+            "Correct or confirm the name of the oral antidepressant, 'nefazodone': it is not in the "
+            "drug catalog, so it is not recognised");
+
+  // The salt form is the drug: met.
+  r = Judge(kWithOralAntidepressant, R"pb(takes_oral_antidepressant: true
+                                          oral_antidepressant: "Sertraline Hydrochloride")pb",
+            v1::TREATMENT_SPRAVATO);
+  EXPECT_EQ(r.status(), kMet) << r.explanation();
 }
 
 // ---- all_of / any_of / not ----------------------------------------------------------------------

@@ -320,18 +320,26 @@ TEST_F(CriteriaTest, FailedTrialsEpisodeUnknownWithoutBothDatesIsMissingInformat
   }
 }
 
-// A trial of a drug the catalog does not know (a misspelt brand name).
+// A trial of a drug the catalog does not know (a misspelt brand name, one edit from "zoloft").
 constexpr char kZoloftt[] =
     R"pb(drug: "zoloftt" daily_dose: "100 mg" weeks: 8 outcome: TRIAL_OUTCOME_NO_RESPONSE)pb";
 
-TEST_F(CriteriaTest, FailedTrialsUnknownDrugIsMissingInformationAndANotice) {
+// A near miss: not counted, never counted as the drug it resembles; the criterion that its trial
+// could meet is missing information, and the explanation, the gap and the notice all name it with
+// the suggestion.
+TEST_F(CriteriaTest, FailedTrialsNearMissIsMissingInformationWithASuggestion) {
   const auto r = Judge(kTwoClasses, Trials({Sertraline(), kZoloftt}));
   EXPECT_EQ(r.status(), kMissing);
   EXPECT_EQ(
       r.explanation(),
       std::string(kTwoClassesText) +
           "1 adequate trial (sertraline 100 mg, 8 weeks, SSRI) from 1 class; 'zoloftt' is not "
-          "in the drug catalog");
+          "in the drug catalog (did you mean zoloft?)");
+  EXPECT_EQ(r.gap(),
+            "Correct or confirm the drug name 'zoloftt' (did you mean zoloft?): it is not in the "
+            "drug catalog, so its trial is not counted; found 1 adequate antidepressant trial from "
+            "1 class; add 1 antidepressant trial from a class not yet tried, of at least 6 weeks at "
+            "a therapeutic dose");
   EXPECT_EQ(r.evidence(1),
             "antidepressant_history.trials[1]: zoloftt 100 mg a day, 8 weeks, no response (not in "
             "the drug catalog)");
@@ -339,8 +347,64 @@ TEST_F(CriteriaTest, FailedTrialsUnknownDrugIsMissingInformationAndANotice) {
   EXPECT_EQ(notices_[0].code(), "UNKNOWN_DRUG");
   EXPECT_EQ(notices_[0].kind(), v1::NOTICE_KIND_WARNING);
   EXPECT_EQ(notices_[0].message(),
-            "antidepressant_history.trials[1].drug: 'zoloftt' is not in the drug catalog, so it is "
-            "not counted; check the spelling or use the generic name");
+            "antidepressant_history.trials[1].drug: 'zoloftt' is not in the drug catalog; did you "
+            "mean zoloft? It is not counted until the name is corrected");
+
+  // Had the suggestion been taken, zoloft (sertraline) would be a second SSRI and could not give the
+  // second class: the answer is missing information all the same, because the suggestion is never
+  // used to judge, only offered.
+  const auto same_class = Judge(kTwoClasses, Trials({Sertraline(), R"pb(
+    drug: "setraline" daily_dose: "100 mg" weeks: 8 outcome: TRIAL_OUTCOME_NO_RESPONSE)pb"}));
+  EXPECT_EQ(same_class.status(), kMissing) << same_class.explanation();
+  EXPECT_THAT(same_class.explanation(),
+              HasSubstr("'setraline' is not in the drug catalog (did you mean sertraline?)"));
+}
+
+// Nothing close: no suggestion, and still missing information where the trial could change the
+// verdict: the name may be a real antidepressant the catalog lacks (nefazodone, protriptyline...).
+TEST_F(CriteriaTest, FailedTrialsFarMissIsMissingInformationWithoutASuggestion) {
+  const auto r = Judge(kTwoClasses, Trials({Sertraline(), R"pb(
+    drug: "nefazodone" daily_dose: "400 mg" weeks: 8 outcome: TRIAL_OUTCOME_NO_RESPONSE)pb"}));
+  EXPECT_EQ(r.status(), kMissing);
+  EXPECT_THAT(r.explanation(), HasSubstr("; 'nefazodone' is not in the drug catalog"));
+  EXPECT_THAT(r.explanation(), ::testing::Not(HasSubstr("did you mean")));
+  EXPECT_THAT(r.gap(), HasSubstr("Correct or confirm the drug name 'nefazodone': it is not in the "
+                                 "drug catalog, so its trial is not counted; found 1 adequate"));
+  ASSERT_EQ(notices_.size(), 1u);
+  EXPECT_EQ(notices_[0].message(),
+            "antidepressant_history.trials[1].drug: 'nefazodone' is not in the drug catalog, so it "
+            "is not counted; check the spelling or use the generic name");
+}
+
+// One unrecognised trial can add at most one trial: where two more are needed, correcting its name
+// cannot meet the criterion, so it is not met (and the gap still asks for the name).
+TEST_F(CriteriaTest, FailedTrialsAnUnknownDrugCountsForAtMostOneTrial) {
+  const auto r = Judge(kTwoClasses, Trials({kZoloftt}));
+  EXPECT_EQ(r.status(), kNotMet) << r.explanation();
+  EXPECT_THAT(r.gap(), HasSubstr("Correct or confirm the drug name 'zoloftt' (did you mean "
+                                 "zoloft?)"));
+  EXPECT_THAT(r.gap(), HasSubstr("add 2 antidepressant trials from classes not yet tried"));
+
+  // Two unrecognised names: each could be one trial, so together they could meet it.
+  const auto two = Judge(kTwoClasses, Trials({kZoloftt, R"pb(
+    drug: "xyzzy" daily_dose: "100 mg" weeks: 8 outcome: TRIAL_OUTCOME_NO_RESPONSE)pb"}));
+  EXPECT_EQ(two.status(), kMissing) << two.explanation();
+  EXPECT_THAT(two.gap(), HasSubstr("Correct or confirm the drug names 'zoloftt' (did you mean "
+                                   "zoloft?) and 'xyzzy': they are not in the drug catalog, so "
+                                   "their trials are not counted; found 0"));
+}
+
+// Salt and release forms are the drug itself: counted, with no notice.
+TEST_F(CriteriaTest, FailedTrialsSaltAndReleaseFormsAreTheDrug) {
+  const auto r = Judge(kTwoClasses, Trials({R"pb(
+    drug: "Sertraline HCl" daily_dose: "100mg daily" weeks: 8 outcome: TRIAL_OUTCOME_NO_RESPONSE)pb",
+                                            R"pb(
+    drug: "bupropion hydrochloride XL" daily_dose: "300 mg/day" weeks: 8
+    outcome: TRIAL_OUTCOME_NO_RESPONSE)pb"}));
+  EXPECT_EQ(r.status(), kMet) << r.explanation();
+  EXPECT_THAT(r.explanation(), HasSubstr("found 2 adequate trials (sertraline 100 mg, 8 weeks, SSRI; "
+                                         "bupropion 300 mg, 8 weeks, atypical)"));
+  EXPECT_TRUE(notices_.empty());
 }
 
 TEST_F(CriteriaTest, FailedTrialsUnknownDrugCannotRescueAPolicyAlreadyMet) {

@@ -415,6 +415,79 @@ TEST(ReadinessTest, AetnaSpravatoUnknownOralAntidepressantIsANoticeAndConditiona
   EXPECT_THAT(a.notices(0).message(),
               StartsWith("oral_antidepressant: 'vortioxetin' is not in the drug catalog"));
   EXPECT_EQ(Checklist(a)[0], "oral_antidepressant_alongside missing");
+  // A near miss: the notice and the checklist item offer the name, which is not used.
+  EXPECT_THAT(a.notices(0).message(), HasSubstr("did you mean vortioxetine?"));
+  EXPECT_EQ(a.checklist(0).item(),
+            "Correct or confirm the name of the oral antidepressant, 'vortioxetin' (did you mean "
+            "vortioxetine?): it is not in the drug catalog, so it is not recognised");
+}
+
+const v1::CriterionResult* FindResult(const v1::CriterionResult& r, const std::string& id) {
+  if (r.id() == id) return &r;
+  for (const auto& c : r.children()) {
+    if (const v1::CriterionResult* found = FindResult(c, id)) return found;
+  }
+  return nullptr;
+}
+
+// The example: "setraline" in the chart. Not counted as sertraline (no guess is ever a
+// trial): the trials criterion is missing information, its explanation, its checklist item and the
+// notice name the unrecognised drug and the suggestion; once the name is corrected, written with
+// its salt and the dose as the chart had it, the same chart is ready.
+TEST(ReadinessTest, AetnaTmsNearMissDrugNameIsMissingInformationAndTheCorrectedChartIsReady) {
+  auto doc = Complete();
+  v1::AntidepressantTrial& trial = *doc.mutable_antidepressant_history()->mutable_trials(0);
+  trial.set_drug("setraline");
+  const auto a = Aetna(v1::TREATMENT_TMS, doc);
+  EXPECT_EQ(Answers(a),
+            "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / clinical+admin / withpa / OTH");
+  ASSERT_EQ(a.notices_size(), 1);
+  EXPECT_EQ(a.notices(0).code(), "UNKNOWN_DRUG");
+  EXPECT_EQ(a.notices(0).message(),
+            "antidepressant_history.trials[0].drug: 'setraline' is not in the drug catalog; did you "
+            "mean sertraline? It is not counted until the name is corrected");
+  const v1::CriterionResult* trials = FindResult(a.criteria(0), "failed_two_classes_and_augmentation");
+  ASSERT_NE(trials, nullptr);
+  EXPECT_EQ(trials->status(), v1::CRITERION_STATUS_MISSING_INFORMATION) << trials->explanation();
+  // Only bupropion counts: sertraline's trial is not taken from the suggestion.
+  EXPECT_THAT(trials->explanation(), HasSubstr("found 1 adequate trial (bupropion 300 mg, 8 weeks, "
+                                               "atypical)"));
+  EXPECT_THAT(trials->explanation(),
+              HasSubstr("'setraline' is not in the drug catalog (did you mean sertraline?)"));
+  EXPECT_THAT(trials->explanation(), ::testing::Not(HasSubstr("sertraline 150 mg")));
+  EXPECT_THAT(Checklist(a), testing::ElementsAre("failed_two_classes_and_augmentation missing",
+                                                 kAetnaTmsForm, kAetnaTmsLetter));
+  EXPECT_THAT(a.checklist(0).item(),
+              StartsWith("Correct or confirm the drug name 'setraline' (did you mean sertraline?): "
+                         "it is not in the drug catalog, so its trial is not counted; found 1 "
+                         "adequate antidepressant trial"));
+  EXPECT_THAT(a.summary(), HasSubstr("Correct or confirm the drug name 'setraline'"));
+
+  // The name corrected as a chart would write it, salt and all; the dose with its per-day word.
+  trial.set_drug("Sertraline HCl");
+  trial.set_daily_dose("150mg daily");
+  const auto corrected = Aetna(v1::TREATMENT_TMS, doc);
+  EXPECT_EQ(Answers(corrected), "COVERED, READY, ADMIN: covered / auth-needed / admin / withpa / -");
+  EXPECT_TRUE(corrected.notices().empty());
+  const v1::CriterionResult* counted =
+      FindResult(corrected.criteria(0), "failed_two_classes_and_augmentation");
+  ASSERT_NE(counted, nullptr);
+  EXPECT_THAT(counted->explanation(), HasSubstr("found 2 adequate trials (sertraline 150 mg, 10 "
+                                                "weeks, SSRI; bupropion 300 mg, 8 weeks, atypical)"));
+}
+
+// Nothing close to the name: no suggestion, and still missing information, because the trial could
+// change the verdict (the name may be an antidepressant the catalog lacks).
+TEST(ReadinessTest, AetnaTmsFarMissDrugNameIsMissingInformationWithoutASuggestion) {
+  auto doc = Complete();
+  doc.mutable_antidepressant_history()->mutable_trials(0)->set_drug("protriptyline");
+  const auto a = Aetna(v1::TREATMENT_TMS, doc);
+  EXPECT_EQ(a.prior_auth(), v1::PRIOR_AUTH_READINESS_INFO_NEEDED);
+  ASSERT_EQ(a.notices_size(), 1);
+  EXPECT_THAT(a.notices(0).message(), ::testing::Not(HasSubstr("did you mean")));
+  EXPECT_THAT(a.checklist(0).item(),
+              StartsWith("Correct or confirm the drug name 'protriptyline': it is not in the drug "
+                         "catalog, so its trial is not counted"));
 }
 
 // ---- Medicare: no prior auth

@@ -1,6 +1,7 @@
 // Every broken file in tests/testdata/invalid/ marks the line that must be reported with
-// "# expect-error: <message>". Each is added to the good test rule set and must be reported as
-// `path:line:column: message` at exactly that line; the good set alone validates.
+// "# expect-error: <message>". Each is added to the good test rule set (as a plan, or as a second
+// drug catalog when its name starts with catalog_) and must be reported as `path:line:column:
+// message` at exactly that line; the good set alone validates.
 #include "service/rules/rule_validator.h"
 
 #include <filesystem>
@@ -57,15 +58,18 @@ TEST(RuleValidatorTest, EachBrokenFileIsReportedAtItsLine) {
     ASSERT_GT(expected.line, 0) << name << " has no '# expect-error:' marker";
     SCOPED_TRACE(name);
 
+    // catalog_*.textproto are drug catalogs, added beside the test catalog; the rest are plans.
     absl::Status status;
-    auto parsed = ParseRuleFile<v1::PayerPlan>(shown, text);
-    if (!parsed.ok()) {
-      status = parsed.status();
+    auto files = ReadRuleDirectory(SourceDir() + "/tests/testdata/rules");
+    ASSERT_TRUE(files.ok());
+    if (name.rfind("catalog_", 0) == 0) {
+      auto parsed = ParseRuleFile<v1::DrugCatalog>(shown, text);
+      if (parsed.ok()) files->catalogs.push_back(*std::move(parsed));
+      status = parsed.ok() ? ValidateRuleFiles(*files) : parsed.status();
     } else {
-      auto files = ReadRuleDirectory(SourceDir() + "/tests/testdata/rules");
-      ASSERT_TRUE(files.ok());
-      files->plans.push_back(*std::move(parsed));
-      status = ValidateRuleFiles(*files);
+      auto parsed = ParseRuleFile<v1::PayerPlan>(shown, text);
+      if (parsed.ok()) files->plans.push_back(*std::move(parsed));
+      status = parsed.ok() ? ValidateRuleFiles(*files) : parsed.status();
     }
     ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
     const std::string prefix = absl::StrCat(shown, ":", expected.line, ":");
