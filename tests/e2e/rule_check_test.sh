@@ -6,7 +6,7 @@
 # 1. The bundled rules in payer_rules/ validate and every rule test in payer_rules/tests/ passes
 #    (exit 0, "OK: N of N rule tests passed").
 # 2. Every broken rule file in tests/testdata/invalid/ is put into a copy of tests/testdata/rules/
-#    (under plans/) and every broken rule-test file in tests/testdata/invalid_rule_tests/ under its
+#    (under plans/, or catalogs/ for the catalog_* ones) and every broken rule-test file in tests/testdata/invalid_rule_tests/ under its
 #    tests/: the checker must exit 1 and print a line starting with the file's path and the line
 #    marked "# expect-error: <message>" in it, containing that message.
 # 3. --policy prints one plan's policy; usage mistakes exit 2.
@@ -92,7 +92,13 @@ check_sample() {  # FILE SUBDIR
   fi
 }
 samples=0
-for f in "$ROOT"/tests/testdata/invalid/*.textproto; do check_sample "$f" plans; samples=$((samples + 1)); done
+for f in "$ROOT"/tests/testdata/invalid/*.textproto; do
+  case "$(basename "$f")" in
+    catalog_*) check_sample "$f" catalogs ;;  # a second drug catalog, as rule_validator_test adds it
+    *) check_sample "$f" plans ;;
+  esac
+  samples=$((samples + 1))
+done
 for f in "$ROOT"/tests/testdata/invalid_rule_tests/*.textproto; do check_sample "$f" tests; samples=$((samples + 1)); done
 if [ "$samples" -ge 30 ]; then pass; else fail "only $samples broken samples found"; fi
 
