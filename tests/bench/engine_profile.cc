@@ -6,8 +6,9 @@
 //      valgrind --tool=callgrind --toggle-collect='estimator::bench::MeasuredRun*' <engine_profile> run tms 200
 //    with <engine_profile> = build-bench/tests/bench/engine_profile;
 //    instructions per call = callgrind's total / 200. Scenarios (each with its response serialized
-//    by gRPC's own serializer, as the server does): tms, spravato, ketamine, compare, readiness; each also with "_arena"
-//    (tms_arena...), the answer on a per-call arena.
+//    by gRPC's own serializer, as the server does): tms, spravato, ketamine, compare, readiness; the
+//    estimates and compare also with "_summary" (the summary view); each also with "_arena"
+//    (tms_arena, tms_summary_arena...), the answer on a per-call arena.
 //
 // 2. Every answer, byte for byte, of a grid of requests over the bundled rules (every plan, both
 //    clinics, both networks, three start dates across plan years, each treatment with several
@@ -57,13 +58,18 @@ size_t Call(absl::Status (*method)(const RuleSet&, const Request&, absl::CivilDa
   return SerializeAsGrpcDoes(response);
 }
 
-// Scenarios: tms, spravato, ketamine, compare, readiness; with "_arena" on a per-call arena.
+// Scenarios: tms, spravato, ketamine, compare, readiness; with "_summary" the estimates and the
+// comparison in the summary view; with "_arena" (last) on a per-call arena.
 size_t RunScenario(const std::string& name, int iterations) {
   const bool on_arena = absl::EndsWith(name, "_arena");
-  const std::string scenario(absl::StripSuffix(name, "_arena"));
+  std::string scenario(absl::StripSuffix(name, "_arena"));
+  const bool summary = absl::EndsWith(scenario, "_summary");
+  scenario = std::string(absl::StripSuffix(scenario, "_summary"));
+  const v1::EstimateView view = summary ? v1::ESTIMATE_VIEW_SUMMARY : v1::ESTIMATE_VIEW_UNSPECIFIED;
   size_t bytes = 0;
   if (scenario == "compare") {
-    const v1::CompareTreatmentsRequest request = CompareRequest();
+    v1::CompareTreatmentsRequest request = CompareRequest();
+    request.set_view(view);
     for (int i = 0; i < iterations; ++i) {
       bytes += Call<v1::CompareTreatmentsResponse>(&CompareTreatmentsInto, request, on_arena);
     }
@@ -80,7 +86,8 @@ size_t RunScenario(const std::string& name, int iterations) {
     const Course course = scenario == "tms"        ? Course::kTms
                           : scenario == "spravato" ? Course::kSpravato
                                                    : Course::kIvKetamine;
-    const v1::EstimateCourseRequest request = FullCourseRequest(course);
+    v1::EstimateCourseRequest request = FullCourseRequest(course);
+    request.set_view(view);
     for (int i = 0; i < iterations; ++i) {
       bytes += Call<v1::EstimateCourseResponse>(&EstimateCourseInto, request, on_arena);
     }
@@ -304,8 +311,17 @@ int main(int argc, char** argv) {
   if (mode == "golden" && argc == 2) return Golden();
   if (mode == "check" && argc == 2) {
     g_check_only = true;
-    const int failed = Golden();
+    int failed = Golden();
     std::printf("every answer of the grid is the same on an arena as on the heap\n");
+    // The benchmarks' and load tests' readiness request is labelled ready: it must stay ready, or
+    // they measure a different path than they say (it went not ready when Aetna's trials became 8
+    // weeks).
+    auto ready = CheckPriorAuthReadiness(BundledRules(), ReadinessRequest(), kBenchToday);
+    if (!ready.ok() ||
+        ready->assessment().prior_auth() != estimator::v1::PRIOR_AUTH_READINESS_READY) {
+      std::printf("FAIL: the bench readiness request (ready_documentation.textproto) is not ready\n");
+      ++failed;
+    }
     return failed;
   }
   if (mode == "run" && argc == 4) {
@@ -316,8 +332,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::fprintf(stderr,
-               "usage: engine_profile run tms|spravato|ketamine|compare|readiness[_arena] N\n"
+               "usage: engine_profile run tms|spravato|ketamine|compare[_summary]|readiness[_arena] N\n"
                "       engine_profile golden > answers.txt\n"
-               "       engine_profile check   # answers on an arena = answers on the heap\n");
+               "       engine_profile check   # answers on an arena = answers on the heap; the\n"
+               "                              # readiness request is ready\n");
   return 2;
 }
