@@ -332,7 +332,7 @@ absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
   WriteLines(priced.first, priced.second, view != v1::ESTIMATE_VIEW_SUMMARY, e);
   AddCourseWarnings(ctx, priced.first, e, notices);
   if (approved) AddIfApprovedNotices(ctx, *approved, decided, approved_notices, e);
-  RETURN_IF_ERROR(WritePatientRange(ctx, prices, assume, e.coverage().status(),
+  RETURN_IF_ERROR(WritePatientRange(ctx, prices, assume, &priced.first, e.coverage().status(),
                                     Money::Cents(e.totals().patient_cents()),
                                     *e.mutable_patient_range()));
   e.set_plain_summary(

@@ -177,7 +177,8 @@ std::vector<Option<std::pair<int, int>>> PlanYearOptions(const CourseContext& ct
 }  // namespace
 
 absl::Status WritePatientRange(const CourseContext& ctx, const SessionPrices& prices,
-                               const CoverageAssumptions& figure, v1::CoverageStatus status,
+                               const CoverageAssumptions& figure,
+                               const PricedCourse* figure_priced, v1::CoverageStatus status,
                                Money figure_total, v1::PatientRange& range) {
   Extremes extremes;
   extremes.Offer(figure_total, {});
@@ -205,7 +206,12 @@ absl::Status WritePatientRange(const CourseContext& ctx, const SessionPrices& pr
   for (const Option<bool>& approval : approvals) {
     CoverageAssumptions assume = figure;
     assume.criteria_not_met = approval.value;
-    ASSIGN_OR_RETURN(PricedCourse base, prices.Cover(assume));
+    // The figure's own assumptions were priced for its lines already.
+    std::optional<PricedCourse> repriced;
+    if (figure_priced == nullptr || approval.value != figure.criteria_not_met) {
+      ASSIGN_OR_RETURN(repriced, prices.Cover(assume));
+    }
+    const PricedCourse& base = repriced ? *repriced : *figure_priced;
     if (approval.value) {  // nothing covered: the other unknowns do not matter
       extremes.Offer(PatientTotal(ctx, base, MetBefore{}), {&approval.words});
       continue;

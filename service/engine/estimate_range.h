@@ -26,10 +26,11 @@
 
 namespace estimator {
 
-// `figure` is what the estimate's lines were priced under, `status` its coverage status and
-// `figure_total` its totals.patient_cents.
+// `figure` is what the estimate's lines were priced under, `figure_priced` those lines (priced
+// again here if null), `status` its coverage status and `figure_total` its totals.patient_cents.
 absl::Status WritePatientRange(const CourseContext& ctx, const SessionPrices& prices,
-                               const CoverageAssumptions& figure, v1::CoverageStatus status,
+                               const CoverageAssumptions& figure,
+                               const PricedCourse* figure_priced, v1::CoverageStatus status,
                                Money figure_total, v1::PatientRange& range);
 
 }  // namespace estimator

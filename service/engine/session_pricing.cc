@@ -232,6 +232,26 @@ absl::CivilDay PlanYearOf(absl::CivilDay day, const CoverageAssumptions& coverag
   return PlanYearStartFor(day, coverage.plan_year_month, coverage.plan_year_day);
 }
 
+const SessionPrices::LimitWords* SessionPrices::LimitWordsOf(const v1::TreatmentCovered& c) {
+  for (const auto& [terms, words] : limit_words_) {
+    if (terms == &c) return words.get();
+  }
+  auto words = std::make_unique<LimitWords>();
+  if (c.has_max_sessions_per_course()) {
+    words->over_course_limit = absl::StrCat("Over the plan's limit of ",
+                                            c.max_sessions_per_course(), " sessions per course.");
+  }
+  if (c.has_max_sessions_per_plan_year()) {
+    words->over_year_limit = absl::StrCat("Over the plan's limit of ",
+                                          c.max_sessions_per_plan_year(), " sessions per plan year.");
+  }
+  if (c.has_conditional_sessions()) {
+    words->without_condition = absl::StrCat(
+        "Covered only with ", c.conditional_sessions().condition(), "; priced without it.");
+  }
+  return limit_words_.emplace_back(&c, std::move(words)).second.get();
+}
+
 SessionPrices SessionPrices::Build(const CourseContext& ctx,
                                    absl::Span<const ScheduledSession> sessions) {
   SessionPrices out;
@@ -254,20 +274,7 @@ SessionPrices SessionPrices::Build(const CourseContext& ctx,
     priced.covered = true;
     priced.terms = cov.terms;
     priced.version = cov.version;
-    const v1::TreatmentCovered& c = *cov.terms;
-    if (c.has_max_sessions_per_course()) {
-      priced.over_course_limit = absl::StrCat("Over the plan's limit of ",
-                                              c.max_sessions_per_course(), " sessions per course.");
-    }
-    if (c.has_max_sessions_per_plan_year()) {
-      priced.over_year_limit = absl::StrCat("Over the plan's limit of ",
-                                            c.max_sessions_per_plan_year(),
-                                            " sessions per plan year.");
-    }
-    if (c.has_conditional_sessions()) {
-      priced.without_condition = absl::StrCat(
-          "Covered only with ", c.conditional_sessions().condition(), "; priced without it.");
-    }
+    priced.limit_words = out.LimitWordsOf(*cov.terms);
     // Under the pharmacy benefit a session has a second line: the drug.
     static constexpr v1::Benefit kBenefits[] = {v1::BENEFIT_MEDICAL, v1::BENEFIT_PHARMACY};
     const size_t benefit_lines = ctx.drug_benefit == v1::BENEFIT_PHARMACY ? 2 : 1;
@@ -345,13 +352,13 @@ absl::StatusOr<PricedCourse> SessionPrices::Cover(const CoverageAssumptions& cov
       } else if (c.has_max_sessions_per_course() &&
                  covered_in_course >= c.max_sessions_per_course()) {
         reason = v1::NOT_COVERED_REASON_OVER_SESSION_LIMIT;
-        explanation = priced.over_course_limit;
+        explanation = priced.limit_words->over_course_limit;
       } else if (c.has_max_sessions_per_plan_year() && in_year >= c.max_sessions_per_plan_year()) {
         reason = v1::NOT_COVERED_REASON_OVER_SESSION_LIMIT;
-        explanation = priced.over_year_limit;
+        explanation = priced.limit_words->over_year_limit;
       } else if (conditional && !coverage.conditional_sessions_met) {
         reason = v1::NOT_COVERED_REASON_OVER_SESSION_LIMIT;
-        explanation = priced.without_condition;
+        explanation = priced.limit_words->without_condition;
       } else {
         RETURN_IF_ERROR(priced.lines_status);
         if (conditional) {

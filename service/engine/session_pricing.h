@@ -17,6 +17,7 @@
 
 #include <optional>
 #include <string>
+#include <memory>
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
@@ -112,6 +113,11 @@ class SessionPrices {
   absl::StatusOr<PricedCourse> Cover(const CoverageAssumptions& coverage) const;
 
  private:
+  // Why a covered session is not covered when over a limit or without the progress condition: the
+  // same words for every session under the same terms, so made once per terms.
+  struct LimitWords {
+    std::string over_course_limit, over_year_limit, without_condition;
+  };
   // One session as Build prices it.
   struct Session {
     const ScheduledSession* session = nullptr;
@@ -130,11 +136,12 @@ class SessionPrices {
     PricedLine self_pay;
     absl::Status self_pay_status;
     // Covered: why the session is not covered when over a limit or without the progress condition.
-    std::string over_course_limit, over_year_limit, without_condition;
+    const LimitWords* limit_words = nullptr;
     // Where each line's codes are in codes_ (first, count): lines, then the self-pay line.
     absl::InlinedVector<std::pair<size_t, size_t>, 3> code_ranges;
   };
   SessionPrices() = default;
+  const LimitWords* LimitWordsOf(const v1::TreatmentCovered& c);
 
   // Cover's two outcomes for one session: its covered lines, or its line at the self-pay price
   // (with the session named in the estimate's warnings).
@@ -155,6 +162,8 @@ class SessionPrices {
   const CourseContext* ctx_ = nullptr;
   std::vector<Session> sessions_;
   std::vector<PricedCode> codes_;  // every line's codes, once
+  // The limit words of each terms met (a course meets one or two), at stable addresses.
+  std::vector<std::pair<const v1::TreatmentCovered*, std::unique_ptr<LimitWords>>> limit_words_;
 };
 
 // What the patient had met before the course, per set of accumulators, in the plan year it

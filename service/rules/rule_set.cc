@@ -25,8 +25,29 @@ const v1::TreatmentPolicy* PlanVersion::Policy(v1::Treatment t) const {
   return nullptr;
 }
 
+namespace {
+constexpr absl::CivilDay kFirstBitDay(ClinicRules::kFirstHolidayYear, 1, 1);
+}  // namespace
+
 bool ClinicRules::IsOpen(absl::CivilDay day) const {
+  // One conversion of the date to a day number serves both questions (CivilDay's own weekday
+  // and difference each convert again).
+  const absl::civil_diff_t i = day - kFirstBitDay;
+  if (i >= 0 && static_cast<size_t>(i) < closed_bits.size()) return !closed_bits[i];
   return !IsWeekend(day) && !closed_days.contains(day) && !holidays.contains(day);
+}
+
+void ClinicRules::MarkClosedDays() {
+  closed_bits.assign(absl::CivilDay(kLastHolidayYear + 1, 1, 1) - kFirstBitDay, false);
+  auto mark = [this](absl::CivilDay day) {
+    const absl::civil_diff_t i = day - kFirstBitDay;
+    if (i >= 0 && static_cast<size_t>(i) < closed_bits.size()) closed_bits[i] = true;
+  };
+  for (absl::CivilDay day = kFirstBitDay; day < absl::CivilDay(kLastHolidayYear + 1, 1, 1); ++day) {
+    if (IsWeekend(day)) mark(day);
+  }
+  for (absl::CivilDay day : closed_days) mark(day);
+  for (const auto& [day, holiday] : holidays) mark(day);
 }
 
 std::optional<UsHoliday> ClinicRules::HolidayOn(absl::CivilDay day) const {
@@ -74,6 +95,7 @@ absl::StatusOr<std::unique_ptr<ClinicRules>> CompileClinic(RuleFile<v1::Clinic>&
   for (const auto& charge : f.message.charges()) {
     clinic->charge_cents[charge.code()] = charge.charge_cents();
   }
+  clinic->MarkClosedDays();
   clinic->clinic = std::move(f.message);
   return clinic;
 }
