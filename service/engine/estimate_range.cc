@@ -204,18 +204,19 @@ absl::Status WritePatientRange(const CourseContext& ctx, const SessionPrices& pr
   const std::string none;
   const std::string family_words = "the patient has family coverage";
   for (const Option<bool>& approval : approvals) {
+    if (approval.value) {  // nothing covered: the other unknowns do not matter
+      ASSIGN_OR_RETURN(const Money self_pay, prices.SelfPayTotal());
+      extremes.Offer(self_pay, {&approval.words});
+      continue;
+    }
     CoverageAssumptions assume = figure;
-    assume.criteria_not_met = approval.value;
+    assume.criteria_not_met = false;
     // The figure's own assumptions were priced for its lines already.
     std::optional<PricedCourse> repriced;
-    if (figure_priced == nullptr || approval.value != figure.criteria_not_met) {
+    if (figure_priced == nullptr || figure.criteria_not_met) {
       ASSIGN_OR_RETURN(repriced, prices.Cover(assume));
     }
     const PricedCourse& base = repriced ? *repriced : *figure_priced;
-    if (approval.value) {  // nothing covered: the other unknowns do not matter
-      extremes.Offer(PatientTotal(ctx, base, MetBefore{}), {&approval.words});
-      continue;
-    }
     for (const auto& year : PlanYearOptions(ctx, base, figure)) {
       assume.plan_year_month = year.value.first;
       assume.plan_year_day = year.value.second;

@@ -257,6 +257,7 @@ SessionPrices SessionPrices::Build(const CourseContext& ctx,
   SessionPrices out;
   out.ctx_ = &ctx;
   out.sessions_.reserve(sessions.size());
+  out.codes_.reserve(sessions.size() * 4);  // a self-pay code and up to three billed codes each
   for (const ScheduledSession& s : sessions) {
     Session& priced = out.sessions_.emplace_back();
     priced.session = &s;
@@ -376,6 +377,15 @@ absl::StatusOr<PricedCourse> SessionPrices::Cover(const CoverageAssumptions& cov
   return out;
 }
 
+absl::StatusOr<Money> SessionPrices::SelfPayTotal() const {
+  Money total;
+  for (const Session& priced : sessions_) {
+    RETURN_IF_ERROR(priced.self_pay_status);
+    total += priced.self_pay.billed;
+  }
+  return total;
+}
+
 void SessionPrices::AddCoveredLines(const Session& priced, absl::CivilDay year,
                                     absl::CivilDay start_year, PricedCourse& out) const {
   const ScheduledSession& s = *priced.session;
@@ -396,11 +406,14 @@ absl::Status SessionPrices::AddUncoveredLine(const Session& priced, absl::CivilD
                                              v1::NotCoveredReason reason,
                                              absl::string_view explanation, PricedCourse& out) {
   const int number = priced.session->number;
+  // Room for a course's worth at the first, instead of growing one session at a time.
+  auto add = [&out, number](std::vector<int>& numbers) {
+    if (numbers.empty()) numbers.reserve(out.lines.capacity());
+    numbers.push_back(number);
+  };
   switch (reason) {
-    case v1::NOT_COVERED_REASON_OVER_SESSION_LIMIT: out.over_limit.push_back(number); break;
-    case v1::NOT_COVERED_REASON_MAINTENANCE_EXCLUDED:
-      out.maintenance_excluded.push_back(number);
-      break;
+    case v1::NOT_COVERED_REASON_OVER_SESSION_LIMIT: add(out.over_limit); break;
+    case v1::NOT_COVERED_REASON_MAINTENANCE_EXCLUDED: add(out.maintenance_excluded); break;
     case v1::NOT_COVERED_REASON_NO_RULES_IN_EFFECT: out.no_rules.push_back(number); break;
     default: break;
   }

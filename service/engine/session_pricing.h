@@ -112,6 +112,10 @@ class SessionPrices {
   // (no fee matches it; no clinic charge for an out-of-network code; no self-pay price).
   absl::StatusOr<PricedCourse> Cover(const CoverageAssumptions& coverage) const;
 
+  // What the patient pays when nothing is covered (Cover with criteria_not_met): every session at
+  // the clinic's self-pay price, summed without making the lines; Cover's error if one has none.
+  absl::StatusOr<Money> SelfPayTotal() const;
+
  private:
   // Why a covered session is not covered when over a limit or without the progress condition: the
   // same words for every session under the same terms, so made once per terms.
