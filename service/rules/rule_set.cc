@@ -43,8 +43,13 @@ void ClinicRules::MarkClosedDays() {
     const absl::civil_diff_t i = day - kFirstBitDay;
     if (i >= 0 && static_cast<size_t>(i) < closed_bits.size()) closed_bits[i] = true;
   };
-  for (absl::CivilDay day = kFirstBitDay; day < absl::CivilDay(kLastHolidayYear + 1, 1, 1); ++day) {
-    if (IsWeekend(day)) mark(day);
+  // Weekends: every 7th bit from the first Saturday and the first Sunday.
+  const int to_saturday =
+      (static_cast<int>(absl::Weekday::saturday) - static_cast<int>(absl::GetWeekday(kFirstBitDay)) +
+       7) % 7;
+  for (size_t i = to_saturday; i < closed_bits.size(); i += 7) {
+    closed_bits[i] = true;
+    if (i + 1 < closed_bits.size()) closed_bits[i + 1] = true;
   }
   for (absl::CivilDay day : closed_days) mark(day);
   for (const auto& [day, holiday] : holidays) mark(day);

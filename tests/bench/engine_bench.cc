@@ -17,11 +17,14 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/util/json_util.h"
 #include "service/engine/course_estimate.h"
 #include "service/engine/readiness.h"
 #include "service/engine/readiness_batch.h"
 #include "service/rules/rule_set.h"
+#include "service/server/http/proto_json.h"
 #include "tests/bench/bench_scenarios.h"
 #include "tests/bench/generated_rules.h"
 
@@ -114,6 +117,30 @@ void BM_SerializeEstimateResponse(benchmark::State& state) {
   SetCourseLabel(state);
 }
 BENCHMARK(BM_SerializeEstimateResponse)->DenseRange(0, 2);
+
+// The same answer as Connect's JSON (proto3 JSON mapping), in the summary view (first argument
+// 0) or in full (1), by protobuf's own printer (second argument 0) or ours (1: PrintJson, which
+// connect_protocol.cc uses; the same bytes): what the HTTP front adds to the engine for a browser.
+void BM_EncodeEstimateAsJson(benchmark::State& state) {
+  v1::EstimateCourseRequest request = FullCourseRequest(Course::kTms);
+  request.set_view(state.range(0) == 0 ? v1::ESTIMATE_VIEW_SUMMARY : v1::ESTIMATE_VIEW_FULL);
+  const v1::EstimateCourseResponse response =
+      OkOrAbort(EstimateCourse(BundledRules(), request, kBenchToday));
+  const bool ours = state.range(1) == 1;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    std::string json;
+    const bool printed = ours ? connect::PrintJson(response, json)
+                              : google::protobuf::util::MessageToJsonString(response, &json).ok();
+    if (!printed) std::abort();
+    bytes = json.size();
+    benchmark::DoNotOptimize(json);
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+  state.SetLabel(absl::StrCat("TMS 36 + 12 ", state.range(0) == 0 ? "summary" : "full", ", ",
+                              ours ? "PrintJson" : "protobuf"));
+}
+BENCHMARK(BM_EncodeEstimateAsJson)->ArgsProduct({{0, 1}, {0, 1}});
 
 // TMS, Spravato and IV ketamine side by side with each protocol's default maintenance.
 void BM_CompareThreeTreatments(benchmark::State& state) {
