@@ -226,8 +226,10 @@ absl::Status WritePatientRange(const CourseContext& ctx, const SessionPrices& pr
         assume.conditional_sessions_met = condition.value;
         // The figure's own plan year and condition were covered as `base` already.
         std::optional<PricedCourse> other;
-        if (!year.words.empty() || !condition.value) {
+        if (!condition.value) {
           ASSIGN_OR_RETURN(other, prices.Cover(assume));
+        } else if (!year.words.empty()) {  // only the plan year's start differs from `base`
+          ASSIGN_OR_RETURN(other, prices.WithPlanYear(base, assume));
         }
         const PricedCourse& priced = other ? *other : base;
         if (condition.value && !priced.conditional.empty()) {

@@ -343,6 +343,7 @@ absl::StatusOr<PricedCourse> SessionPrices::Cover(const CoverageAssumptions& cov
       const v1::TreatmentCovered& c = *priced.terms;
       out.session_limits = out.session_limits || c.has_max_sessions_per_course() ||
                            c.has_max_sessions_per_plan_year();
+      out.plan_year_limits = out.plan_year_limits || c.has_max_sessions_per_plan_year();
       int& in_year = year_count(year);
       const bool conditional =
           c.has_conditional_sessions() &&
@@ -373,6 +374,32 @@ absl::StatusOr<PricedCourse> SessionPrices::Cover(const CoverageAssumptions& cov
       }
     }
     RETURN_IF_ERROR(AddUncoveredLine(priced, year, reason, explanation, out));
+  }
+  return out;
+}
+
+absl::StatusOr<PricedCourse> SessionPrices::WithPlanYear(
+    const PricedCourse& base, const CoverageAssumptions& coverage) const {
+  // A per-plan-year limit counts sessions per plan year: which are covered can change.
+  if (base.plan_year_limits) return Cover(coverage);
+  const CourseContext& ctx = *ctx_;
+  PricedCourse out = base;
+  const absl::CivilDay start_year = PlanYearOf(ctx.start, coverage);
+  absl::CivilDay year, next_year;
+  for (size_t i = 0; i < out.lines.size(); ++i) {
+    PricedLine& line = out.lines[i];
+    const ScheduledSession& s = *line.session;
+    if (i == 0 || s.date >= next_year) {  // lines come in date order, as in Cover
+      year = PlanYearOf(s.date, coverage);
+      next_year = PlanYearOf(year + 366, coverage);
+    }
+    line.plan_year = year;
+    if (!line.covered) continue;
+    // The terms as AddCoveredLines chooses them, for this line's session and benefit.
+    const Session& priced = sessions_[s.number - 1];
+    const size_t benefit = line.benefit == v1::BENEFIT_PHARMACY ? 1 : 0;
+    line.verified = VerifiedApplies(ctx, line.accumulators, year, start_year);
+    line.terms = line.verified ? priced.verified_terms[benefit] : priced.lines[benefit].terms;
   }
   return out;
 }

@@ -93,8 +93,9 @@ struct PricedCourse {
   // Covered only on the plan's documented condition (conditional_sessions_met), and that condition.
   std::vector<int> conditional;
   const v1::ConditionalSessions* condition = nullptr;
-  // The plan limits sessions (per course or per plan year).
+  // The plan limits sessions (per course or per plan year), and per plan year.
   bool session_limits = false;
+  bool plan_year_limits = false;
   // The first covered session priced with amounts past their publication date, and its version.
   const ScheduledSession* unpublished_from = nullptr;
   const PlanVersion* unpublished_version = nullptr;
@@ -111,6 +112,13 @@ class SessionPrices {
   // Errors: FAILED_PRECONDITION when the rules cannot price a session the assumptions need
   // (no fee matches it; no clinic charge for an out-of-network code; no self-pay price).
   absl::StatusOr<PricedCourse> Cover(const CoverageAssumptions& coverage) const;
+
+  // `base` (made by Cover) as Cover would make it under `coverage`, which differs from base's
+  // assumptions only in the plan year's start: when no decision can depend on the plan year (no
+  // per-plan-year limit), the lines keep their coverage and get their plan years and verified
+  // terms again, instead of every session being decided and copied anew; Cover otherwise.
+  absl::StatusOr<PricedCourse> WithPlanYear(const PricedCourse& base,
+                                            const CoverageAssumptions& coverage) const;
 
   // What the patient pays when nothing is covered (Cover with criteria_not_met): every session at
   // the clinic's self-pay price, summed without making the lines; Cover's error if one has none.

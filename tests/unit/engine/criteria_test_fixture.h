@@ -69,6 +69,11 @@ inline std::string Section(absl::string_view section, absl::string_view element,
   return text + " }";
 }
 
+// `antidepressant_history { trials { ... } ... }`, one trial per entry.
+inline std::string Trials(std::initializer_list<std::string> trials) {
+  return Section("antidepressant_history", "trials", trials);
+}
+
 // Two failed trials from two classes, 6 weeks at a therapeutic dose (used by the composites too).
 inline constexpr char kTwoClasses[] = R"pb(
   id: "two_classes"

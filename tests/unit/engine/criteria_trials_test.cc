@@ -18,10 +18,6 @@ namespace {
 
 // ---- failed antidepressant trials ---------------------------------------------------------------
 
-std::string Trials(std::initializer_list<std::string> trials) {
-  return Section("antidepressant_history", "trials", trials);
-}
-
 // An adequate failed SSRI trial: twice sertraline's 50 mg catalog minimum, for 8 weeks; `more` adds
 // fields it does not set.
 std::string Sertraline(const std::string& more = "") {

@@ -13,10 +13,6 @@ namespace estimator {
 namespace testing_criteria {
 namespace {
 
-std::string Trials(std::initializer_list<std::string> trials) {
-  return Section("antidepressant_history", "trials", trials);
-}
-
 std::string Sertraline(const std::string& more = "") {
   return absl::StrCat(R"(drug: "sertraline" daily_dose: "100 mg" outcome: TRIAL_OUTCOME_NO_RESPONSE )",
                       more);
