@@ -178,7 +178,8 @@ bool AppendFields(const Message& message, const Reflection& r,
 }  // namespace
 
 bool PrintJson(const google::protobuf::Message& message, std::string& out) {
-  out.reserve(out.size() + 3 * message.ByteSizeLong());  // JSON runs 1.5-2.5x the wire size
+  // JSON runs 1.5-2.5x the wire size: room for most answers at once, at most one regrowth.
+  out.reserve(out.size() + 2 * message.ByteSizeLong());
   return AppendMessage(message, out);
 }
 
