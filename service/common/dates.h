@@ -2,6 +2,7 @@
 #ifndef ESTIMATOR_COMMON_DATES_H_
 #define ESTIMATOR_COMMON_DATES_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -23,6 +24,15 @@ std::string Rfc3339Utc(absl::Time time);
 std::string Rfc3339UtcMicros(absl::Time time);
 
 bool IsWeekend(absl::CivilDay day);
+
+// Days since 1970-01-01 (negative before it): for loops that step through many days (the
+// schedule), where each CivilDay step or weekday would convert year/month/day again.
+inline constexpr absl::CivilDay kDayNumberEpoch(1970, 1, 1);
+inline int64_t DayNumber(absl::CivilDay day) { return day - kDayNumberEpoch; }
+inline absl::CivilDay FromDayNumber(int64_t n) { return kDayNumberEpoch + n; }
+// Monday = 0 ... Sunday = 6, as absl::Weekday counts (1970-01-01 was a Thursday).
+inline int WeekdayOfDayNumber(int64_t n) { return static_cast<int>(((n + 3) % 7 + 7) % 7); }
+inline bool IsWeekendDayNumber(int64_t n) { return WeekdayOfDayNumber(n) >= 5; }
 
 // The same day of the month `months` later, clamped to the month's last day (Jan 31 + 1 = Feb 28).
 absl::CivilDay AddMonths(absl::CivilDay day, int months);

@@ -287,7 +287,7 @@ absl::Status EstimateOne(const RuleSet& rules, const v1::Coverage& coverage,
   schedule.dose_mg = ctx.dose_mg;
   schedule.maintenance_months = ctx.maintenance_months;
   schedule.maintenance_frequency = ctx.maintenance_frequency;
-  schedule.is_open = [&clinic](absl::CivilDay d) { return clinic.IsOpen(d); };
+  schedule.is_open = [&clinic](int64_t day) { return clinic.IsOpenOnDayNumber(day); };
   ASSIGN_OR_RETURN(std::vector<ScheduledSession> sessions, BuildSchedule(schedule));
 
   e.set_treatment(ctx.treatment);

@@ -18,22 +18,20 @@ int MinGapDays(int sessions_per_week) {
   }
 }
 
-absl::CivilDay MondayOf(absl::CivilDay day) {
-  // absl::Weekday counts from Monday = 0.
-  return day - static_cast<int>(absl::GetWeekday(day));
+int64_t MondayOf(int64_t day) { return day - WeekdayOfDayNumber(day); }
+
+// The first open day on or after `day`, or an error after a year of closed days.
+absl::StatusOr<int64_t> NextOpenDay(int64_t day, const std::function<bool(int64_t)>& is_open) {
+  for (int i = 0; i < 366; ++i, ++day) {
+    if (is_open(day)) return day;
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the clinic has no open weekday for a year from ", FormatDate(FromDayNumber(day - 366))));
 }
 
 }  // namespace
 
-absl::StatusOr<absl::CivilDay> NextOpenDay(absl::CivilDay day,
-                                           const std::function<bool(absl::CivilDay)>& is_open) {
-  for (int i = 0; i < 366; ++i, ++day) {
-    if (is_open(day)) return day;
-  }
-  return absl::FailedPreconditionError(
-      absl::StrCat("the clinic has no open weekday for a year from ", FormatDate(day - 366)));
-}
-
+// Days are day numbers while the schedule is laid out; a session's date is made once, when added.
 absl::StatusOr<std::vector<ScheduledSession>> BuildSchedule(const ScheduleRequest& request) {
   const v1::TreatmentProtocol& protocol = *request.protocol;
   std::vector<ScheduledSession> sessions;
@@ -41,10 +39,15 @@ absl::StatusOr<std::vector<ScheduledSession>> BuildSchedule(const ScheduleReques
   int expected = 0;
   for (const v1::PhaseBlock& block : protocol.blocks()) expected += block.sessions();
   sessions.reserve(expected + request.maintenance_months * 5 + 1);
-  auto add = [&](absl::CivilDay date, v1::Phase phase) {
+  const int64_t start = DayNumber(request.start);
+  int64_t last = start;  // the day number of the last session added
+  auto add = [&](int64_t day, v1::Phase phase) {
     ScheduledSession s;
     s.number = static_cast<int>(sessions.size()) + 1;
-    s.date = date;
+    // From the previous session's date: CivilDay normalizes a step of days cheaply, and a step of
+    // decades (from the day numbers' 1970) year by year.
+    s.date = sessions.empty() ? request.start + (day - start) : sessions.back().date + (day - last);
+    last = day;
     s.phase = phase;
     s.first = sessions.empty();
     s.dose_mg = (s.first && protocol.first_session_dose_mg() > 0) ? protocol.first_session_dose_mg()
@@ -54,16 +57,16 @@ absl::StatusOr<std::vector<ScheduledSession>> BuildSchedule(const ScheduleReques
 
   // Sessions of every block count toward the week's cap, so a taper starting mid-week after the
   // acute phase never puts more than its own weekly frequency into a week it shares.
-  absl::CivilDay week = MondayOf(request.start);
+  int64_t week = MondayOf(start);
   int in_week = 0;
   for (const v1::PhaseBlock& block : protocol.blocks()) {
     const int gap = MinGapDays(block.sessions_per_week());
     for (int i = 0; i < block.sessions(); ++i) {
       // Each block spaces its sessions by its own frequency, from the previous session on.
-      absl::CivilDay day = sessions.empty() ? request.start : sessions.back().date + gap;
+      int64_t day = sessions.empty() ? start : last + gap;
       while (true) {
         ASSIGN_OR_RETURN(day, NextOpenDay(day, request.is_open));
-        if (const absl::CivilDay monday = MondayOf(day); monday != week) {
+        if (const int64_t monday = MondayOf(day); monday != week) {
           week = monday;
           in_week = 0;
         }
@@ -89,7 +92,7 @@ absl::StatusOr<std::vector<ScheduledSession>> BuildSchedule(const ScheduleReques
       }
       if (nominal > end) break;
       // A closed day moves the session forward, never onto or before the previous one.
-      absl::CivilDay day = std::max(nominal, sessions.back().date + 1);
+      int64_t day = std::max(DayNumber(nominal), last + 1);
       ASSIGN_OR_RETURN(day, NextOpenDay(day, request.is_open));
       add(day, v1::PHASE_MAINTENANCE);
     }

@@ -6,6 +6,7 @@
 #ifndef ESTIMATOR_ENGINE_COURSE_SCHEDULE_H_
 #define ESTIMATOR_ENGINE_COURSE_SCHEDULE_H_
 
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -29,16 +30,15 @@ struct ScheduleRequest {
   int dose_mg = 0;                  // the course dose; the first session may differ (protocol)
   int maintenance_months = 0;       // 0-36
   v1::MaintenanceFrequency maintenance_frequency = v1::MAINTENANCE_FREQUENCY_UNSPECIFIED;
-  std::function<bool(absl::CivilDay)> is_open;  // weekday and not a closed day
+  // Whether the clinic is open on a day, given as its DayNumber (service/common/dates.h): a
+  // weekday and not a closed day. Asked for every day a session is tried on.
+  std::function<bool(int64_t day_number)> is_open;
 };
 
 // The course's sessions in date order. Fails only when the clinic is never open for a long
 // stretch (more than a year without an open day), which validated rules cannot produce.
 absl::StatusOr<std::vector<ScheduledSession>> BuildSchedule(const ScheduleRequest& request);
 
-// The first open day on or after `day`, or an error after a year of closed days.
-absl::StatusOr<absl::CivilDay> NextOpenDay(absl::CivilDay day,
-                                           const std::function<bool(absl::CivilDay)>& is_open);
 
 }  // namespace estimator
 

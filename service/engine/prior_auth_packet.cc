@@ -77,7 +77,7 @@ void WriteServices(const PacketInputs& in, const v1::PriorAuthProcess& process,
                                                      : 0);
     request.maintenance_frequency = protocol->maintenance().frequency();
   }
-  request.is_open = [](absl::CivilDay day) { return !IsWeekend(day); };
+  request.is_open = [](int64_t day) { return !IsWeekendDayNumber(day); };
   auto schedule = BuildSchedule(request);
   if (!schedule.ok()) {
     packet.add_notes("The schedule could not be laid out, so the codes and units are not counted.");

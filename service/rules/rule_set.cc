@@ -29,12 +29,14 @@ namespace {
 constexpr absl::CivilDay kFirstBitDay(ClinicRules::kFirstHolidayYear, 1, 1);
 }  // namespace
 
-bool ClinicRules::IsOpen(absl::CivilDay day) const {
-  // One conversion of the date to a day number serves both questions (CivilDay's own weekday
-  // and difference each convert again).
-  const absl::civil_diff_t i = day - kFirstBitDay;
+bool ClinicRules::IsOpen(absl::CivilDay day) const { return IsOpenOnDayNumber(DayNumber(day)); }
+
+bool ClinicRules::IsOpenOnDayNumber(int64_t day) const {
+  static const int64_t first_bit = DayNumber(kFirstBitDay);
+  const int64_t i = day - first_bit;
   if (i >= 0 && static_cast<size_t>(i) < closed_bits.size()) return !closed_bits[i];
-  return !IsWeekend(day) && !closed_days.contains(day) && !holidays.contains(day);
+  const absl::CivilDay date = FromDayNumber(day);
+  return !IsWeekendDayNumber(day) && !closed_days.contains(date) && !holidays.contains(date);
 }
 
 void ClinicRules::MarkClosedDays() {

@@ -71,8 +71,10 @@ struct ClinicRules {
   std::vector<bool> closed_bits;
   void MarkClosedDays();
 
-  // A weekday not closed (the schedule asks this for every day it places a session on).
+  // A weekday not closed (the schedule asks this for every day it places a session on, by its
+  // DayNumber, service/common/dates.h).
   bool IsOpen(absl::CivilDay day) const;
+  bool IsOpenOnDayNumber(int64_t day) const;
   bool Offers(v1::Treatment t) const;
   // The federal holiday the clinic observes on `day`, if any.
   std::optional<UsHoliday> HolidayOn(absl::CivilDay day) const;

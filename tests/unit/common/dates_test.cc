@@ -51,5 +51,18 @@ TEST(DatesTest, Weekends) {
   EXPECT_FALSE(IsWeekend(absl::CivilDay(2026, 11, 23)));  // Monday
 }
 
+// Day numbers (the schedule's days) against CivilDay itself, over every day the service accepts
+// and across 1970-01-01, where the numbers turn negative.
+TEST(DatesTest, DayNumbersAgreeWithCivilDays) {
+  EXPECT_EQ(DayNumber(absl::CivilDay(1970, 1, 1)), 0);
+  EXPECT_EQ(DayNumber(absl::CivilDay(1969, 12, 31)), -1);
+  for (absl::CivilDay d(1900, 1, 1); d <= absl::CivilDay(2199, 12, 31); ++d) {
+    const int64_t n = DayNumber(d);
+    ASSERT_EQ(FromDayNumber(n), d) << FormatDate(d);
+    ASSERT_EQ(WeekdayOfDayNumber(n), static_cast<int>(absl::GetWeekday(d))) << FormatDate(d);
+    ASSERT_EQ(IsWeekendDayNumber(n), IsWeekend(d)) << FormatDate(d);
+  }
+}
+
 }  // namespace
 }  // namespace estimator

@@ -21,7 +21,8 @@ std::vector<ScheduledSession> Build(const std::string& protocol_id, CivilDay sta
   r.dose_mg = dose;
   r.maintenance_months = months;
   r.maintenance_frequency = frequency;
-  r.is_open = [closed](CivilDay d) {
+  r.is_open = [closed](int64_t day) {
+    const CivilDay d = FromDayNumber(day);
     return !IsWeekend(d) && std::find(closed.begin(), closed.end(), d) == closed.end();
   };
   auto sessions = BuildSchedule(r);
@@ -120,7 +121,7 @@ TEST(CourseScheduleTest, ClinicNeverOpenIsAnErrorNotALoop) {
   ScheduleRequest r;
   r.protocol = TestRules().FindProtocol("tms_standard_30_6");
   r.start = CivilDay(2026, 3, 2);
-  r.is_open = [](CivilDay) { return false; };
+  r.is_open = [](int64_t) { return false; };
   auto s = BuildSchedule(r);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "service/common/dates.h"
 #include "service/rules/rule_set.h"
 #include "tests/unit/engine/test_rules.h"
 
@@ -202,6 +203,13 @@ TEST(RuleValidatorTest, ObservedHolidaysCloseTheClinic) {
   EXPECT_FALSE(clinic->HolidayOn(absl::CivilDay(2026, 12, 25)).has_value());  // own date
   EXPECT_FALSE(clinic->IsOpen(absl::CivilDay(2026, 12, 25)));
   EXPECT_EQ(clinic->closed_dates_declared_through, absl::CivilDay(2027, 12, 31));
+  // The bit per day agrees with the sets it was made from, inside its years and past them.
+  for (absl::CivilDay d(1995, 1, 1); d <= absl::CivilDay(2110, 12, 31); ++d) {
+    const bool open = !IsWeekend(d) && !clinic->closed_days.contains(d) &&
+                      !clinic->holidays.contains(d);
+    ASSERT_EQ(clinic->IsOpen(d), open) << FormatDate(d);
+    ASSERT_EQ(clinic->IsOpenOnDayNumber(DayNumber(d)), open) << FormatDate(d);
+  }
 }
 
 TEST(RuleValidatorTest, PharmacyAccumulatorsAndConditionalSessions) {
