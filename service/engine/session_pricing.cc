@@ -232,6 +232,30 @@ absl::CivilDay PlanYearOf(absl::CivilDay day, const CoverageAssumptions& coverag
   return PlanYearStartFor(day, coverage.plan_year_month, coverage.plan_year_day);
 }
 
+namespace {
+
+// The plan year of each of a run of dates in ascending order (a course's sessions), worked out
+// again only past the current plan year's end.
+class PlanYears {
+ public:
+  explicit PlanYears(const CoverageAssumptions& coverage) : coverage_(coverage) {}
+  absl::CivilDay Of(absl::CivilDay date) {
+    if (!started_ || date >= next_) {
+      started_ = true;
+      year_ = PlanYearOf(date, coverage_);
+      next_ = PlanYearOf(year_ + 366, coverage_);  // a plan year lasts 365 or 366 days
+    }
+    return year_;
+  }
+
+ private:
+  const CoverageAssumptions& coverage_;
+  bool started_ = false;
+  absl::CivilDay year_, next_;
+};
+
+}  // namespace
+
 const SessionPrices::LimitWords* SessionPrices::LimitWordsOf(const v1::TreatmentCovered& c) {
   for (const auto& [terms, words] : limit_words_) {
     if (terms == &c) return words.get();
@@ -329,14 +353,10 @@ absl::StatusOr<PricedCourse> SessionPrices::Cover(const CoverageAssumptions& cov
     year_count(start_year) = ctx.sessions_used->this_plan_year();
     covered_in_course = ctx.sessions_used->this_course();
   }
-  // Sessions come in date order: the plan year is worked out again only past its end.
-  absl::CivilDay year, next_year;
+  PlanYears plan_years(coverage);
   for (const Session& priced : sessions_) {
     const ScheduledSession& s = *priced.session;
-    if (&priced == &sessions_.front() || s.date >= next_year) {
-      year = PlanYearOf(s.date, coverage);
-      next_year = PlanYearOf(year + 366, coverage);  // a plan year lasts 365 or 366 days
-    }
+    const absl::CivilDay year = plan_years.Of(s.date);
     v1::NotCoveredReason reason = priced.reason;
     absl::string_view explanation = priced.explanation;
     if (priced.covered) {
@@ -385,21 +405,13 @@ absl::StatusOr<PricedCourse> SessionPrices::WithPlanYear(
   const CourseContext& ctx = *ctx_;
   PricedCourse out = base;
   const absl::CivilDay start_year = PlanYearOf(ctx.start, coverage);
-  absl::CivilDay year, next_year;
-  for (size_t i = 0; i < out.lines.size(); ++i) {
-    PricedLine& line = out.lines[i];
-    const ScheduledSession& s = *line.session;
-    if (i == 0 || s.date >= next_year) {  // lines come in date order, as in Cover
-      year = PlanYearOf(s.date, coverage);
-      next_year = PlanYearOf(year + 366, coverage);
-    }
-    line.plan_year = year;
+  PlanYears plan_years(coverage);
+  for (PricedLine& line : out.lines) {
+    line.plan_year = plan_years.Of(line.session->date);
     if (!line.covered) continue;
-    // The terms as AddCoveredLines chooses them, for this line's session and benefit.
-    const Session& priced = sessions_[s.number - 1];
-    const size_t benefit = line.benefit == v1::BENEFIT_PHARMACY ? 1 : 0;
-    line.verified = VerifiedApplies(ctx, line.accumulators, year, start_year);
-    line.terms = line.verified ? priced.verified_terms[benefit] : priced.lines[benefit].terms;
+    // This line's session, and its benefit's place among the session's lines (as Build made them).
+    const Session& priced = sessions_[line.session->number - 1];
+    SetTerms(priced, line.benefit == v1::BENEFIT_PHARMACY ? 1 : 0, start_year, line);
   }
   return out;
 }
@@ -424,9 +436,14 @@ void SessionPrices::AddCoveredLines(const Session& priced, absl::CivilDay year,
   for (size_t i = 0; i < priced.lines.size(); ++i) {
     PricedLine& line = out.lines.emplace_back(priced.lines[i]);
     line.plan_year = year;
-    line.verified = VerifiedApplies(*ctx_, line.accumulators, year, start_year);
-    if (line.verified) line.terms = priced.verified_terms[i];
+    SetTerms(priced, i, start_year, line);
   }
+}
+
+void SessionPrices::SetTerms(const Session& priced, size_t i, absl::CivilDay start_year,
+                             PricedLine& line) const {
+  line.verified = VerifiedApplies(*ctx_, line.accumulators, line.plan_year, start_year);
+  line.terms = line.verified ? priced.verified_terms[i] : priced.lines[i].terms;
 }
 
 absl::Status SessionPrices::AddUncoveredLine(const Session& priced, absl::CivilDay year,

@@ -159,6 +159,10 @@ class SessionPrices {
   // (with the session named in the estimate's warnings).
   void AddCoveredLines(const Session& priced, absl::CivilDay year, absl::CivilDay start_year,
                        PricedCourse& out) const;
+  // Line `i` of `priced` (its plan_year set): the plan's terms, or the request's verified
+  // benefits where they apply to that plan year.
+  void SetTerms(const Session& priced, size_t i, absl::CivilDay start_year,
+                PricedLine& line) const;
   static absl::Status AddUncoveredLine(const Session& priced, absl::CivilDay year,
                                        v1::NotCoveredReason reason, absl::string_view explanation,
                                        PricedCourse& out);
