@@ -19,7 +19,7 @@ namespace {
 struct SessionCoverage {
   bool covered = false;
   v1::NotCoveredReason reason = v1::NOT_COVERED_REASON_UNSPECIFIED;
-  std::string explanation;
+  absl::string_view explanation;  // into the rule set, or into `words` given to CoverageOf
   const PlanVersion* version = nullptr;
   const v1::TreatmentCovered* terms = nullptr;
 };
@@ -30,20 +30,31 @@ bool ProtocolCovered(const v1::TreatmentCovered& c, const v1::TreatmentProtocol&
                    protocol.protocol_id()) != c.covered_protocol_ids().end();
 }
 
+// The plan version in effect on the session's day (null for self-pay, or when none is).
+const PlanVersion* VersionOf(const CourseContext& ctx, const ScheduledSession& s) {
+  return ctx.insurance == nullptr ? nullptr : RuleSet::VersionOn(*ctx.versions, s.date);
+}
+
 // Everything about a session's coverage except the criteria, the session limits and progress
-// conditions, which depend on assumptions and counts.
-SessionCoverage CoverageOf(const CourseContext& ctx, const ScheduledSession& s) {
+// conditions, which depend on assumptions and counts. `version` is VersionOf(ctx, s); words made
+// for the explanation are kept in `words`.
+SessionCoverage CoverageOf(const CourseContext& ctx, const ScheduledSession& s,
+                           const PlanVersion* version,
+                           std::vector<std::unique_ptr<std::string>>& words) {
   SessionCoverage c;
+  auto keep = [&words](std::string text) -> absl::string_view {
+    return *words.emplace_back(std::make_unique<std::string>(std::move(text)));
+  };
   if (ctx.insurance == nullptr) {
     c.reason = v1::NOT_COVERED_REASON_SELF_PAY;
     c.explanation = "Self-pay.";
     return c;
   }
-  c.version = RuleSet::VersionOn(*ctx.versions, s.date);
+  c.version = version;
   if (c.version == nullptr) {
     c.reason = v1::NOT_COVERED_REASON_NO_RULES_IN_EFFECT;
-    c.explanation = absl::StrCat("No rules for this plan are loaded for ", FormatDate(s.date),
-                                 "; priced at the self-pay price until they are.");
+    c.explanation = keep(absl::StrCat("No rules for this plan are loaded for ", FormatDate(s.date),
+                                      "; priced at the self-pay price until they are."));
     return c;
   }
   const v1::TreatmentPolicy* policy = c.version->Policy(ctx.treatment);
@@ -60,8 +71,8 @@ SessionCoverage CoverageOf(const CourseContext& ctx, const ScheduledSession& s) 
   }
   if (!ProtocolCovered(covered, *ctx.protocol)) {
     c.reason = v1::NOT_COVERED_REASON_PROTOCOL_NOT_COVERED;
-    c.explanation = absl::StrCat("The plan does not cover the schedule '", ctx.protocol->name(),
-                                 "'.");
+    c.explanation = keep(absl::StrCat("The plan does not cover the schedule '",
+                                      ctx.protocol->name(), "'."));
     return c;
   }
   if (s.phase == v1::PHASE_MAINTENANCE && !covered.maintenance_covered()) {
@@ -281,19 +292,43 @@ SessionPrices SessionPrices::Build(const CourseContext& ctx,
   SessionPrices out;
   out.ctx_ = &ctx;
   out.sessions_.reserve(sessions.size());
-  out.codes_.reserve(sessions.size() * 4);  // a self-pay code and up to three billed codes each
+  out.codes_.reserve(sessions.size() * 4);  // at most a self-pay code and three billed codes each
+  // A session is priced from its plan version and its facts alone (never its date otherwise):
+  // a session whose version and facts an earlier one had is that session's copy, codes and all.
+  // A course has a handful of kinds (the first, each phase, each version), not one per session.
+  struct Kind {
+    const PlanVersion* version;
+    SessionFacts facts;
+    size_t index;  // into sessions_
+  };
+  absl::InlinedVector<Kind, 8> kinds;
   for (const ScheduledSession& s : sessions) {
+    const SessionFacts facts{s.first, s.phase, s.dose_mg, ctx.drug_benefit};
+    const PlanVersion* version = VersionOf(ctx, s);
+    // Without a version in effect the words name the date: made anew.
+    const bool same_words = ctx.insurance == nullptr || version != nullptr;
+    auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const Kind& k) {
+      return same_words && k.version == version && k.facts.first == facts.first &&
+             k.facts.phase == facts.phase && k.facts.dose_mg == facts.dose_mg;
+    });
+    if (kind != kinds.end()) {
+      Session& priced = out.sessions_.emplace_back(out.sessions_[kind->index]);
+      priced.session = &s;
+      priced.self_pay.session = &s;
+      for (PricedLine& line : priced.lines) line.session = &s;
+      continue;
+    }
+    if (same_words) kinds.push_back(Kind{version, facts, out.sessions_.size()});
     Session& priced = out.sessions_.emplace_back();
     priced.session = &s;
-    const SessionFacts facts{s.first, s.phase, s.dose_mg, ctx.drug_benefit};
     priced.self_pay.session = &s;
     const size_t self_pay_codes = out.codes_.size();
     priced.self_pay_status = SelfPayPrice(ctx, facts, priced.self_pay, out.codes_);
     priced.code_ranges.emplace_back(self_pay_codes, out.codes_.size() - self_pay_codes);
-    SessionCoverage cov = CoverageOf(ctx, s);
+    const SessionCoverage cov = CoverageOf(ctx, s, version, out.words_);
     if (!cov.covered) {
       priced.reason = cov.reason;
-      priced.explanation = std::move(cov.explanation);
+      priced.explanation = cov.explanation;
       continue;
     }
     priced.covered = true;

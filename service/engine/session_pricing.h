@@ -136,7 +136,7 @@ class SessionPrices {
     // What the plan decides whatever the counts: covered means covered within its limits.
     bool covered = false;
     v1::NotCoveredReason reason = v1::NOT_COVERED_REASON_UNSPECIFIED;
-    std::string explanation;                      // not covered
+    absl::string_view explanation;                // not covered: into the rules, or words_
     const v1::TreatmentCovered* terms = nullptr;  // covered
     const PlanVersion* version = nullptr;         // covered
     // Covered: the medical line (and the pharmacy drug line), with terms as the plan has them
@@ -177,7 +177,9 @@ class SessionPrices {
  private:
   const CourseContext* ctx_ = nullptr;
   std::vector<Session> sessions_;
-  std::vector<PricedCode> codes_;  // every line's codes, once
+  std::vector<PricedCode> codes_;  // every line's codes, once per kind of session
+  // Explanations made for this course (most are the rule files' own words), at stable addresses.
+  std::vector<std::unique_ptr<std::string>> words_;
   // The limit words of each terms met (a course meets one or two), at stable addresses.
   std::vector<std::pair<const v1::TreatmentCovered*, std::unique_ptr<LimitWords>>> limit_words_;
 };
