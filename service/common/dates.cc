@@ -64,11 +64,19 @@ bool IsWeekend(absl::CivilDay day) {
   return w == absl::Weekday::saturday || w == absl::Weekday::sunday;
 }
 
+int DaysInMonth(int64_t year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+// Month arithmetic on plain integers, then one CivilDay of valid fields: a schedule asks for a
+// maintenance month per session.
 absl::CivilDay AddMonths(absl::CivilDay day, int months) {
-  const absl::CivilMonth target = absl::CivilMonth(day) + months;
-  const absl::CivilDay first(target);
-  const int last_day = absl::CivilDay(target + 1) - first;  // days in the target month
-  return first + (std::min(day.day(), last_day) - 1);
+  const int64_t index = day.year() * 12 + (day.month() - 1) + months;  // months since year 0
+  const int64_t year = index >= 0 ? index / 12 : (index - 11) / 12;
+  const int month = static_cast<int>(index - year * 12) + 1;
+  return absl::CivilDay(year, month, std::min(day.day(), DaysInMonth(year, month)));
 }
 
 bool IsValidMonthDay(int month, int day) {

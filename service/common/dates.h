@@ -36,6 +36,8 @@ inline bool IsWeekendDayNumber(int64_t n) { return WeekdayOfDayNumber(n) >= 5; }
 
 // The same day of the month `months` later, clamped to the month's last day (Jan 31 + 1 = Feb 28).
 absl::CivilDay AddMonths(absl::CivilDay day, int months);
+// Days in `month` (1-12) of `year` in the Gregorian calendar.
+int DaysInMonth(int64_t year, int month);
 
 // Whether month/day names a real day in every year (February 29 is refused).
 bool IsValidMonthDay(int month, int day);

@@ -1,6 +1,6 @@
 #include "service/engine/course_estimate.h"
 
-#include <map>
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -138,8 +138,16 @@ void WriteLines(const PricedCourse& priced, const std::vector<LineShare>& shares
                 v1::CourseEstimate& e) {
   BilledItems items(e);
   TotalsBuilder course;
-  std::map<int, TotalsBuilder> phases;  // by Phase value: course order
-  std::map<absl::CivilDay, TotalsBuilder> plan_years;
+  // A course has a few phases and plan years: a key's totals are found by a look along a short
+  // vector, and written in key order (phases by Phase value, which is course order).
+  absl::InlinedVector<std::pair<int, TotalsBuilder>, 4> phases;
+  absl::InlinedVector<std::pair<absl::CivilDay, TotalsBuilder>, 4> plan_years;
+  auto totals_of = [](auto& totals, auto key) -> TotalsBuilder& {
+    for (auto& [k, builder] : totals) {
+      if (k == key) return builder;
+    }
+    return totals.emplace_back(key, TotalsBuilder()).second;
+  };
   // Lines come in date order, so runs of lines share a phase and a plan year: look each up once
   // per run, and format the plan year's start once.
   TotalsBuilder* phase = nullptr;
@@ -149,9 +157,12 @@ void WriteLines(const PricedCourse& priced, const std::vector<LineShare>& shares
   for (size_t i = 0; i < priced.lines.size(); ++i) {
     const PricedLine& p = priced.lines[i];
     const ScheduledSession& s = *p.session;
-    if (i == 0 || s.phase != priced.lines[i - 1].session->phase) phase = &phases[s.phase];
+    // (Adding a key moves the vector's entries: the pointer into it is taken anew right after.)
+    if (i == 0 || s.phase != priced.lines[i - 1].session->phase) {
+      phase = &totals_of(phases, static_cast<int>(s.phase));
+    }
     if (i == 0 || p.plan_year != priced.lines[i - 1].plan_year) {
-      plan_year = &plan_years[p.plan_year];
+      plan_year = &totals_of(plan_years, p.plan_year);
       year_text = FormatDate(p.plan_year);
     }
     const LineAmounts a = AmountsOf(p, shares[i]);
@@ -191,6 +202,9 @@ void WriteLines(const PricedCourse& priced, const std::vector<LineShare>& shares
     line.set_patient_cents(a.patient.cents());
   }
   course.WriteTo(*e.mutable_totals());
+  auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+  std::sort(phases.begin(), phases.end(), by_key);
+  std::sort(plan_years.begin(), plan_years.end(), by_key);
   for (const auto& [phase_value, builder] : phases) {
     v1::PhaseTotal& t = *e.add_phase_totals();
     t.set_phase(static_cast<v1::Phase>(phase_value));

@@ -20,13 +20,21 @@ int MinGapDays(int sessions_per_week) {
 
 int64_t MondayOf(int64_t day) { return day - WeekdayOfDayNumber(day); }
 
-// The first open day on or after `day`, or an error after a year of closed days.
-absl::StatusOr<int64_t> NextOpenDay(int64_t day, const std::function<bool(int64_t)>& is_open) {
-  for (int i = 0; i < 366; ++i, ++day) {
-    if (is_open(day)) return day;
+// The first open day on or after `day`, or false after a year of closed days (`day` then says
+// where the search started). Asked for every session: a bool, not a StatusOr, on the way.
+bool NextOpenDay(int64_t& day, const std::function<bool(int64_t)>& is_open) {
+  for (int i = 0; i < 366; ++i) {
+    if (is_open(day + i)) {
+      day += i;
+      return true;
+    }
   }
+  return false;
+}
+
+absl::Status NoOpenDay(int64_t from) {
   return absl::FailedPreconditionError(absl::StrCat(
-      "the clinic has no open weekday for a year from ", FormatDate(FromDayNumber(day - 366))));
+      "the clinic has no open weekday for a year from ", FormatDate(FromDayNumber(from))));
 }
 
 }  // namespace
@@ -65,7 +73,7 @@ absl::StatusOr<std::vector<ScheduledSession>> BuildSchedule(const ScheduleReques
       // Each block spaces its sessions by its own frequency, from the previous session on.
       int64_t day = sessions.empty() ? start : last + gap;
       while (true) {
-        ASSIGN_OR_RETURN(day, NextOpenDay(day, request.is_open));
+        if (!NextOpenDay(day, request.is_open)) return NoOpenDay(day);
         if (const int64_t monday = MondayOf(day); monday != week) {
           week = monday;
           in_week = 0;
@@ -93,7 +101,7 @@ absl::StatusOr<std::vector<ScheduledSession>> BuildSchedule(const ScheduleReques
       if (nominal > end) break;
       // A closed day moves the session forward, never onto or before the previous one.
       int64_t day = std::max(DayNumber(nominal), last + 1);
-      ASSIGN_OR_RETURN(day, NextOpenDay(day, request.is_open));
+      if (!NextOpenDay(day, request.is_open)) return NoOpenDay(day);
       add(day, v1::PHASE_MAINTENANCE);
     }
   }

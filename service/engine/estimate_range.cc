@@ -243,14 +243,15 @@ absl::Status WritePatientRange(const CourseContext& ctx, const SessionPrices& pr
           CourseContext tier_ctx = ctx;
           tier_ctx.family_tier = ctx.family_tier || family;
           const MetBefore said = MetFromRequest(tier_ctx, priced, assume, silent);
-          const std::string amounts = PlanYearResetWords(tier_ctx, priced, said.plan_year);
-          const std::string met_words = absl::StrCat(
-              "the ", amounts.empty() ? "plan's yearly amounts" : amounts,
-              amounts.find(" and ") == std::string::npos && !amounts.empty() ? " is" : " are",
-              " already met this plan year");
           std::vector<Option<MetBefore>> mets = {{said, ""}};
           if (std::optional<MetBefore> all = AllMet(tier_ctx, priced, said)) {
-            mets.push_back({*all, met_words});
+            const std::string amounts = PlanYearResetWords(tier_ctx, priced, said.plan_year);
+            mets.push_back(
+                {*all, absl::StrCat("the ", amounts.empty() ? "plan's yearly amounts" : amounts,
+                                    amounts.find(" and ") == std::string::npos && !amounts.empty()
+                                        ? " is"
+                                        : " are",
+                                    " already met this plan year")});
           }
           for (const Option<MetBefore>& met : mets) {
             if (approval.words.empty() && year.words.empty() && condition.words.empty() &&

@@ -1,5 +1,7 @@
 #include "service/common/dates.h"
 
+#include <algorithm>
+
 #include "gtest/gtest.h"
 
 namespace estimator {
@@ -27,6 +29,24 @@ TEST(DatesTest, AddMonthsClampsToTheMonthEnd) {
   EXPECT_EQ(AddMonths(absl::CivilDay(2028, 1, 31), 1), absl::CivilDay(2028, 2, 29));
   EXPECT_EQ(AddMonths(absl::CivilDay(2026, 12, 14), 12), absl::CivilDay(2027, 12, 14));
   EXPECT_EQ(AddMonths(absl::CivilDay(2026, 3, 31), 1), absl::CivilDay(2026, 4, 30));
+}
+
+// AddMonths works on plain integers: it must agree with the calendar as absl's civil times keep
+// it (CivilMonth arithmetic, the month's length from the next month's first day) on every day of
+// three centuries, forward and back.
+TEST(DatesTest, AddMonthsAgreesWithCivilTimeArithmetic) {
+  for (absl::CivilDay day(1900, 1, 1); day <= absl::CivilDay(2199, 12, 31); day += 1) {
+    for (int months : {-13, -1, 0, 1, 2, 11, 12, 13, 25, 36}) {
+      const absl::CivilMonth target = absl::CivilMonth(day) + months;
+      const int length = absl::CivilDay(target + 1) - absl::CivilDay(target);
+      const absl::CivilDay expected = absl::CivilDay(target) + (std::min(day.day(), length) - 1);
+      ASSERT_EQ(AddMonths(day, months), expected) << day << " + " << months;
+    }
+  }
+  EXPECT_EQ(DaysInMonth(1900, 2), 28);
+  EXPECT_EQ(DaysInMonth(2000, 2), 29);
+  EXPECT_EQ(DaysInMonth(2024, 2), 29);
+  EXPECT_EQ(DaysInMonth(2026, 4), 30);
 }
 
 TEST(DatesTest, PlanYearStartContainingADay) {
