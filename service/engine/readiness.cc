@@ -138,7 +138,10 @@ std::string Summary(const v1::ReadinessAssessment& a, bool prior_auth, int crite
       if (!admin.empty()) absl::StrAppend(&s, " Include: ", absl::StrJoin(admin, "; "), ".");
       return s;
     }
-    return absl::StrCat("Prior auth not ready: ", absl::StrJoin(gaps, "; "), ".");
+    // Only information missing is the verdict "information needed": said in the same words.
+    return absl::StrCat(not_met.empty() ? "Prior auth not ready, information needed: "
+                                        : "Prior auth not ready: ",
+                        absl::StrJoin(gaps, "; "), ".");
   }
   if (gaps.empty()) {
     return criteria_count == 1

@@ -78,7 +78,7 @@ const Scenario kScenarios[] = {
     {"aetna_tms_incomplete_no_psychotherapy_history", "aetna", "open_access_ppo", kTms,
      kConditional, v1::PRIOR_AUTH_READINESS_INFO_NEEDED, v1::DOCUMENTATION_NEEDED_BOTH,
      "conditional", "auth-needed", "clinical",
-     "Prior auth not ready: 1 item missing (Therapy notes: at least 6 weeks of an evidence-based "
+     "Prior auth not ready, information needed: 1 item missing (Therapy notes: at least 6 weeks of an evidence-based "
      "psychotherapy (e.g. CBT, IPT) without significant improvement on a rating scale).",
      "", "failed_psychotherapy", kMissing, "required; no psychotherapy history documented"},
     {"spravato_ready", "aetna", "open_access_ppo", kSpravato, kCovered,
@@ -99,7 +99,7 @@ const Scenario kScenarios[] = {
     {"aetna_spravato_incomplete_no_contraindication_screening", "aetna", "open_access_ppo",
      kSpravato, kConditional, v1::PRIOR_AUTH_READINESS_INFO_NEEDED, v1::DOCUMENTATION_NEEDED_BOTH,
      "conditional", "auth-needed", "clinical",
-     "Prior auth not ready: 1 item missing (Screening note: no psychosis, no aneurysm or "
+     "Prior auth not ready, information needed: 1 item missing (Screening note: no psychosis, no aneurysm or "
      "arteriovenous malformation, no history of brain bleed, no ketamine/esketamine allergy, no "
      "substance use disorder in the last 90 days, not pregnant).",
      "", "no_spravato_contraindication", kMissing, "; no contraindication screening documented"},
@@ -348,7 +348,7 @@ TEST_F(e2eReadiness, APhq9UnderTheCutOffLeavesTheOtherScaleOpen) {
   EXPECT_EQ(FindResult(a.criteria(), "severe_score_recent")->status(), kMissing);
   // The rule file gives the any_of one checklist item naming every scale.
   EXPECT_EQ(a.summary(),
-            "Prior auth not ready: 1 item missing (A PHQ-9 of 15 or more, a HAM-D-17 of 20 or "
+            "Prior auth not ready, information needed: 1 item missing (A PHQ-9 of 15 or more, a HAM-D-17 of 20 or "
             "more, a BDI-II of 29 or more, or a MADRS of 35 or more, dated within the last 30 "
             "days).");
 }

@@ -184,7 +184,7 @@ TEST(ReadinessTest, AetnaTmsWithTwoThingsMissingIsNotReadyAndSaysWhat) {
   const auto a = Aetna(v1::TREATMENT_TMS, doc);
   EXPECT_EQ(Answers(a), "CONDITIONAL, INFO_NEEDED, BOTH: conditional / auth-needed / clinical+admin / withpa / OTH");
   EXPECT_EQ(a.summary(),
-            "Prior auth not ready: 2 items missing (Therapy notes: at least 6 weeks of an "
+            "Prior auth not ready, information needed: 2 items missing (Therapy notes: at least 6 weeks of an "
             "evidence-based psychotherapy (e.g. CBT, IPT) without significant improvement on a "
             "rating scale; Order and attestation from a psychiatrist or psychiatric nurse "
             "practitioner).");
@@ -228,7 +228,7 @@ TEST(ReadinessTest, AetnaTmsAnyOfWithItsOwnChecklistItemIsOneItem) {
             "A PHQ-9 of 15 or more, a HAM-D-17 of 20 or more, a BDI-II of 29 or more, or a MADRS "
             "of 35 or more, dated within the last 30 days");
   EXPECT_EQ(a.summary(),
-            "Prior auth not ready: 1 item missing (A PHQ-9 of 15 or more, a HAM-D-17 of 20 or "
+            "Prior auth not ready, information needed: 1 item missing (A PHQ-9 of 15 or more, a HAM-D-17 of 20 or "
             "more, a BDI-II of 29 or more, or a MADRS of 35 or more, dated within the last 30 "
             "days).");
 }
@@ -341,7 +341,7 @@ TEST(ReadinessTest, AlternativesWithoutTheirOwnItemAreListedAndGroupedInTheSumma
                                                  "hamd missing (one of score)", kAetnaTmsForm,
                                                  kAetnaTmsLetter));
   EXPECT_EQ(a.summary(),
-            "Prior auth not ready: 1 item missing (PHQ-9 score of at least 15 dated within the "
+            "Prior auth not ready, information needed: 1 item missing (PHQ-9 score of at least 15 dated within the "
             "last 30 days or HAM-D (17-item) score of at least 20 dated within the last 30 days).");
 
   v1::SeverityScore* phq9 = doc.add_severity_scores();
@@ -353,7 +353,7 @@ TEST(ReadinessTest, AlternativesWithoutTheirOwnItemAreListedAndGroupedInTheSumma
                                                  "hamd missing (one of score)", kAetnaTmsForm,
                                                  kAetnaTmsLetter));
   EXPECT_EQ(a.summary(),
-            "Prior auth not ready: 1 item missing (HAM-D (17-item) score of at least 20 dated "
+            "Prior auth not ready, information needed: 1 item missing (HAM-D (17-item) score of at least 20 dated "
             "within the last 30 days).");
 }
 
