@@ -33,7 +33,7 @@ void WriteCoverageDecision(const CourseContext& ctx, v1::CourseEstimate& e) {
   const PlanVersion& v = *ctx.start_version;
   d.set_payer_name(v.plan.payer_name());
   d.set_plan_name(v.plan.plan_name());
-  *d.mutable_sources() = v.plan.sources();
+  CopySourcesFor(v.plan, ctx.treatment, *d.mutable_sources());
   d.set_plan_file_version(v.file_version);
   const v1::TreatmentPolicy& policy = *v.Policy(ctx.treatment);
   const std::string name = TreatmentName(ctx.treatment);

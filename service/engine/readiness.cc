@@ -219,7 +219,7 @@ void AssessReadinessInto(const RuleSet& rules, const PlanVersion& plan, v1::Trea
   a.set_treatment(treatment);
   a.set_payer_name(plan.plan.payer_name());
   a.set_plan_name(plan.plan.plan_name());
-  *a.mutable_sources() = plan.plan.sources();
+  CopySourcesFor(plan.plan, treatment, *a.mutable_sources());
   a.set_plan_file_version(plan.file_version);
   a.set_plan_effective_from(plan.plan.effective_from());
   a.set_as_of_date(FormatDate(as_of));

@@ -160,8 +160,9 @@ inline void CheckEnumSet(const Where& w, absl::string_view field, int value,
   }
 }
 
+// `of_plan`: the sources of a plan file, which may say which treatments each is about.
 inline void CheckSources(const Where& w, const google::protobuf::RepeatedPtrField<v1::PolicySource>& s,
-                  bool required, Problems& p) {
+                  bool required, Problems& p, bool of_plan = false) {
   if (required && s.empty()) {
     p.Add(w.At("sources"), "sources: name at least one public policy this file models");
   }
@@ -170,6 +171,27 @@ inline void CheckSources(const Where& w, const google::protobuf::RepeatedPtrFiel
     CheckText(src, "document_id", s[i].document_id(), p);
     CheckText(src, "title", s[i].title(), p);
     CheckDate(src, "date", s[i].date(), /*required=*/true, p);
+    if (!of_plan && !s[i].treatments().empty()) {
+      p.Add(src.At("treatments"),
+            "treatments: only a plan file's sources say which treatments they are about");
+      continue;
+    }
+    for (int j = 0; j < s[i].treatments_size(); ++j) {
+      const int t = s[i].treatments(j);
+      if (t == v1::TREATMENT_UNSPECIFIED || !v1::Treatment_IsValid(t)) {
+        p.Add(src.At("treatments", j),
+              absl::StrCat("treatments: ", t == 0 ? "TREATMENT_UNSPECIFIED is not a treatment"
+                                                  : absl::StrCat("unknown value ", t)));
+      }
+      for (int k = 0; k < j; ++k) {
+        if (s[i].treatments(k) == t) {
+          p.Add(src.At("treatments", j),
+                absl::StrCat("treatments: ", v1::Treatment_Name(s[i].treatments(j)),
+                             " is listed twice"));
+          break;
+        }
+      }
+    }
   }
 }
 

@@ -234,6 +234,17 @@ const PlanVersion* RuleSet::VersionOn(const std::vector<PlanVersion>& versions,
   return nullptr;
 }
 
+void CopySourcesFor(const v1::PayerPlan& plan, v1::Treatment treatment,
+                    google::protobuf::RepeatedPtrField<v1::PolicySource>& out) {
+  out.Clear();
+  for (const v1::PolicySource& source : plan.sources()) {
+    const auto& about = source.treatments();
+    if (about.empty() || std::find(about.begin(), about.end(), treatment) != about.end()) {
+      *out.Add() = source;
+    }
+  }
+}
+
 bool PriorAuthRequiredIn(const v1::TreatmentCovered& covered, v1::Network network) {
   if (!covered.prior_auth_required()) return false;
   if (covered.prior_auth_networks().empty() || network == v1::NETWORK_UNSPECIFIED) return true;

@@ -41,6 +41,11 @@ struct PlanVersion {
   CriterionWordsMap criterion_words;
 };
 
+// Into `out`, the plan's sources that bear on `treatment`: those about it and those about the
+// whole plan (PolicySource.treatments empty), in the file's order.
+void CopySourcesFor(const v1::PayerPlan& plan, v1::Treatment treatment,
+                    google::protobuf::RepeatedPtrField<v1::PolicySource>& out);
+
 // Whether `covered` asks for prior authorization in `network`. With NETWORK_UNSPECIFIED: whether
 // it asks for it in some network (callers that need the exact answer require the network when
 // AnswerDependsOnNetwork).

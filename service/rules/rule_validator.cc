@@ -454,7 +454,7 @@ std::optional<PlanDates> ValidatePlan(
   CheckId(w, "plan_id", m.plan_id(), p);
   CheckText(w, "plan_name", m.plan_name(), p);
   CheckEnumSet(w, "plan_type", m.plan_type(), v1::PlanType_IsValid, p);
-  CheckSources(w, m.sources(), /*required=*/true, p);
+  CheckSources(w, m.sources(), /*required=*/true, p, /*of_plan=*/true);
   CheckText(w, "fee_note", m.fee_note(), p);
   auto from = CheckDate(w, "effective_from", m.effective_from(), true, p);
   auto to = CheckDate(w, "effective_to", m.effective_to(), false, p);

@@ -193,8 +193,12 @@ std::string PolicySummary(const std::vector<PlanVersion>& versions, absl::CivilD
   }
   absl::StrAppend(&out, "Modelled on:\n");
   for (const auto& s : p.sources()) {
+    // Which decisions cite it: those of its treatments, or all of them.
+    std::vector<std::string> about;
+    for (int t : s.treatments()) about.push_back(TreatmentName(static_cast<v1::Treatment>(t)));
     absl::StrAppend(&out, "  - ", s.document_id(), ": ", s.title(), " (", s.date(), ")",
-                    s.url().empty() ? "" : absl::StrCat(" ", s.url()), "\n");
+                    s.url().empty() ? "" : absl::StrCat(" ", s.url()), "; about ",
+                    about.empty() ? "the whole plan" : absl::StrJoin(about, ", "), "\n");
   }
   absl::StrAppend(&out, "Plan year starts ", MonthDayWords(p.plan_year_start()), ".\n");
   absl::StrAppend(&out, "In network: ", Network(p.in_network(), false), ".\n");

@@ -6,11 +6,14 @@
 // improvement).
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
+#include <map>
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/engine/course_estimate.h"
+#include "service/engine/readiness.h"
 #include "tests/unit/engine/test_rules.h"
 
 namespace estimator {
@@ -392,6 +395,67 @@ TEST(EstimateHonestyTest, UnknownPlanYearStartCanCrossMidCourse) {
   EXPECT_EQ(e->patient_range().high_cents(), 142800);
   EXPECT_THAT(e->patient_range().high_assumptions(),
               ElementsAre("the plan year starts each year on April 1"));
+}
+
+// A decision names the documents it comes from: the plan's sources about its treatment and those
+// about the whole plan, never another treatment's policy (Aetna's ketamine bulletin is no source
+// of its TMS decision).
+std::vector<std::string> SourceIds(const v1::CoverageDecision& d) {
+  std::vector<std::string> ids;
+  for (const auto& s : d.sources()) ids.push_back(s.document_id());
+  return ids;
+}
+
+TEST(EstimateHonestyTest, EachDecisionNamesItsOwnTreatmentsSources) {
+  v1::CompareTreatmentsRequest r;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  R"({"clinic_id":"riverbend","course_start_date":"2026-03-02","coverage":{"insurance":{"payer_id":"aetna","plan_id":"open_access_ppo","network":"NETWORK_IN_NETWORK"}}})",
+                  &r)
+                  .ok());
+  auto aetna = CompareTreatments(BundledRules(), r, kToday);
+  ASSERT_TRUE(aetna.ok()) << aetna.status();
+  std::map<v1::Treatment, std::vector<std::string>> ids;
+  for (const auto& e : aetna->estimates()) ids[e.treatment()] = SourceIds(e.coverage());
+  EXPECT_THAT(ids[v1::TREATMENT_TMS], ElementsAre("Aetna CPB 0469"));
+  EXPECT_THAT(ids[v1::TREATMENT_SPRAVATO],
+              ElementsAre("Aetna Specialty Pharmacy Clinical Policy Bulletin: Spravato (esketamine)"));
+  EXPECT_THAT(ids[v1::TREATMENT_IV_KETAMINE], ElementsAre("Aetna CPB 0938"));
+
+  // Medicare: the Part B deductible's fact sheet is about the whole plan, so every decision has it.
+  r.mutable_coverage()->mutable_insurance()->set_payer_id("medicare");
+  r.mutable_coverage()->mutable_insurance()->set_plan_id("part_b");
+  auto medicare = CompareTreatments(BundledRules(), r, kToday);
+  ASSERT_TRUE(medicare.ok()) << medicare.status();
+  for (const auto& e : medicare->estimates()) ids[e.treatment()] = SourceIds(e.coverage());
+  EXPECT_THAT(ids[v1::TREATMENT_TMS],
+              ElementsAre(HasSubstr("CMS fact sheet: 2026 Medicare Parts A & B"), "LCD L34641"));
+  EXPECT_THAT(ids[v1::TREATMENT_IV_KETAMINE],
+              ElementsAre(HasSubstr("CMS fact sheet: 2026 Medicare Parts A & B")));
+  EXPECT_THAT(ids[v1::TREATMENT_SPRAVATO],
+              ElementsAre(HasSubstr("CMS fact sheet"), HasSubstr("HCPCS G2082 / G2083"),
+                          HasSubstr("SPRAVATO US Prescribing Information")));
+}
+
+// Over every bundled plan version and treatment, readiness answers name the same documents: each
+// cites at least one, and none that the plan file marks as about other treatments only.
+TEST(EstimateHonestyTest, EveryReadinessAnswerCitesItsTreatmentsSourcesOnly) {
+  int checked = 0;
+  for (const PlanVersion* v : BundledRules().AllPlanVersions()) {
+    for (v1::Treatment t :
+         {v1::TREATMENT_TMS, v1::TREATMENT_SPRAVATO, v1::TREATMENT_IV_KETAMINE}) {
+      const v1::ReadinessAssessment a =
+          AssessReadiness(BundledRules(), *v, t, v1::NETWORK_IN_NETWORK,
+                          v1::PatientDocumentation(), kToday);
+      EXPECT_GE(a.sources_size(), 1) << v->file << " " << v1::Treatment_Name(t);
+      for (const auto& cited : a.sources()) {
+        const auto& about = cited.treatments();
+        EXPECT_TRUE(about.empty() || std::find(about.begin(), about.end(), t) != about.end())
+            << v->file << " " << v1::Treatment_Name(t) << " cites " << cited.document_id();
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 30);
 }
 
 }  // namespace

@@ -166,7 +166,9 @@ TEST(ReadinessTest, AetnaTmsCompleteChartIsReadyToSubmitWithItsForms) {
   EXPECT_EQ(a.plan_name(), "Aetna Open Access PPO (illustrative 2026 plan design)");
   EXPECT_EQ(a.policy_section(),
             "Aetna CPB 0469, Policy I (repetitive TMS for major depressive disorder)");
-  EXPECT_EQ(a.sources_size(), 3);
+  // The plan's TMS policy only: not its Spravato or ketamine bulletins.
+  ASSERT_EQ(a.sources_size(), 1);
+  EXPECT_EQ(a.sources(0).document_id(), "Aetna CPB 0469");
   EXPECT_EQ(a.plan_effective_from(), "2026-01-01");
   EXPECT_EQ(a.plan_file_version().size(), 64u);
   EXPECT_EQ(a.as_of_date(), "2026-11-20");
