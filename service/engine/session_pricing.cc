@@ -291,36 +291,34 @@ SessionPrices SessionPrices::Build(const CourseContext& ctx,
                                    absl::Span<const ScheduledSession> sessions) {
   SessionPrices out;
   out.ctx_ = &ctx;
-  out.sessions_.reserve(sessions.size());
-  out.codes_.reserve(sessions.size() * 4);  // at most a self-pay code and three billed codes each
-  // A session is priced from its plan version and its facts alone (never its date otherwise):
-  // a session whose version and facts an earlier one had is that session's copy, codes and all.
-  // A course has a handful of kinds (the first, each phase, each version), not one per session.
-  struct Kind {
+  out.schedule_ = sessions;
+  out.kind_of_.reserve(sessions.size());
+  // A session is priced from its plan version and its facts alone (never its date otherwise), so
+  // it is priced once per kind: a course has a handful (the first, each phase, each version), not
+  // one per session.
+  struct Key {
     const PlanVersion* version;
     SessionFacts facts;
-    size_t index;  // into sessions_
+    uint32_t kind;  // into kinds_
   };
-  absl::InlinedVector<Kind, 8> kinds;
+  absl::InlinedVector<Key, 8> keys;
   for (const ScheduledSession& s : sessions) {
     const SessionFacts facts{s.first, s.phase, s.dose_mg, ctx.drug_benefit};
     const PlanVersion* version = VersionOf(ctx, s);
-    // Without a version in effect the words name the date: made anew.
+    // Without a version in effect the words name the date: a kind of its own.
     const bool same_words = ctx.insurance == nullptr || version != nullptr;
-    auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const Kind& k) {
+    auto key = std::find_if(keys.begin(), keys.end(), [&](const Key& k) {
       return same_words && k.version == version && k.facts.first == facts.first &&
              k.facts.phase == facts.phase && k.facts.dose_mg == facts.dose_mg;
     });
-    if (kind != kinds.end()) {
-      Session& priced = out.sessions_.emplace_back(out.sessions_[kind->index]);
-      priced.session = &s;
-      priced.self_pay.session = &s;
-      for (PricedLine& line : priced.lines) line.session = &s;
+    if (key != keys.end()) {
+      out.kind_of_.push_back(key->kind);
       continue;
     }
-    if (same_words) kinds.push_back(Kind{version, facts, out.sessions_.size()});
-    Session& priced = out.sessions_.emplace_back();
-    priced.session = &s;
+    const auto kind = static_cast<uint32_t>(out.kinds_.size());
+    if (same_words) keys.push_back(Key{version, facts, kind});
+    out.kind_of_.push_back(kind);
+    Session& priced = out.kinds_.emplace_back();
     priced.self_pay.session = &s;
     const size_t self_pay_codes = out.codes_.size();
     priced.self_pay_status = SelfPayPrice(ctx, facts, priced.self_pay, out.codes_);
@@ -355,7 +353,7 @@ SessionPrices SessionPrices::Build(const CourseContext& ctx,
     }
   }
   // Every line's codes are in place: point the lines at them.
-  for (Session& priced : out.sessions_) {
+  for (Session& priced : out.kinds_) {
     auto span = [&out](std::pair<size_t, size_t> range) {
       return absl::MakeConstSpan(out.codes_.data() + range.first, range.second);
     };
@@ -373,7 +371,7 @@ absl::StatusOr<PricedCourse> SessionPrices::Cover(const CoverageAssumptions& cov
       "price.";
   const CourseContext& ctx = *ctx_;
   PricedCourse out;
-  out.lines.reserve(sessions_.size() * (ctx.drug_benefit == v1::BENEFIT_PHARMACY ? 2 : 1));
+  out.lines.reserve(schedule_.size() * (ctx.drug_benefit == v1::BENEFIT_PHARMACY ? 2 : 1));
   const absl::CivilDay start_year = PlanYearOf(ctx.start, coverage);
   // Covered sessions counted per plan year (a course touches a few) and in the course.
   absl::InlinedVector<std::pair<absl::CivilDay, int>, 4> covered_in_year;
@@ -389,8 +387,9 @@ absl::StatusOr<PricedCourse> SessionPrices::Cover(const CoverageAssumptions& cov
     covered_in_course = ctx.sessions_used->this_course();
   }
   PlanYears plan_years(coverage);
-  for (const Session& priced : sessions_) {
-    const ScheduledSession& s = *priced.session;
+  for (size_t k = 0; k < schedule_.size(); ++k) {
+    const ScheduledSession& s = schedule_[k];
+    const Session& priced = kinds_[kind_of_[k]];
     const absl::CivilDay year = plan_years.Of(s.date);
     v1::NotCoveredReason reason = priced.reason;
     absl::string_view explanation = priced.explanation;
@@ -424,11 +423,11 @@ absl::StatusOr<PricedCourse> SessionPrices::Cover(const CoverageAssumptions& cov
         }
         ++covered_in_course;
         ++in_year;
-        AddCoveredLines(priced, year, start_year, out);
+        AddCoveredLines(priced, s, year, start_year, out);
         continue;
       }
     }
-    RETURN_IF_ERROR(AddUncoveredLine(priced, year, reason, explanation, out));
+    RETURN_IF_ERROR(AddUncoveredLine(priced, s, year, reason, explanation, out));
   }
   return out;
 }
@@ -445,7 +444,7 @@ absl::StatusOr<PricedCourse> SessionPrices::WithPlanYear(
     line.plan_year = plan_years.Of(line.session->date);
     if (!line.covered) continue;
     // This line's session, and its benefit's place among the session's lines (as Build made them).
-    const Session& priced = sessions_[line.session->number - 1];
+    const Session& priced = kinds_[kind_of_[line.session->number - 1]];
     SetTerms(priced, line.benefit == v1::BENEFIT_PHARMACY ? 1 : 0, start_year, line);
   }
   return out;
@@ -453,16 +452,16 @@ absl::StatusOr<PricedCourse> SessionPrices::WithPlanYear(
 
 absl::StatusOr<Money> SessionPrices::SelfPayTotal() const {
   Money total;
-  for (const Session& priced : sessions_) {
-    RETURN_IF_ERROR(priced.self_pay_status);
-    total += priced.self_pay.billed;
+  for (uint32_t kind : kind_of_) {
+    RETURN_IF_ERROR(kinds_[kind].self_pay_status);
+    total += kinds_[kind].self_pay.billed;
   }
   return total;
 }
 
-void SessionPrices::AddCoveredLines(const Session& priced, absl::CivilDay year,
-                                    absl::CivilDay start_year, PricedCourse& out) const {
-  const ScheduledSession& s = *priced.session;
+void SessionPrices::AddCoveredLines(const Session& priced, const ScheduledSession& s,
+                                    absl::CivilDay year, absl::CivilDay start_year,
+                                    PricedCourse& out) const {
   if (priced.version->amounts_published_through &&
       s.date > *priced.version->amounts_published_through && out.unpublished_from == nullptr) {
     out.unpublished_from = &s;
@@ -470,6 +469,7 @@ void SessionPrices::AddCoveredLines(const Session& priced, absl::CivilDay year,
   }
   for (size_t i = 0; i < priced.lines.size(); ++i) {
     PricedLine& line = out.lines.emplace_back(priced.lines[i]);
+    line.session = &s;
     line.plan_year = year;
     SetTerms(priced, i, start_year, line);
   }
@@ -481,10 +481,10 @@ void SessionPrices::SetTerms(const Session& priced, size_t i, absl::CivilDay sta
   line.terms = line.verified ? priced.verified_terms[i] : priced.lines[i].terms;
 }
 
-absl::Status SessionPrices::AddUncoveredLine(const Session& priced, absl::CivilDay year,
-                                             v1::NotCoveredReason reason,
+absl::Status SessionPrices::AddUncoveredLine(const Session& priced, const ScheduledSession& s,
+                                             absl::CivilDay year, v1::NotCoveredReason reason,
                                              absl::string_view explanation, PricedCourse& out) {
-  const int number = priced.session->number;
+  const int number = s.number;
   // Room for a course's worth at the first, instead of growing one session at a time.
   auto add = [&out, number](std::vector<int>& numbers) {
     if (numbers.empty()) numbers.reserve(out.lines.capacity());
@@ -498,6 +498,7 @@ absl::Status SessionPrices::AddUncoveredLine(const Session& priced, absl::CivilD
   }
   RETURN_IF_ERROR(priced.self_pay_status);
   PricedLine& line = out.lines.emplace_back(priced.self_pay);
+  line.session = &s;
   line.plan_year = year;
   line.reason = reason;
   line.explanation = explanation;

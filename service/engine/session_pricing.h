@@ -130,9 +130,10 @@ class SessionPrices {
   struct LimitWords {
     std::string over_course_limit, over_year_limit, without_condition;
   };
-  // One session as Build prices it.
+  // One kind of session as Build prices it: every session with the same plan version and facts
+  // (first or not, phase, dose) is priced the same. Its lines' `session` is the kind's first
+  // session: Cover and AddUncoveredLine point the copies they make at their own session.
   struct Session {
-    const ScheduledSession* session = nullptr;
     // What the plan decides whatever the counts: covered means covered within its limits.
     bool covered = false;
     v1::NotCoveredReason reason = v1::NOT_COVERED_REASON_UNSPECIFIED;
@@ -157,13 +158,14 @@ class SessionPrices {
 
   // Cover's two outcomes for one session: its covered lines, or its line at the self-pay price
   // (with the session named in the estimate's warnings).
-  void AddCoveredLines(const Session& priced, absl::CivilDay year, absl::CivilDay start_year,
-                       PricedCourse& out) const;
+  void AddCoveredLines(const Session& priced, const ScheduledSession& s, absl::CivilDay year,
+                       absl::CivilDay start_year, PricedCourse& out) const;
   // Line `i` of `priced` (its plan_year set): the plan's terms, or the request's verified
   // benefits where they apply to that plan year.
   void SetTerms(const Session& priced, size_t i, absl::CivilDay start_year,
                 PricedLine& line) const;
-  static absl::Status AddUncoveredLine(const Session& priced, absl::CivilDay year,
+  static absl::Status AddUncoveredLine(const Session& priced, const ScheduledSession& s,
+                                       absl::CivilDay year,
                                        v1::NotCoveredReason reason, absl::string_view explanation,
                                        PricedCourse& out);
 
@@ -176,7 +178,9 @@ class SessionPrices {
 
  private:
   const CourseContext* ctx_ = nullptr;
-  std::vector<Session> sessions_;
+  absl::Span<const ScheduledSession> schedule_;
+  std::vector<Session> kinds_;     // each kind of session of the schedule, priced once
+  std::vector<uint32_t> kind_of_;  // per session of the schedule: its index in kinds_
   std::vector<PricedCode> codes_;  // every line's codes, once per kind of session
   // Explanations made for this course (most are the rule files' own words), at stable addresses.
   std::vector<std::unique_ptr<std::string>> words_;
