@@ -39,7 +39,6 @@ struct ScheduleRequest {
 // stretch (more than a year without an open day), which validated rules cannot produce.
 absl::StatusOr<std::vector<ScheduledSession>> BuildSchedule(const ScheduleRequest& request);
 
-
 }  // namespace estimator
 
 #endif  // ESTIMATOR_ENGINE_COURSE_SCHEDULE_H_

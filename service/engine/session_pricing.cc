@@ -307,10 +307,11 @@ SessionPrices SessionPrices::Build(const CourseContext& ctx,
     const PlanVersion* version = VersionOf(ctx, s);
     // Without a version in effect the words name the date: a kind of its own.
     const bool same_words = ctx.insurance == nullptr || version != nullptr;
-    auto key = std::find_if(keys.begin(), keys.end(), [&](const Key& k) {
-      return same_words && k.version == version && k.facts.first == facts.first &&
+    auto same_kind = [&](const Key& k) {
+      return k.version == version && k.facts.first == facts.first &&
              k.facts.phase == facts.phase && k.facts.dose_mg == facts.dose_mg;
-    });
+    };
+    auto key = same_words ? std::find_if(keys.begin(), keys.end(), same_kind) : keys.end();
     if (key != keys.end()) {
       out.kind_of_.push_back(key->kind);
       continue;
@@ -443,8 +444,9 @@ absl::StatusOr<PricedCourse> SessionPrices::WithPlanYear(
   for (PricedLine& line : out.lines) {
     line.plan_year = plan_years.Of(line.session->date);
     if (!line.covered) continue;
-    // This line's session, and its benefit's place among the session's lines (as Build made them).
-    const Session& priced = kinds_[kind_of_[line.session->number - 1]];
+    // This line's session's kind (lines point into schedule_), and its benefit's place among the
+    // kind's lines (as Build made them).
+    const Session& priced = kinds_[kind_of_[line.session - schedule_.data()]];
     SetTerms(priced, line.benefit == v1::BENEFIT_PHARMACY ? 1 : 0, start_year, line);
   }
   return out;
